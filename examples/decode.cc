@@ -1,0 +1,533 @@
+// Copyright 2026 The bgpy Authors.
+//
+// bgpy-decode: the offline decoder. Reads BGP messages (hex lines or a raw
+// byte stream) and prints them as text, JSON lines or re-encoded hex.
+// DESIGN.md "bgpy-decode".
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "bgpy/capabilities.h"
+#include "bgpy/message.h"
+#include "bgpy/nlri.h"
+#include "bgpy/params.h"
+#include "bgpy/types.h"
+#include "bgpy/update.h"
+#include "common/render.h"
+
+ABSL_FLAG(std::string, input, "hex",
+          "hex: one BGP message per line, marker included (blank lines and "
+          "lines starting with # are skipped); raw: a byte stream of "
+          "messages; mrt: not available yet");
+ABSL_FLAG(std::string, format, "text",
+          "text: every field by name; json: one JSON object per message per "
+          "line; hex: each message re-encoded (equals the input for "
+          "well-formed messages); bgpdump: not available yet");
+ABSL_FLAG(std::string, four_octet_as, "auto",
+          "auto|true|false: whether AS numbers in AS_PATH/AGGREGATOR are 4 "
+          "octets (RFC 6793). auto: from the OPENs in the input, else "
+          "inferred per UPDATE. Also spelled --four-octet-as");
+ABSL_FLAG(std::string, add_path, "auto",
+          "auto|none|FAMILY,...: families whose NLRI carry ADD-PATH path "
+          "identifiers (RFC 7911), e.g. ipv4-unicast,ipv6-unicast. auto: from "
+          "the OPENs in the input, else inferred per UPDATE. Also spelled "
+          "--add-path");
+
+namespace bgpy::tools {
+namespace {
+
+constexpr char kUsage[] =
+    "Decodes BGP messages offline.\n"
+    "\n"
+    "  bgpy-decode [--input=hex|raw] [--format=text|json|hex]\n"
+    "              [--four-octet-as=auto|true|false] "
+    "[--add-path=auto|none|FAMILY,...]\n"
+    "              [FILE|-]\n"
+    "\n"
+    "Reads FILE (or standard input when FILE is - or absent). A message that\n"
+    "fails to decode gives one error line naming the message, the field and\n"
+    "the RFC error, and decoding goes on with the next message.\n"
+    "\n"
+    "Exit codes: 0 every message decoded; 1 usage error (the message names\n"
+    "the flag) or unreadable input; 3 at least one message failed to "
+    "decode.\n";
+
+constexpr int kExitOk = 0;
+constexpr int kExitUsage = 1;
+constexpr int kExitDecodeError = 3;
+
+enum class Input { kHex, kRaw };
+
+struct Options {
+  Input input = Input::kHex;
+  Format format = Format::kText;
+  std::optional<bool> four_octet_as;            // nullopt: auto
+  std::optional<std::vector<Family>> add_path;  // nullopt: auto
+  std::string file = "-";
+};
+
+absl::StatusOr<Options> ParseOptions(const std::vector<char*>& positional) {
+  Options o;
+  std::string input = absl::GetFlag(FLAGS_input);
+  if (input == "hex") {
+    o.input = Input::kHex;
+  } else if (input == "raw") {
+    o.input = Input::kRaw;
+  } else if (input == "mrt") {
+    return absl::UnimplementedError("--input=mrt is not available yet");
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--input: unknown value '", input, "' (hex or raw)"));
+  }
+
+  std::string format = absl::GetFlag(FLAGS_format);
+  if (format == "bgpdump")
+    return absl::UnimplementedError("--format=bgpdump is not available yet");
+  absl::StatusOr<Format> f = ParseFormat(format);
+  if (!f.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--format: unknown value '", format, "' (text, json or hex)"));
+  }
+  o.format = *f;
+
+  std::string four = absl::GetFlag(FLAGS_four_octet_as);
+  if (four == "true") {
+    o.four_octet_as = true;
+  } else if (four == "false") {
+    o.four_octet_as = false;
+  } else if (four != "auto") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--four-octet-as: unknown value '", four, "' (auto, true or false)"));
+  }
+
+  std::string add_path = absl::GetFlag(FLAGS_add_path);
+  if (add_path == "none") {
+    o.add_path.emplace();
+  } else if (add_path != "auto") {
+    o.add_path.emplace();
+    for (absl::string_view name : absl::StrSplit(add_path, ',')) {
+      absl::StatusOr<Family> fam =
+          ParseFamily(absl::StripAsciiWhitespace(name));
+      if (!fam.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--add-path: unknown family '", name,
+                         "' (auto, none, or family names such as "
+                         "ipv4-unicast,ipv6-unicast)"));
+      }
+      o.add_path->push_back(*fam);
+    }
+  }
+
+  // positional[0] is the program name.
+  if (positional.size() > 2) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("expected at most one FILE, got ", positional.size() - 1,
+                     " (first extra: '", positional[2], "')"));
+  }
+  if (positional.size() == 2) o.file = positional[1];
+  return o;
+}
+
+// Abseil flag names cannot hold '-': accept "--four-octet-as" as
+// "--four_octet_as" (and so on) by rewriting the name part of "--x-y[=v]".
+std::vector<std::string> NormalizeFlagNames(int argc, char** argv) {
+  std::vector<std::string> out;
+  bool flags_done = false;
+  for (int i = 0; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (i > 0 && !flags_done && arg == "--") flags_done = true;
+    if (i > 0 && !flags_done && arg.size() > 2 && arg[0] == '-') {
+      size_t start = arg[1] == '-' ? 2 : 1;
+      size_t end = arg.find('=');
+      if (end == std::string::npos) end = arg.size();
+      for (size_t k = start; k < end; ++k)
+        if (arg[k] == '-') arg[k] = '_';
+    }
+    out.push_back(std::move(arg));
+  }
+  return out;
+}
+
+// --- Session context
+// -------------------------------------------------------------
+
+bool Advertises(const Open& open, Family f, bool send) {
+  const AddPathCapability* ap = open.Find<AddPathCapability>();
+  if (ap == nullptr) return false;
+  for (const AddPathCapability::Entry& e : ap->entries) {
+    if (e.family != f) continue;
+    if (e.mode == AddPathMode::kBoth) return true;
+    if (send && e.mode == AddPathMode::kSend) return true;
+    if (!send && e.mode == AddPathMode::kReceive) return true;
+  }
+  return false;
+}
+
+std::vector<Family> AddPathFamiliesOf(const Open& open) {
+  std::vector<Family> out;
+  if (const AddPathCapability* ap = open.Find<AddPathCapability>())
+    for (const AddPathCapability::Entry& e : ap->entries)
+      out.push_back(e.family);
+  return out;
+}
+
+bool IsIpFamily(Family f) {
+  return (f.afi == Afi::kIpv4 || f.afi == Afi::kIpv6) &&
+         (f.safi == Safi::kUnicast || f.safi == Safi::kMulticast);
+}
+
+// True if an IP NLRI field holds a zero-length prefix (0.0.0.0/0 or ::/0).
+// Read without ADD-PATH, an ADD-PATH field whose path ids are small starts
+// with such entries (the path id's zero octets), so a reading that gives
+// them is less plausible than one that does not.
+bool HasDefaultRoute(const NlriView& v) {
+  if (v.add_path() || !IsIpFamily(v.family())) return false;
+  for (const NlriEntryView& e : v)
+    if (e.bytes.size() == 1 && e.bytes[0] == 0) return true;
+  return false;
+}
+
+bool Suspicious(const UpdateView& view) {
+  if (HasDefaultRoute(view.withdrawn()) || HasDefaultRoute(view.nlri()))
+    return true;
+  if (auto v = view.mp_reach_nlri(); v && HasDefaultRoute(*v)) return true;
+  if (auto v = view.mp_unreach_nlri(); v && HasDefaultRoute(*v)) return true;
+  return false;
+}
+
+// The decoding context: fixed by flags, taken from the OPENs seen in the
+// input, or inferred per UPDATE.
+class Context {
+ public:
+  explicit Context(const Options& o)
+      : four_octet_as_(o.four_octet_as), add_path_(o.add_path) {}
+
+  void OnOpen(const Open& open) {
+    opens_.push_back(open);
+    if (opens_.size() > 2) opens_.pop_front();
+  }
+
+  // The params to decode `message` with (an UPDATE is tried under each
+  // candidate reading; other messages do not depend on the context).
+  SessionParams For(wire::Bytes message) const {
+    std::vector<SessionParams> candidates = Candidates();
+    bool is_update =
+        message.size() > kHeaderSize - 1 &&
+        message[kHeaderSize - 1] == static_cast<uint8_t>(MessageType::kUpdate);
+    if (!is_update || candidates.size() == 1) return candidates[0];
+    std::optional<size_t> suspicious, parsed;
+    for (size_t i = 0; i < candidates.size(); ++i) {
+      absl::StatusOr<UpdateView> view =
+          UpdateView::Parse(message, candidates[i]);
+      if (!view.ok()) continue;
+      if (!parsed) parsed = i;
+      if (view->verdict() != Verdict::kOk) continue;
+      if (add_path_varies_ && Suspicious(*view)) {
+        if (!suspicious) suspicious = i;
+        continue;
+      }
+      return candidates[i];
+    }
+    if (suspicious) return candidates[*suspicious];
+    if (parsed) return candidates[*parsed];
+    return candidates[0];
+  }
+
+ private:
+  std::vector<SessionParams> Candidates() const {
+    SessionParams base;
+    // Offline, accept messages up to 65535 octets (RFC 8654) whatever was
+    // negotiated: the input is what it is.
+    base.extended_message = true;
+
+    std::vector<bool> four;
+    if (four_octet_as_) {
+      four = {*four_octet_as_};
+    } else if (opens_.size() == 2) {
+      // RFC 6793 §4: 4-octet AS only when both speakers advertise it.
+      four = {opens_[0].Find<FourOctetAsCapability>() != nullptr &&
+              opens_[1].Find<FourOctetAsCapability>() != nullptr};
+    } else {
+      four = {true, false};
+    }
+
+    std::vector<std::vector<Family>> add_paths;
+    add_path_varies_ = false;
+    if (add_path_) {
+      add_paths = {*add_path_};
+    } else if (opens_.size() == 2) {
+      // RFC 7911 §4: path ids flow from a sender to a receiver. Without
+      // knowing which speaker sent a message, a family negotiated in one
+      // direction only is tried both ways (with path ids first).
+      std::vector<Family> fixed, one_way;
+      std::vector<Family> families = AddPathFamiliesOf(opens_[0]);
+      for (Family f : families) {
+        bool a_to_b =
+            Advertises(opens_[0], f, true) && Advertises(opens_[1], f, false);
+        bool b_to_a =
+            Advertises(opens_[1], f, true) && Advertises(opens_[0], f, false);
+        if (a_to_b && b_to_a) {
+          fixed.push_back(f);
+        } else if (a_to_b || b_to_a) {
+          one_way.push_back(f);
+        }
+      }
+      if (one_way.empty()) {
+        add_paths = {fixed};
+      } else {
+        std::vector<Family> both = fixed;
+        both.insert(both.end(), one_way.begin(), one_way.end());
+        add_paths = {both, fixed};
+        add_path_varies_ = true;
+      }
+    } else {
+      std::vector<Family> all = {kIpv4Unicast};
+      for (const FamilyDesc* d : RegisteredFamilies())
+        if (d->family != kIpv4Unicast) all.push_back(d->family);
+      add_paths = {{}, all};
+      add_path_varies_ = true;
+    }
+
+    std::vector<SessionParams> out;
+    for (bool f : four) {
+      for (const std::vector<Family>& ap : add_paths) {
+        SessionParams p = base;
+        p.four_octet_as = f;
+        for (Family fam : ap) p.SetAddPath(fam, true);
+        out.push_back(std::move(p));
+      }
+    }
+    return out;
+  }
+
+  std::optional<bool> four_octet_as_;
+  std::optional<std::vector<Family>> add_path_;
+  std::deque<Open> opens_;
+  mutable bool add_path_varies_ = false;
+};
+
+// --- Decoding loop
+// --------------------------------------------------------------
+
+class Decoder {
+ public:
+  explicit Decoder(const Options& o) : options_(o), context_(o) {}
+
+  // Decodes and prints one message; `source` names it for error lines.
+  void Message(wire::Bytes message, std::string source) {
+    SessionParams params = context_.For(message);
+    MessageMeta meta;
+    meta.source = std::move(source);
+    absl::Status status;
+    std::string out = Render(message, params, options_.format, meta, &status);
+    if (!status.ok()) {
+      failed_ = true;
+      Print(out, /*error=*/true);
+      return;
+    }
+    Print(out, /*error=*/false);
+    if (message.size() > kHeaderSize - 1 &&
+        message[kHeaderSize - 1] == static_cast<uint8_t>(MessageType::kOpen)) {
+      if (absl::StatusOr<Open> open = DecodeOpen(message); open.ok())
+        context_.OnOpen(*open);
+    }
+  }
+
+  // An input problem that is not a message (bad hex, stream error).
+  void InputError(wire::Bytes bytes, const absl::Status& status,
+                  std::string source) {
+    failed_ = true;
+    MessageMeta meta;
+    meta.source = std::move(source);
+    Print(RenderError(bytes, status, options_.format, meta), /*error=*/true);
+  }
+
+  bool failed() const { return failed_; }
+
+ private:
+  void Print(const std::string& s, bool error) {
+    // In hex format, stdout carries only re-encoded messages.
+    FILE* f = error && options_.format == Format::kHex ? stderr : stdout;
+    if (options_.format == Format::kText && !error && printed_)
+      std::fputc('\n', f);
+    std::fwrite(s.data(), 1, s.size(), f);
+    if (!error) printed_ = true;
+  }
+
+  const Options& options_;
+  Context context_;
+  bool failed_ = false;
+  bool printed_ = false;
+};
+
+std::optional<int> HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return std::nullopt;
+}
+
+// One hex line to bytes; whitespace and ':' separators are ignored, a
+// leading "0x" too.
+absl::StatusOr<std::vector<uint8_t>> ParseHexLine(absl::string_view line) {
+  line = absl::StripAsciiWhitespace(line);
+  if (absl::StartsWith(line, "0x") || absl::StartsWith(line, "0X"))
+    line.remove_prefix(2);
+  std::vector<uint8_t> out;
+  std::optional<int> high;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (absl::ascii_isspace(static_cast<unsigned char>(c)) || c == ':')
+      continue;
+    std::optional<int> d = HexDigit(c);
+    if (!d) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "not hex: unexpected character '",
+          absl::CHexEscape(line.substr(i, 1)), "' at column ", i + 1));
+    }
+    if (high) {
+      out.push_back(static_cast<uint8_t>(*high << 4 | *d));
+      high.reset();
+    } else {
+      high = d;
+    }
+  }
+  if (high) return absl::InvalidArgumentError("not hex: odd number of digits");
+  return out;
+}
+
+bool ReadLine(FILE* in, std::string& line) {
+  line.clear();
+  int c;
+  while ((c = std::fgetc(in)) != EOF) {
+    if (c == '\n') return true;
+    line += static_cast<char>(c);
+  }
+  return !line.empty();
+}
+
+void DecodeHex(FILE* in, Decoder& d) {
+  std::string line;
+  for (uint64_t number = 1; ReadLine(in, line); ++number) {
+    absl::string_view trimmed = absl::StripAsciiWhitespace(line);
+    if (trimmed.empty() || trimmed[0] == '#') continue;
+    std::string source = absl::StrCat("line ", number);
+    absl::StatusOr<std::vector<uint8_t>> bytes = ParseHexLine(trimmed);
+    if (!bytes.ok()) {
+      d.InputError({}, bytes.status(), source);
+      continue;
+    }
+    d.Message(*bytes, source);
+  }
+}
+
+void DecodeRaw(FILE* in, Decoder& d) {
+  MessageSplitter splitter(kMaxExtendedMessageSize);
+  std::vector<uint8_t> chunk(1 << 16);
+  uint64_t number = 0, offset = 0;
+  bool eof = false;
+  while (true) {
+    absl::StatusOr<std::optional<wire::Bytes>> next = splitter.Next();
+    if (!next.ok()) {
+      // A header error cannot be resynchronised (RFC 4271 §6.1): stop.
+      d.InputError({}, next.status(),
+                   absl::StrCat("message ", number + 1, " at offset ", offset,
+                                " (decoding stops: the stream cannot be "
+                                "resynchronised)"));
+      return;
+    }
+    if (next->has_value()) {
+      wire::Bytes m = **next;
+      ++number;
+      // Copy: the view is valid only until the next Feed()/Next().
+      std::vector<uint8_t> copy(m.begin(), m.end());
+      d.Message(copy, absl::StrCat("message ", number, " at offset ", offset));
+      offset += copy.size();
+      continue;
+    }
+    if (eof) break;
+    size_t n = std::fread(chunk.data(), 1, chunk.size(), in);
+    if (n == 0) {
+      eof = true;
+      continue;
+    }
+    splitter.Feed(wire::Bytes(chunk.data(), n));
+  }
+  if (splitter.buffered() > 0) {
+    d.InputError({},
+                 absl::DataLossError(absl::StrCat("truncated: input ends ",
+                                                  splitter.buffered(),
+                                                  " octets into a message")),
+                 absl::StrCat("message ", number + 1, " at offset ", offset));
+  }
+}
+
+int Main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(kUsage);
+  // --help lists the flags of this file (by default Abseil looks for a file
+  // named after the binary, "bgpy-decode").
+  absl::FlagsUsageConfig usage_config;
+  usage_config.contains_help_flags = [](absl::string_view path) {
+    return absl::EndsWith(path, "decode.cc");
+  };
+  usage_config.contains_helpshort_flags = usage_config.contains_help_flags;
+  absl::SetFlagsUsageConfig(usage_config);
+  std::vector<std::string> normalized = NormalizeFlagNames(argc, argv);
+  std::vector<char*> args;
+  for (std::string& s : normalized) args.push_back(s.data());
+  std::vector<char*> positional =
+      absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
+  absl::StatusOr<Options> options = ParseOptions(positional);
+  if (!options.ok()) {
+    std::fprintf(stderr, "bgpy-decode: %s\n",
+                 std::string(options.status().message()).c_str());
+    return kExitUsage;
+  }
+
+  FILE* in = stdin;
+  if (options->file != "-") {
+    in = std::fopen(options->file.c_str(), "rb");
+    if (in == nullptr) {
+      std::fprintf(stderr, "bgpy-decode: cannot open %s: %s\n",
+                   options->file.c_str(), std::strerror(errno));
+      return kExitUsage;
+    }
+  }
+  Decoder decoder(*options);
+  if (options->input == Input::kHex) {
+    DecodeHex(in, decoder);
+  } else {
+    DecodeRaw(in, decoder);
+  }
+  bool read_error = std::ferror(in);
+  if (in != stdin) std::fclose(in);
+  std::fflush(stdout);
+  if (read_error) {
+    std::fprintf(stderr, "bgpy-decode: error reading %s\n",
+                 options->file.c_str());
+    return kExitUsage;
+  }
+  return decoder.failed() ? kExitDecodeError : kExitOk;
+}
+
+}  // namespace
+}  // namespace bgpy::tools
+
+int main(int argc, char** argv) { return bgpy::tools::Main(argc, argv); }

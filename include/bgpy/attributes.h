@@ -1,0 +1,359 @@
+// Copyright 2026 The bgpy Authors.
+//
+// attributes.h: BGP path attributes (RFC 4271 §4.3, §5 and later RFCs).
+//
+// Three forms:
+//  - AttributeView: one attribute as found in an UPDATE (flags, code, value).
+//  - PathAttribute: the same, owned; re-encodes byte for byte (the
+//    Extended-Length flag is honoured as found).
+//  - Typed values (AsPath, Communities, ExtendedCommunity, ...) with
+//    Decode*/Encode* functions, and PathAttributes, the typed bundle tools
+//    build UPDATEs from.
+// One AttributeDesc row per known code (lib/attributes/<name>.cc, listed in
+// lib/attributes/registry.inc) holds its name, flags, RFC 7606 action, a
+// value check and an operator-text formatter.
+#ifndef BGPY_ATTRIBUTES_H_
+#define BGPY_ATTRIBUTES_H_
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "bgpy/errors.h"
+#include "bgpy/params.h"
+#include "bgpy/types.h"
+#include "bgpy/wire.h"
+
+namespace bgpy {
+
+// IANA path attribute type codes.
+enum class AttrCode : uint8_t {
+  kOrigin = 1,
+  kAsPath = 2,
+  kNextHop = 3,
+  kMultiExitDisc = 4,
+  kLocalPref = 5,
+  kAtomicAggregate = 6,
+  kAggregator = 7,
+  kCommunities = 8,               // RFC 1997
+  kOriginatorId = 9,              // RFC 4456
+  kClusterList = 10,              // RFC 4456
+  kMpReachNlri = 14,              // RFC 4760
+  kMpUnreachNlri = 15,            // RFC 4760
+  kExtendedCommunities = 16,      // RFC 4360
+  kAs4Path = 17,                  // RFC 6793
+  kAs4Aggregator = 18,            // RFC 6793
+  kPmsiTunnel = 22,               // RFC 6514
+  kTunnelEncapsulation = 23,      // RFC 9012
+  kIpv6ExtendedCommunities = 25,  // RFC 5701
+  kAigp = 26,                     // RFC 7311
+  kLargeCommunities = 32,         // RFC 8092
+  kBgpsecPath = 33,               // RFC 8205
+  kOtc = 35,                      // RFC 9234
+  kPrefixSid = 40,                // RFC 8669
+  kAttrSet = 128,                 // RFC 6368
+};
+
+// Attribute flag bits. RFC 4271 §4.3.
+inline constexpr uint8_t kAttrOptional = 0x80;
+inline constexpr uint8_t kAttrTransitive = 0x40;
+inline constexpr uint8_t kAttrPartial = 0x20;
+inline constexpr uint8_t kAttrExtendedLength = 0x10;
+
+// One attribute in an UPDATE.
+struct AttributeView {
+  uint8_t flags = 0;
+  uint8_t code = 0;
+  wire::Bytes value;  // the value only
+  wire::Bytes raw;    // flags, code, length and value
+};
+
+// Iterates a path-attribute field that UpdateView::Parse already checked.
+// Never allocates, never fails.
+class AttributeIterator {
+ public:
+  AttributeIterator() = default;
+  explicit AttributeIterator(wire::Bytes attrs) : r_(attrs) { Advance(); }
+  const AttributeView& operator*() const { return cur_; }
+  const AttributeView* operator->() const { return &cur_; }
+  AttributeIterator& operator++() {
+    Advance();
+    return *this;
+  }
+  bool operator==(const AttributeIterator& o) const {
+    return done_ == o.done_ && (done_ || r_.offset() == o.r_.offset());
+  }
+
+ private:
+  void Advance();
+  wire::Reader r_;
+  bool done_ = true;
+  AttributeView cur_;
+};
+
+// Reads one attribute header and value off `r`. On failure returns 3/1
+// Malformed Attribute List (the RFC 7606 §4 "attribute length overrun"
+// case; the caller decides how hard) and leaves `r` where it was.
+absl::Status ReadAttribute(wire::Reader& r, AttributeView& out);
+
+// --- Table rows -------------------------------------------------------------
+
+// Context handed to a row's hooks.
+struct AttrContext {
+  const SessionParams* params = nullptr;
+};
+
+struct AttributeDesc {
+  uint8_t code;
+  const char* name;  // "AS_PATH"
+  // Expected Optional and Transitive bits (kAttrOptional|kAttrTransitive).
+  uint8_t flags;
+  // RFC 7606 §7 action when the value is malformed (or flags are wrong).
+  Verdict on_malformed;
+  // Checks the value (length, contents). Returns a Status whose message
+  // names what is wrong; the NOTIFICATION payload, if any, is the RFC 4271
+  // §6.3 one used when the verdict is kSessionReset. nullptr: any value.
+  absl::Status (*validate)(wire::Bytes value, const AttrContext& ctx);
+  // Operator text of the value ("65000 65001 {3 4}"). nullptr: hex.
+  std::string (*format)(wire::Bytes value, const AttrContext& ctx);
+};
+
+// The row for `code`, or nullptr if the code is not known.
+const AttributeDesc* LookupAttribute(uint8_t code);
+absl::Span<const AttributeDesc* const> RegisteredAttributes();
+// "AS_PATH", or "attribute N".
+std::string AttributeName(uint8_t code);
+// Operator text of a value via its row (hex when unknown or malformed).
+std::string FormatAttributeValue(uint8_t code, wire::Bytes value,
+                                 const SessionParams& params);
+
+// --- Owned attribute --------------------------------------------------------
+
+struct PathAttribute {
+  uint8_t flags = 0;
+  uint8_t code = 0;
+  std::vector<uint8_t> value;
+
+  static PathAttribute FromView(const AttributeView& v);
+  // Flags with Extended-Length set exactly when the value needs it or the
+  // caller asked for it.
+  bool operator==(const PathAttribute&) const = default;
+};
+
+// Writes flags, code, length (2 octets if kAttrExtendedLength is set or the
+// value is longer than 255) and value. False if `w` is full.
+bool EncodeAttribute(const PathAttribute& a, wire::Writer& w);
+bool EncodeAttribute(uint8_t flags, uint8_t code, wire::Bytes value,
+                     wire::Writer& w);
+size_t AttributeEncodedSize(const PathAttribute& a);
+
+// --- Typed values ----------------------------------------------------------
+
+enum class Origin : uint8_t { kIgp = 0, kEgp = 1, kIncomplete = 2 };
+const char* OriginName(Origin o);  // "IGP", "EGP", "INCOMPLETE"
+absl::StatusOr<Origin> ParseOrigin(
+    absl::string_view text);  // igp|egp|incomplete
+
+// RFC 4271 §4.3, RFC 5065 §3.
+enum class AsSegmentType : uint8_t {
+  kSet = 1,
+  kSequence = 2,
+  kConfedSequence = 3,
+  kConfedSet = 4,
+};
+
+struct AsPathSegment {
+  AsSegmentType type = AsSegmentType::kSequence;
+  std::vector<uint32_t> asns;
+  bool operator==(const AsPathSegment&) const = default;
+};
+
+struct AsPath {
+  std::vector<AsPathSegment> segments;
+  // RFC 4271 §9.1.2.2 a): a SET counts 1, confederation segments 0.
+  size_t Length() const;
+  // "65000 65001 {3 4} (65010)". Empty path: "".
+  std::string ToString() const;
+  // Parses "65000 65001 {3,4} (65010) [65011]" ([] is a confed set).
+  static absl::StatusOr<AsPath> Parse(absl::string_view text);
+  bool operator==(const AsPath&) const = default;
+};
+
+// AS_PATH or AS4_PATH value. `four_octet` picks 2- or 4-octet ASNs.
+// Errors: 3/11 Malformed AS_PATH naming the segment.
+absl::StatusOr<AsPath> DecodeAsPath(wire::Bytes value, bool four_octet);
+// Segments longer than 255 ASNs are split. ASNs above 65535 written as
+// 2 octets become AS_TRANS (RFC 6793 §4.2.2).
+bool EncodeAsPath(const AsPath& path, bool four_octet, wire::Writer& w);
+// RFC 6793 §4.2.3: reconstructs the path from a 2-octet AS_PATH and an
+// AS4_PATH. If AS4_PATH is longer than AS_PATH, AS_PATH is returned.
+AsPath MergeAs4Path(const AsPath& as_path, const AsPath& as4_path);
+
+struct Aggregator {  // AGGREGATOR (2 or 4 octet AS) and AS4_AGGREGATOR
+  uint32_t asn = 0;
+  uint32_t address = 0;  // IPv4, host order
+  bool operator==(const Aggregator&) const = default;
+};
+absl::StatusOr<Aggregator> DecodeAggregator(wire::Bytes value, bool four_octet);
+bool EncodeAggregator(const Aggregator& a, bool four_octet, wire::Writer& w);
+
+// COMMUNITIES (RFC 1997). Well-known values.
+inline constexpr uint32_t kCommunityNoExport = 0xFFFFFF01;
+inline constexpr uint32_t kCommunityNoAdvertise = 0xFFFFFF02;
+inline constexpr uint32_t kCommunityNoExportSubconfed = 0xFFFFFF03;
+inline constexpr uint32_t kCommunityNoPeer = 0xFFFFFF04;            // RFC 3765
+inline constexpr uint32_t kCommunityBlackhole = 0xFFFF029A;         // RFC 7999
+inline constexpr uint32_t kCommunityGracefulShutdown = 0xFFFF0000;  // RFC 8326
+inline constexpr uint32_t kCommunityLlgrStale = 0xFFFF0006;         // RFC 9494
+inline constexpr uint32_t kCommunityNoLlgr = 0xFFFF0007;            // RFC 9494
+// "65000:100"; well-known values by name when `names` ("no-export").
+std::string FormatCommunity(uint32_t c, bool names = false);
+// Accepts "65000:100", well-known names, or a plain 32-bit number.
+absl::StatusOr<uint32_t> ParseCommunity(absl::string_view text);
+// A list of 4-octet values (COMMUNITIES, CLUSTER_LIST). Length must be a
+// multiple of 4.
+absl::StatusOr<std::vector<uint32_t>> DecodeU32List(wire::Bytes value);
+
+// EXTENDED_COMMUNITIES entry (RFC 4360), 8 octets.
+struct ExtendedCommunity {
+  std::array<uint8_t, 8> bytes{};
+
+  uint8_t type() const { return bytes[0]; }
+  uint8_t subtype() const { return bytes[1]; }
+  bool transitive() const { return !(bytes[0] & 0x40); }
+  // Route target / route origin: subtype 0x02 / 0x03 of types 0x00 (2-octet
+  // AS), 0x01 (IPv4), 0x02 (4-octet AS). RFC 4360 §4, RFC 5668.
+  bool IsRouteTarget() const;
+  bool IsRouteOrigin() const;
+  static ExtendedCommunity RouteTarget(uint32_t global, uint32_t local,
+                                       bool ipv4_global = false);
+  static ExtendedCommunity RouteOrigin(uint32_t global, uint32_t local,
+                                       bool ipv4_global = false);
+  // "rt:65000:1", "ro:192.0.2.1:7", otherwise
+  // "0x43:0x00:000000000002" style (type:subtype:value hex).
+  std::string ToString() const;
+  // Parses "rt:ASN:N", "rt:A.B.C.D:N", "ro:..." or "0xTT:0xSS:HEX12".
+  static absl::StatusOr<ExtendedCommunity> Parse(absl::string_view text);
+  bool operator==(const ExtendedCommunity&) const = default;
+};
+
+// IPV6_ADDRESS_SPECIFIC_EXTENDED_COMMUNITY entry (RFC 5701), 20 octets.
+struct Ipv6ExtendedCommunity {
+  std::array<uint8_t, 20> bytes{};
+  uint8_t type() const { return bytes[0]; }
+  uint8_t subtype() const { return bytes[1]; }
+  // "rt:2001:db8::1:100" for route targets, else "0xTT:0xSS:ADDR:N".
+  std::string ToString() const;
+  bool operator==(const Ipv6ExtendedCommunity&) const = default;
+};
+
+// LARGE_COMMUNITIES entry (RFC 8092).
+struct LargeCommunity {
+  uint32_t global = 0;
+  uint32_t local1 = 0;
+  uint32_t local2 = 0;
+  std::string ToString() const;  // "65000:1:2"
+  static absl::StatusOr<LargeCommunity> Parse(absl::string_view text);
+  bool operator==(const LargeCommunity&) const = default;
+};
+
+// AIGP (RFC 7311): TLVs; type 1 holds the 8-octet metric.
+struct AigpTlv {
+  uint8_t type = 1;
+  std::vector<uint8_t> value;
+  bool operator==(const AigpTlv&) const = default;
+};
+struct Aigp {
+  std::vector<AigpTlv> tlvs;
+  std::optional<uint64_t> metric() const;
+  static Aigp FromMetric(uint64_t metric);
+  bool operator==(const Aigp&) const = default;
+};
+
+// Decoders for list-valued attributes. Each checks the length is a multiple
+// of the entry size (RFC 7606 §7) and returns kInvalidArgument otherwise.
+absl::StatusOr<std::vector<ExtendedCommunity>> DecodeExtendedCommunities(
+    wire::Bytes value);
+absl::StatusOr<std::vector<Ipv6ExtendedCommunity>>
+DecodeIpv6ExtendedCommunities(wire::Bytes value);
+absl::StatusOr<std::vector<LargeCommunity>> DecodeLargeCommunities(
+    wire::Bytes value);
+absl::StatusOr<Aigp> DecodeAigp(wire::Bytes value);
+bool EncodeAigp(const Aigp& a, wire::Writer& w);
+
+// --- MP_REACH_NLRI / MP_UNREACH_NLRI (RFC 4760) ------------------------------
+
+struct MpReachView {
+  Family family;
+  wire::Bytes next_hop;
+  uint8_t reserved = 0;
+  wire::Bytes nlri;  // entries; iterate with NlriView
+};
+struct MpUnreachView {
+  Family family;
+  wire::Bytes withdrawn;
+};
+// Framing only (AFI, SAFI, next-hop length, reserved octet).
+// Errors: 3/9 Optional Attribute Error.
+absl::StatusOr<MpReachView> DecodeMpReach(wire::Bytes value);
+absl::StatusOr<MpUnreachView> DecodeMpUnreach(wire::Bytes value);
+
+// Next hop(s) of an MP_REACH for IP families: one address, or global +
+// link-local (32 octets), with an RD of zeros first for VPN families.
+struct MpNextHop {
+  std::optional<uint64_t> rd;  // present for 12/24/48-octet VPN forms
+  IpAddress address;
+  std::optional<IpAddress> link_local;
+  std::string ToString() const;
+};
+absl::StatusOr<MpNextHop> DecodeMpNextHop(wire::Bytes next_hop);
+
+// --- Typed bundle ------------------------------------------------------------
+
+// The attributes of a route, typed. Used to build UPDATEs and by tools to
+// print them. MP_REACH/MP_UNREACH are not here (they carry NLRI).
+struct PathAttributes {
+  std::optional<Origin> origin;
+  std::optional<AsPath> as_path;
+  std::optional<IpAddress> next_hop;  // NEXT_HOP (IPv4)
+  std::optional<uint32_t> med;
+  std::optional<uint32_t> local_pref;
+  bool atomic_aggregate = false;
+  std::optional<Aggregator> aggregator;
+  std::vector<uint32_t> communities;
+  std::optional<uint32_t> originator_id;
+  std::vector<uint32_t> cluster_list;
+  std::vector<ExtendedCommunity> ext_communities;
+  std::optional<AsPath> as4_path;
+  std::optional<Aggregator> as4_aggregator;
+  std::vector<Ipv6ExtendedCommunity> ipv6_ext_communities;
+  std::optional<Aigp> aigp;
+  std::vector<LargeCommunity> large_communities;
+  std::optional<uint32_t> otc;
+  // Anything else, kept as found (and re-encoded as found).
+  std::vector<PathAttribute> others;
+
+  bool operator==(const PathAttributes&) const = default;
+};
+
+// Decodes every attribute of an already-checked attribute field (from
+// UpdateView::attributes_bytes()). Attributes that fail their typed decode
+// go to `others` unchanged. MP_REACH/MP_UNREACH are skipped.
+PathAttributes DecodePathAttributes(wire::Bytes attrs,
+                                    const SessionParams& params);
+// Writes the attributes in type-code order with canonical flags. When the
+// session is 2-octet AS and the path has ASNs above 65535, AS4_PATH (and
+// AS4_AGGREGATOR) are added per RFC 6793 §4.2.2 unless already set.
+// False if `w` is full.
+bool EncodePathAttributes(const PathAttributes& a, const SessionParams& params,
+                          wire::Writer& w);
+
+}  // namespace bgpy
+
+#endif  // BGPY_ATTRIBUTES_H_

@@ -1,0 +1,20 @@
+// Copyright 2026 The bgpy Authors.
+//
+// bgpy.h: umbrella header for the bgpy::bgpy library.
+#ifndef BGPY_BGPY_H_
+#define BGPY_BGPY_H_
+
+#include "bgpy/attributes.h"
+#include "bgpy/capabilities.h"
+#include "bgpy/errors.h"
+#include "bgpy/message.h"
+#include "bgpy/negotiate.h"
+#include "bgpy/nlri.h"
+#include "bgpy/params.h"
+#include "bgpy/session.h"
+#include "bgpy/types.h"
+#include "bgpy/update.h"
+#include "bgpy/version.h"
+#include "bgpy/wire.h"
+
+#endif  // BGPY_BGPY_H_

@@ -1,0 +1,222 @@
+// Copyright 2026 The bgpy Authors.
+//
+// nlri.h: NLRI per address family, table-driven.
+//
+// Each family is one FamilyDesc row (lib/families/<afi>_<safi>.cc) listed in
+// lib/families/registry.inc. A row knows how to split one NLRI entry off the
+// wire, check it, and format it. Families without a row are opaque: their
+// whole NLRI field is one entry, kept and re-encoded as bytes.
+#ifndef BGPY_NLRI_H_
+#define BGPY_NLRI_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/container/inlined_vector.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "bgpy/params.h"
+#include "bgpy/types.h"
+#include "bgpy/wire.h"
+
+namespace bgpy {
+
+// One row of the family table.
+struct FamilyDesc {
+  Family family;
+  const char* name;  // GoBGP CLI name, e.g. "ipv4-unicast"
+  // For plain IP-prefix families (RFC 4271 §4.3 encoding: a length octet and
+  // the fewest octets holding that many bits): the address size in bits, 32
+  // or 128. The generic code then splits entries inline, without calling
+  // split_entry. 0 for every other family.
+  uint8_t prefix_bits;
+  // Splits one entry (after any ADD-PATH path id) off `r` into `entry`.
+  // On malformed input returns false, leaves `r` where it was and says why
+  // in `*why` (the caller picks the NOTIFICATION: 3/10, or 3/9 inside MP
+  // attributes). Called per route: no allocation on success. nullptr:
+  // opaque, the whole rest is one entry.
+  bool (*split_entry)(wire::Reader& r, wire::Bytes& entry, std::string* why);
+  // Operator text of one entry ("10.0.0.0/24"). nullptr: hex.
+  std::string (*format_entry)(wire::Bytes entry);
+  // Checks an MP_REACH next hop's length/form for this family. nullptr: any.
+  absl::Status (*check_next_hop)(wire::Bytes next_hop);
+};
+
+// The row for `f`, or nullptr when the family is opaque (no row).
+const FamilyDesc* FindFamily(Family f);
+// Every registered row, in registry order.
+absl::Span<const FamilyDesc* const> RegisteredFamilies();
+// True if `f` has a registered row (not opaque).
+inline bool IsKnownFamily(Family f) { return FindFamily(f) != nullptr; }
+
+// One NLRI entry as found on the wire: the optional path id (RFC 7911) and
+// the family-specific bytes (for IP families: length octet + prefix bytes).
+struct NlriEntryView {
+  std::optional<uint32_t> path_id;
+  wire::Bytes bytes;
+};
+
+// The NLRI of one family in one place (withdrawn routes, NLRI field,
+// MP_REACH or MP_UNREACH). Iterating never allocates; the field was checked
+// when the message was parsed, so iteration cannot fail.
+class NlriView {
+ public:
+  NlriView() = default;
+  NlriView(Family family, wire::Bytes data, bool add_path)
+      : family_(family), data_(data), add_path_(add_path) {}
+
+  Family family() const { return family_; }
+  wire::Bytes bytes() const { return data_; }
+  bool add_path() const { return add_path_; }
+  bool empty() const { return data_.empty(); }
+
+  class Iterator {
+   public:
+    using value_type = NlriEntryView;
+    Iterator() = default;
+    Iterator(const FamilyDesc* desc, wire::Bytes rest, bool add_path)
+        : prefix_bits_(desc != nullptr ? desc->prefix_bits : 0),
+          desc_(desc),
+          r_(rest),
+          add_path_(add_path),
+          done_(false) {
+      Advance();
+    }
+    const NlriEntryView& operator*() const { return cur_; }
+    const NlriEntryView* operator->() const { return &cur_; }
+    Iterator& operator++() {
+      Advance();
+      return *this;
+    }
+    bool operator==(const Iterator& o) const {
+      return done_ == o.done_ && (done_ || r_.offset() == o.r_.offset());
+    }
+
+   private:
+    void Advance() {
+      if (r_.empty()) {
+        done_ = true;
+        return;
+      }
+      if (add_path_) {
+        uint32_t id;
+        if (!r_.ReadU32(id)) {
+          done_ = true;
+          return;
+        }
+        cur_.path_id = id;
+      }
+      if (prefix_bits_ != 0) {
+        // Already checked by NlriView::Validate; stay in bounds regardless.
+        const wire::Bytes rest = r_.rest();
+        const size_t n = 1 + (rest[0] + 7u) / 8u;
+        if (!r_.ReadBytes(n, cur_.bytes)) done_ = true;
+        return;
+      }
+      AdvanceSlow();
+    }
+    void AdvanceSlow();
+    uint8_t prefix_bits_ = 0;
+    const FamilyDesc* desc_ = nullptr;
+    wire::Reader r_;
+    bool add_path_ = false;
+    bool done_ = true;
+    NlriEntryView cur_;
+  };
+  Iterator begin() const;
+  Iterator end() const { return Iterator(); }
+  // Number of entries (walks the field).
+  size_t size() const;
+
+  // Checks the whole field: every entry splits cleanly. Returns the UPDATE
+  // error (3/10, or `subcode` for MP attributes) naming the entry.
+  static absl::Status Validate(Family family, wire::Bytes data, bool add_path,
+                               uint8_t subcode);
+
+ private:
+  Family family_;
+  wire::Bytes data_;
+  bool add_path_ = false;
+};
+
+// --- IP prefixes (ipv4/ipv6 unicast and multicast) -------------------------
+
+// The address (host order, host bits cleared) of an IPv4 prefix entry that
+// came out of a checked NlriView. The cheapest way to read IPv4 NLRI.
+inline uint32_t Ipv4PrefixAddress(wire::Bytes entry) {
+  const unsigned len = entry[0];
+  uint32_t a = 0;
+  switch (entry.size()) {
+    case 5:
+      a |= entry[4];
+      [[fallthrough]];
+    case 4:
+      a |= uint32_t{entry[3]} << 8;
+      [[fallthrough]];
+    case 3:
+      a |= uint32_t{entry[2]} << 16;
+      [[fallthrough]];
+    case 2:
+      a |= uint32_t{entry[1]} << 24;
+      break;
+    default:
+      break;
+  }
+  return len == 0 ? 0 : len >= 32 ? a : a & ~(0xffffffffu >> len);
+}
+
+// The prefix of an entry that came out of a checked NlriView of an IP
+// family (so its length octet and size agree). Host bits are cleared.
+inline Prefix IpPrefixOf(Afi afi, wire::Bytes entry) {
+  if (afi == Afi::kIpv4) {
+    return PrefixInternal::Unchecked(IpAddress::V4(Ipv4PrefixAddress(entry)),
+                                     entry[0]);
+  }
+  uint8_t bytes[16] = {};
+  const int len = entry[0];
+  const size_t n = entry.size() - 1;
+  for (size_t i = 0; i < n && i < 16; ++i) bytes[i] = entry[1 + i];
+  if ((len & 7) && n > 0 && n <= 16) {
+    bytes[n - 1] &= static_cast<uint8_t>(0xff << (8 - (len & 7)));
+  }
+  return PrefixInternal::Unchecked(
+      afi == Afi::kIpv6 ? IpAddress::V6Bytes(bytes) : IpAddress::V4Bytes(bytes),
+      len);
+}
+
+// Decodes an IP prefix entry (length octet + ceil(len/8) bytes). Host bits
+// beyond the length are cleared (RFC 4271 §4.3 says they are irrelevant).
+// kInvalidArgument if the length exceeds the family or the bytes don't match.
+absl::StatusOr<Prefix> DecodeIpPrefix(Afi afi, wire::Bytes entry);
+// Writes length octet + prefix bytes. Returns false if `w` is full.
+bool EncodeIpPrefix(const Prefix& p, wire::Writer& w);
+// Bytes EncodeIpPrefix writes.
+inline size_t IpPrefixEncodedSize(const Prefix& p) {
+  return 1 + p.nlri_bytes();
+}
+
+// Operator text of an entry of family `f` (as the family's format_entry).
+std::string FormatNlriEntry(Family f, wire::Bytes entry);
+
+// An owned NLRI entry: path id and family bytes.
+struct NlriEntry {
+  std::optional<uint32_t> path_id;
+  absl::InlinedVector<uint8_t, 20> bytes;
+
+  static NlriEntry FromPrefix(const Prefix& p,
+                              std::optional<uint32_t> path_id = std::nullopt);
+  static NlriEntry FromView(const NlriEntryView& v);
+  bool operator==(const NlriEntry&) const = default;
+};
+
+// Encodes entries (path id when `add_path`). False if `w` is full.
+bool EncodeNlriEntries(absl::Span<const NlriEntry> entries, bool add_path,
+                       wire::Writer& w);
+size_t NlriEntriesEncodedSize(absl::Span<const NlriEntry> entries,
+                              bool add_path);
+
+}  // namespace bgpy
+
+#endif  // BGPY_NLRI_H_

@@ -1,0 +1,260 @@
+// Copyright 2026 The bgpy Authors.
+//
+// posix/transport.h: an epoll event loop that runs any number of bgpy
+// Sessions over non-blocking TCP sockets (target bgpy::posix, Linux).
+//
+// The loop is the only reader of std::chrono::steady_clock. It connects
+// (source-address bind, TTL, GTSM, TCP MD5), accepts, writes each Session's
+// PendingOutput() as the socket takes it, feeds received bytes to
+// Session::Receive, fires timers from NextDeadline(), closes on WantsClose()
+// after flushing and reconnects when WantsConnect(). Single-threaded: only
+// RequestStop() may be called from another thread or a signal handler.
+//
+//   EventLoop loop;
+//   loop.on_event = [&](PeerId id, const SessionEvent& ev) { ... };
+//   loop.on_error = [&](PeerId id, const absl::Status& st) { ... };
+//   BGPY_ASSIGN_OR_RETURN(PeerId id, loop.AddPeer(peer_config));
+//   BGPY_RETURN_IF_ERROR(loop.CatchSignals({SIGINT, SIGTERM}));
+//   BGPY_RETURN_IF_ERROR(loop.Run());  // until a signal: Cease sent, returns
+//
+// Back-pressure: the owner queues UPDATEs with QueueUpdate() until it returns
+// kResourceExhausted, then waits for on_writable(id).
+#ifndef BGPY_POSIX_TRANSPORT_H_
+#define BGPY_POSIX_TRANSPORT_H_
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "bgpy/errors.h"
+#include "bgpy/negotiate.h"
+#include "bgpy/session.h"
+#include "bgpy/types.h"
+
+namespace bgpy {
+namespace posix {
+
+// Names a peer of one EventLoop; never reused. 0 is never a valid id.
+using PeerId = uint32_t;
+
+inline constexpr uint16_t kBgpPort =
+    179;  // RFC 4271 §2: BGP listens on TCP port 179
+// RFC 2385 §4.1 leaves the key length open; Linux takes at most 80 octets.
+inline constexpr size_t kMaxMd5KeyLength = 80;
+
+// "127.0.0.1:179", "[::1]:179".
+std::string FormatEndpoint(const IpAddress& address, uint16_t port);
+
+struct PeerConfig {
+  IpAddress address;  // the peer's address
+  uint16_t port = kBgpPort;
+  // Source address (and port, 0 = any) to bind before connecting.
+  std::optional<IpAddress> local_address;
+  uint16_t local_port = 0;
+
+  // The session; session.passive (RFC 4271 §8.1.1 PassiveTcpEstablishment)
+  // makes the loop wait for the peer to connect (through Listen()).
+  SessionConfig session;
+
+  // IP_TTL / IPV6_UNICAST_HOPS of outgoing segments; 0 = system default.
+  // Multihop eBGP sets e.g. 64; GTSM (RFC 5082 §3) sends with 255.
+  int ttl = 0;
+  // GTSM (RFC 5082 §3): drop segments arriving with a TTL / hop limit below
+  // this (IP_MINTTL / IPV6_MINHOPCOUNT); 0 = off. 255 = directly connected.
+  int min_ttl = 0;
+  // TCP MD5 signature key (RFC 2385), bound to `address`; empty = none. Also
+  // installed on every listener of the same family.
+  std::string md5_password;
+
+  // SO_SNDBUF / SO_RCVBUF of the connection; 0 = system default (the
+  // kernel doubles the value and applies its minimum). A small send buffer
+  // makes back-pressure reach the owner sooner.
+  int send_buffer_size = 0;
+  int receive_buffer_size = 0;
+
+  // An outgoing connection not up after this is abandoned (the Session
+  // retries after ConnectRetry).
+  std::chrono::milliseconds connect_timeout{std::chrono::seconds(5)};
+};
+
+struct ListenConfig {
+  IpAddress address;         // 0.0.0.0 or :: for any (:: also takes IPv4)
+  uint16_t port = kBgpPort;  // 0 = a free port (Listen() returns it)
+  // Extra MD5 keys (RFC 2385) by peer address, for peers created through
+  // `accept_any`; configured peers' keys are installed automatically.
+  std::vector<std::pair<IpAddress, std::string>> md5_keys;
+  // GTSM minimum TTL (RFC 5082) on accepted connections of unknown peers.
+  int min_ttl = 0;
+
+  // A connection from an address with no configured peer is accepted only
+  // when `accept_any` is set: `factory(remote address, remote port)` gives
+  // its PeerConfig (std::nullopt refuses it). Such a peer is passive and is
+  // removed once its connection closes.
+  bool accept_any = false;
+  std::function<std::optional<PeerConfig>(const IpAddress&, uint16_t)> factory;
+};
+
+struct LoopOptions {
+  // Bound on flushing output (a NOTIFICATION) before closing on
+  // WantsClose(), and on the whole graceful shutdown.
+  std::chrono::milliseconds close_grace{std::chrono::seconds(2)};
+  // Sent with Cease/Administrative Shutdown on Shutdown()/RequestStop()
+  // (RFC 9003 shutdown communication; empty = none).
+  std::string shutdown_text = "bgpy shutting down";
+  // Bytes read per recv() call.
+  size_t read_buffer_size = size_t{1} << 16;
+};
+
+// Per-peer counters of the transport.
+struct PeerStats {
+  uint64_t connects = 0;  // connections that came up (either direction)
+  uint64_t bytes_sent = 0;
+  uint64_t bytes_received = 0;
+};
+
+class EventLoop {
+ public:
+  explicit EventLoop(LoopOptions options = {});
+  ~EventLoop();  // closes every socket without sending anything
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  // kInternal if epoll or eventfd could not be created (the loop is unusable
+  // then; every call fails with this Status).
+  const absl::Status& init_status() const { return init_status_; }
+
+  // Every Session event, in order. The callbacks may call any method of the
+  // loop (AddPeer, QueueUpdate, StopPeer, RemovePeer, ...).
+  std::function<void(PeerId, const SessionEvent&)> on_event;
+  // An OS error on a peer's connection ("connect to 127.0.0.2:179:
+  // Connection refused"); the Session has been told (OnConnectFailed /
+  // OnClosed) and retries by its own timers.
+  std::function<void(PeerId, const absl::Status&)> on_error;
+  // The peer's output backlog drained completely while Established: the
+  // owner may queue more UPDATEs.
+  std::function<void(PeerId)> on_writable;
+  // A peer was created for an accepted connection (ListenConfig::accept_any).
+  std::function<void(PeerId, const IpAddress&, uint16_t)> on_accept;
+
+  // Adds a peer and starts its Session (ManualStart, RFC 4271 §8.1.2 event
+  // 1 or 4); an active peer connects right away. kInvalidArgument for a bad
+  // SessionConfig, an MD5 key over 80 octets, a local address of another
+  // family, or a second peer with the same address.
+  absl::StatusOr<PeerId> AddPeer(PeerConfig config);
+  // Closes the peer's connection at once (nothing sent) and forgets it.
+  void RemovePeer(PeerId id);
+  // ManualStop (event 2): sends Cease/`subcode` with `text` if connected,
+  // flushes and closes. The peer stays known (Idle) until RemovePeer().
+  void StopPeer(PeerId id,
+                CeaseSubcode subcode = CeaseSubcode::kAdministrativeShutdown,
+                absl::string_view text = "");
+
+  // Opens a listening socket; returns the bound port (useful with port 0).
+  // Errors name the address: "bind 127.0.0.1:1179: Address already in use",
+  // "TCP_MD5SIG on 127.0.0.2: Operation not permitted".
+  absl::StatusOr<uint16_t> Listen(ListenConfig config);
+
+  // nullptr if unknown. The owner may call its const methods at any time;
+  // for mutations use the methods below, which also write the output.
+  Session* session(PeerId id);
+  const PeerConfig* peer_config(PeerId id) const;
+  const PeerStats* stats(PeerId id) const;
+  std::vector<PeerId> peers() const;
+
+  // Session::QueueUpdate / QueueEndOfRib at the loop's clock, then writes
+  // what the socket takes. kNotFound for an unknown peer.
+  absl::Status QueueUpdate(PeerId id, absl::Span<const uint8_t> bytes);
+  absl::Status QueueEndOfRib(PeerId id, Family family);
+
+  // Waits for I/O or timers at most `timeout` (zero = poll) and handles
+  // everything ready. Returns kCancelled once a stop was requested (after
+  // the graceful shutdown), kInternal if epoll_wait fails.
+  absl::Status RunOnce(Duration timeout);
+  // Runs until `until` (forever when std::nullopt) or until a stop is
+  // requested; a requested stop shuts down gracefully and returns OK.
+  absl::Status Run(std::optional<Instant> until = std::nullopt);
+  // Runs until `done()` is true (checked after every step) or `timeout`
+  // passes; true if done. For tests and scripted tools.
+  bool RunUntil(const std::function<bool()>& done, Duration timeout);
+
+  // Async-signal-safe and thread-safe: makes Run()/RunOnce() shut down.
+  void RequestStop();
+  bool stop_requested() const { return stopping_; }
+  // Blocks `signals` in the calling thread and delivers them through a
+  // signalfd: any of them makes the loop shut down gracefully.
+  absl::Status CatchSignals(std::initializer_list<int> signals);
+
+  // Stops every Session (Cease/Administrative Shutdown with
+  // options.shutdown_text), flushes NOTIFICATIONs for at most
+  // options.close_grace, closes every connection and listener. Called from
+  // a callback, it only requests the stop (as RequestStop() does).
+  void Shutdown();
+
+  // The loop's clock (steady_clock).
+  static Instant Now() { return std::chrono::steady_clock::now(); }
+
+ private:
+  struct Peer;
+  struct Listener;
+
+  Peer* Find(PeerId id);
+  const Peer* Find(PeerId id) const;
+  void MarkDirty(Peer& p);
+  absl::StatusOr<PeerId> CreatePeer(PeerConfig config, bool dynamic,
+                                    Instant now);
+  // Delivers the peer's events, writes, closes, connects as its Session asks.
+  void Service(Peer& p, Instant now);
+  bool ProcessDirty(Instant now);  // false if work is left over
+  void Register(Peer& p);
+  void UpdateInterest(Peer& p);
+  void CloseFd(Peer& p);
+  void StartConnect(Peer& p, Instant now);
+  void FinishConnect(Peer& p, Instant now);
+  void ConnectFailed(Peer& p, const absl::Status& error, Instant now);
+  void Adopt(Peer& p, int fd, Instant now);
+  void HandleReadable(Peer& p, Instant now);
+  bool Flush(Peer& p, Instant now);  // false: write error, connection gone
+  void CloseConnection(Peer& p, Instant now, bool graceful);
+  void DropConnection(Peer& p, const absl::Status& error, Instant now);
+  void Deliver(Peer& p);
+  void Accept(Listener& l, Instant now);
+  void CollectGarbage();
+  void DrainWakeups();
+  std::optional<Instant> EarliestDeadline() const;
+  void FireTimers(Instant now);
+  absl::Status Step(Duration timeout);
+
+  LoopOptions options_;
+  absl::Status init_status_;
+  int epoll_fd_ = -1;
+  int wake_fd_ = -1;    // eventfd for RequestStop()
+  int signal_fd_ = -1;  // signalfd from CatchSignals()
+  PeerId next_id_ = 1;
+  uint32_t next_conn_serial_ = 1;
+  absl::flat_hash_map<PeerId, std::unique_ptr<Peer>> peers_;
+  absl::flat_hash_map<IpAddress, PeerId> by_address_;  // configured peers
+  std::vector<PeerId> dirty_;                          // peers to Service()
+  std::vector<std::unique_ptr<Listener>> listeners_;
+  std::vector<uint8_t> read_buf_;
+  bool garbage_ = false;       // removed peers to erase
+  bool stop_pending_ = false;  // RequestStop() or a signal arrived
+  bool stopping_ = false;
+  bool shut_down_ = false;
+  bool in_step_ = false;
+};
+
+}  // namespace posix
+}  // namespace bgpy
+
+#endif  // BGPY_POSIX_TRANSPORT_H_

@@ -1,0 +1,53 @@
+// Copyright 2026 The bgpy Authors.
+//
+// internal.h: helpers shared by the attribute rows (lib/attributes/*.cc).
+// Not installed.
+#ifndef BGPY_LIB_ATTRIBUTES_INTERNAL_H_
+#define BGPY_LIB_ATTRIBUTES_INTERNAL_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "bgpy/attributes.h"
+#include "bgpy/errors.h"
+#include "bgpy/wire.h"
+
+namespace bgpy::internal {
+
+// Every row, declared for registry.inc (defined in lib/attributes/<x>.cc).
+#define BGPY_ATTRIBUTE(desc) extern const AttributeDesc desc;
+#include "attributes/registry.inc"
+#undef BGPY_ATTRIBUTE
+
+// The attribute re-encoded with its canonical flags, used as the data of an
+// RFC 4271 §6.3 NOTIFICATION ("the erroneous attribute (type, length and
+// value)"). The caller may substitute the attribute exactly as received.
+std::vector<uint8_t> CanonicalAttributeBytes(uint8_t code, wire::Bytes value);
+
+// An UPDATE error (3/subcode) whose data is the attribute.
+absl::Status AttrError(UpdateSubcode subcode, AttrCode code, wire::Bytes value,
+                       absl::string_view message);
+// 3/5 Attribute Length Error unless value.size() == want.
+absl::Status CheckFixedLength(AttrCode code, wire::Bytes value, size_t want);
+// 3/5 unless value.size() is a non-zero multiple of `unit` (RFC 7606 §7).
+absl::Status CheckListLength(AttrCode code, wire::Bytes value, size_t unit);
+
+// Session params from a context (4-octet AS when none given).
+bool FourOctetAs(const AttrContext& ctx);
+
+// Lowercase hex of bytes, no separators.
+std::string Hex(wire::Bytes b);
+
+// Reads a big-endian integer of `n` (<= 8) bytes from `p`.
+uint64_t LoadBe(const uint8_t* p, int n);
+void StoreBe(uint8_t* p, int n, uint64_t v);
+
+// Parses a decimal number no larger than `max`.
+bool ParseUint(absl::string_view text, uint64_t max, uint64_t& out);
+
+}  // namespace bgpy::internal
+
+#endif  // BGPY_LIB_ATTRIBUTES_INTERNAL_H_

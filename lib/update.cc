@@ -1,0 +1,524 @@
+// Copyright 2026 The bgpy Authors.
+//
+// UpdateView::Parse: the checks of RFC 4271 §6.3 with the outcomes of
+// RFC 7606, driven by the attribute and family tables.
+#include "bgpy/update.h"
+
+#include <bitset>
+
+#include "absl/strings/str_format.h"
+
+namespace bgpy {
+namespace {
+
+// Collects findings and the strongest verdict.
+class Verdicts {
+ public:
+  explicit Verdicts(std::vector<Finding>* out) : out_(out) {}
+  void Add(Verdict v, uint8_t code, std::string detail) {
+    if (v > strongest_) strongest_ = v;
+    if (out_ != nullptr) out_->push_back(Finding{v, code, std::move(detail)});
+  }
+  Verdict strongest() const { return strongest_; }
+
+ private:
+  std::vector<Finding>* out_;
+  Verdict strongest_ = Verdict::kOk;
+};
+
+}  // namespace
+
+absl::StatusOr<UpdateView> UpdateView::Parse(wire::Bytes message,
+                                             const SessionParams& params,
+                                             std::vector<Finding>* findings) {
+  BGPY_ASSIGN_OR_RETURN(MessageHeader h,
+                        ParseHeader(message, params.max_message_size()));
+  if (h.type != MessageType::kUpdate) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "not an UPDATE: ", MessageTypeName(static_cast<uint8_t>(h.type))));
+  }
+  if (h.length != message.size()) {
+    const uint8_t len_field[2] = {message[16], message[17]};
+    return HeaderError(
+        HeaderSubcode::kBadMessageLength, len_field,
+        absl::StrFormat("length field says %d octets, message has %d", h.length,
+                        message.size()));
+  }
+  UpdateView v;
+  v.msg_ = message;
+  v.four_octet_ = params.four_octet_as;
+  v.add_path_v4_ = params.HasAddPath(kIpv4Unicast);
+
+  // RFC 4271 §6.3: lengths that overrun the message are Malformed
+  // Attribute List.
+  wire::Reader r(message.subspan(kHeaderSize));
+  uint16_t wlen, alen;
+  if (!r.ReadU16(wlen) || !r.ReadBytes(wlen, v.withdrawn_)) {
+    return UpdateError(UpdateSubcode::kMalformedAttributeList,
+                       absl::StrFormat("withdrawn routes length %d exceeds the "
+                                       "%d octets left",
+                                       wlen, r.remaining()));
+  }
+  if (!r.ReadU16(alen) || !r.ReadBytes(alen, v.attrs_)) {
+    return UpdateError(
+        UpdateSubcode::kMalformedAttributeList,
+        absl::StrFormat("total path attribute length %d exceeds the %d octets "
+                        "left",
+                        alen, r.remaining()));
+  }
+  v.nlri_ = r.rest();
+
+  // RFC 7606 §5.3: a syntactically incorrect IPv4 prefix is a session reset
+  // (3/10 Invalid Network Field, RFC 4271 §6.3).
+  BGPY_RETURN_IF_ERROR(NlriView::Validate(
+      kIpv4Unicast, v.withdrawn_, v.add_path_v4_,
+      static_cast<uint8_t>(UpdateSubcode::kInvalidNetworkField)));
+  BGPY_RETURN_IF_ERROR(NlriView::Validate(
+      kIpv4Unicast, v.nlri_, v.add_path_v4_,
+      static_cast<uint8_t>(UpdateSubcode::kInvalidNetworkField)));
+
+  Verdicts verdicts(findings);
+  std::bitset<256> seen;
+  AttrContext ctx{&params};
+  wire::Reader ar_reader(v.attrs_);
+  while (!ar_reader.empty()) {
+    const size_t at = ar_reader.offset();
+    AttributeView a;
+    absl::Status st = ReadAttribute(ar_reader, a);
+    if (!st.ok()) {
+      // RFC 7606 §4 would allow treat-as-withdraw, but an MP_REACH or
+      // MP_UNREACH may hide in the part we cannot parse (§5.2), so we reset.
+      return st;
+    }
+    const AttributeDesc* desc = LookupAttribute(a.code);
+    // RFC 7606 §3(g): MP_REACH/MP_UNREACH twice is a session reset; any
+    // other repeat is discarded (all but the first occurrence).
+    if (seen[a.code]) {
+      if (a.code == static_cast<uint8_t>(AttrCode::kMpReachNlri) ||
+          a.code == static_cast<uint8_t>(AttrCode::kMpUnreachNlri)) {
+        return UpdateError(UpdateSubcode::kMalformedAttributeList,
+                           absl::StrFormat("%s appears more than once",
+                                           AttributeName(a.code)));
+      }
+      verdicts.Add(Verdict::kAttributeDiscard, a.code,
+                   absl::StrFormat("repeated %s discarded (RFC 7606 §3(g))",
+                                   AttributeName(a.code)));
+      continue;
+    }
+    seen[a.code] = true;
+    if (a.code < 64) v.where_[a.code] = static_cast<uint16_t>(at + 1);
+
+    if (desc == nullptr) {
+      // RFC 4271 §6.3: an unrecognized well-known attribute.
+      if (!(a.flags & kAttrOptional)) {
+        return UpdateError(UpdateSubcode::kUnrecognizedWellKnownAttribute,
+                           a.raw,
+                           absl::StrFormat("unrecognized well-known attribute "
+                                           "%d",
+                                           a.code));
+      }
+      continue;  // unknown optional: kept as found
+    }
+
+    // RFC 7606 §3(c): Optional/Transitive bits in conflict with the
+    // attribute's definition make it malformed.
+    absl::Status bad;
+    if ((a.flags & (kAttrOptional | kAttrTransitive)) != desc->flags) {
+      bad =
+          UpdateError(UpdateSubcode::kAttributeFlagsError, a.raw,
+                      absl::StrFormat("%s flags 0x%02x, expected 0x%02x",
+                                      desc->name, a.flags & 0xf0, desc->flags));
+    } else if (desc->validate != nullptr) {
+      bad = desc->validate(a.value, ctx);
+    }
+    if (bad.ok()) continue;
+    // RFC 4760 §3: without IPv4 NLRI in the body, NEXT_HOP is ignored, and
+    // so is anything wrong with it.
+    if (a.code == static_cast<uint8_t>(AttrCode::kNextHop) && v.nlri_.empty()) {
+      if (findings != nullptr) {
+        findings->push_back(Finding{Verdict::kOk, a.code,
+                                    absl::StrCat("NEXT_HOP ignored (no IPv4 "
+                                                 "NLRI): ",
+                                                 bad.message())});
+      }
+      continue;
+    }
+
+    Verdict action = desc->on_malformed;
+    if (action == Verdict::kSessionReset) {
+      if (GetNotification(bad).has_value()) return bad;
+      return UpdateError(UpdateSubcode::kMalformedAttributeList, a.raw,
+                         bad.message());
+    }
+    verdicts.Add(action, a.code,
+                 absl::StrFormat("%s: %s", desc->name, bad.message()));
+    // A malformed attribute's value is never handed out (discard), and
+    // with treat-as-withdraw its routes are withdrawn anyway.
+    if (a.code < 64) v.discarded_ |= uint64_t{1} << a.code;
+  }
+
+  // MP_REACH / MP_UNREACH contents (RFC 4760 §7, RFC 7606 §7.11: framing
+  // errors reset the session).
+  if (auto a = v.Find(AttrCode::kMpReachNlri)) {
+    BGPY_ASSIGN_OR_RETURN(MpReachView mp, DecodeMpReach(a->value));
+    const FamilyDesc* fd = FindFamily(mp.family);
+    if (fd != nullptr && fd->check_next_hop != nullptr) {
+      absl::Status st = fd->check_next_hop(mp.next_hop);
+      if (!st.ok()) {
+        return UpdateError(
+            UpdateSubcode::kOptionalAttributeError, a->raw,
+            absl::StrFormat("MP_REACH_NLRI %s: %s", FamilyName(mp.family),
+                            st.message()));
+      }
+    }
+    v.add_path_reach_ = params.HasAddPath(mp.family);
+    BGPY_RETURN_IF_ERROR(NlriView::Validate(
+        mp.family, mp.nlri, v.add_path_reach_,
+        static_cast<uint8_t>(UpdateSubcode::kOptionalAttributeError)));
+  }
+  if (auto a = v.Find(AttrCode::kMpUnreachNlri)) {
+    BGPY_ASSIGN_OR_RETURN(MpUnreachView mp, DecodeMpUnreach(a->value));
+    v.add_path_unreach_ = params.HasAddPath(mp.family);
+    BGPY_RETURN_IF_ERROR(NlriView::Validate(
+        mp.family, mp.withdrawn, v.add_path_unreach_,
+        static_cast<uint8_t>(UpdateSubcode::kOptionalAttributeError)));
+  }
+
+  // RFC 4271 §6.3 / RFC 7606 §3(d): missing well-known mandatory
+  // attributes when routes are announced: treat-as-withdraw.
+  const bool has_mp_reach = seen[static_cast<uint8_t>(AttrCode::kMpReachNlri)];
+  const bool announces = !v.nlri_.empty() || has_mp_reach;
+  if (announces) {
+    auto require = [&](AttrCode code) {
+      if (!seen[static_cast<uint8_t>(code)]) {
+        verdicts.Add(
+            Verdict::kTreatAsWithdraw, static_cast<uint8_t>(code),
+            absl::StrFormat("missing well-known attribute %s",
+                            AttributeName(static_cast<uint8_t>(code))));
+      }
+    };
+    require(AttrCode::kOrigin);
+    // RFC 8205 §4.1: BGPsec_PATH stands in for AS_PATH.
+    if (!seen[static_cast<uint8_t>(AttrCode::kBgpsecPath)]) {
+      require(AttrCode::kAsPath);
+    }
+    if (!v.nlri_.empty()) require(AttrCode::kNextHop);
+  }
+
+  v.verdict_ = verdicts.strongest();
+  // STYLE §6 / RFC 7606 §5.2: treat-as-withdraw needs routes to withdraw.
+  if (v.verdict_ == Verdict::kTreatAsWithdraw && !announces &&
+      v.withdrawn_.empty() &&
+      !seen[static_cast<uint8_t>(AttrCode::kMpUnreachNlri)]) {
+    return UpdateError(UpdateSubcode::kMalformedAttributeList,
+                       "malformed attribute in an UPDATE without NLRI "
+                       "(treat-as-withdraw impossible, RFC 7606 §5.2)");
+  }
+  return v;
+}
+
+std::optional<AttributeView> UpdateView::Find(uint8_t code) const {
+  if (code < 64) {
+    if (where_[code] == 0 || (discarded_ >> code & 1)) return std::nullopt;
+    wire::Reader r(attrs_);
+    r.Skip(where_[code] - 1);
+    AttributeView a;
+    if (!ReadAttribute(r, a).ok()) return std::nullopt;
+    return a;
+  }
+  for (const AttributeView& a : attributes()) {
+    if (a.code == code) return a;
+  }
+  return std::nullopt;
+}
+
+bool UpdateView::discarded(uint8_t code) const {
+  return code < 64 && (discarded_ >> code & 1);
+}
+
+std::optional<Origin> UpdateView::origin() const {
+  auto a = Find(AttrCode::kOrigin);
+  if (!a || a->value.size() != 1 || a->value[0] > 2) return std::nullopt;
+  return static_cast<Origin>(a->value[0]);
+}
+
+std::optional<AsPath> UpdateView::as_path() const {
+  auto a = Find(AttrCode::kAsPath);
+  if (!a) return std::nullopt;
+  auto path = DecodeAsPath(a->value, four_octet_);
+  if (!path.ok()) return std::nullopt;
+  if (!four_octet_) {
+    // RFC 6793 §4.2.3: a NEW speaker talking to an OLD one merges AS4_PATH.
+    if (auto a4 = Find(AttrCode::kAs4Path)) {
+      auto p4 = DecodeAsPath(a4->value, true);
+      if (p4.ok()) return MergeAs4Path(*path, *p4);
+    }
+  }
+  return *std::move(path);
+}
+
+std::optional<IpAddress> UpdateView::next_hop() const {
+  auto a = Find(AttrCode::kNextHop);
+  if (!a || a->value.size() != 4) return std::nullopt;
+  return IpAddress::V4Bytes(a->value.data());
+}
+
+namespace {
+std::optional<uint32_t> U32Attr(const std::optional<AttributeView>& a) {
+  if (!a || a->value.size() != 4) return std::nullopt;
+  return uint32_t{a->value[0]} << 24 | uint32_t{a->value[1]} << 16 |
+         uint32_t{a->value[2]} << 8 | a->value[3];
+}
+}  // namespace
+
+std::optional<uint32_t> UpdateView::med() const {
+  return U32Attr(Find(AttrCode::kMultiExitDisc));
+}
+std::optional<uint32_t> UpdateView::local_pref() const {
+  return U32Attr(Find(AttrCode::kLocalPref));
+}
+
+std::optional<MpReachView> UpdateView::mp_reach() const {
+  auto a = Find(AttrCode::kMpReachNlri);
+  if (!a) return std::nullopt;
+  auto mp = DecodeMpReach(a->value);
+  if (!mp.ok()) return std::nullopt;
+  return *mp;
+}
+
+std::optional<MpUnreachView> UpdateView::mp_unreach() const {
+  auto a = Find(AttrCode::kMpUnreachNlri);
+  if (!a) return std::nullopt;
+  auto mp = DecodeMpUnreach(a->value);
+  if (!mp.ok()) return std::nullopt;
+  return *mp;
+}
+
+std::optional<NlriView> UpdateView::mp_reach_nlri() const {
+  auto mp = mp_reach();
+  if (!mp) return std::nullopt;
+  return NlriView(mp->family, mp->nlri, add_path_reach_);
+}
+
+std::optional<NlriView> UpdateView::mp_unreach_nlri() const {
+  auto mp = mp_unreach();
+  if (!mp) return std::nullopt;
+  return NlriView(mp->family, mp->withdrawn, add_path_unreach_);
+}
+
+std::optional<Family> UpdateView::end_of_rib() const {
+  // RFC 4724 §2: IPv4 unicast EoR is an UPDATE with nothing in it; other
+  // families send only an empty MP_UNREACH_NLRI.
+  if (!withdrawn_.empty() || !nlri_.empty()) return std::nullopt;
+  if (attrs_.empty()) return kIpv4Unicast;
+  AttributeIterator it(attrs_);
+  if (it == AttributeIterator()) return std::nullopt;
+  const AttributeView& a = *it;
+  if (a.code != static_cast<uint8_t>(AttrCode::kMpUnreachNlri)) {
+    return std::nullopt;
+  }
+  if (a.raw.size() != attrs_.size()) return std::nullopt;
+  auto mp = DecodeMpUnreach(a.value);
+  if (!mp.ok() || !mp->withdrawn.empty()) return std::nullopt;
+  return mp->family;
+}
+
+Update UpdateView::ToOwned() const {
+  Update u;
+  for (const NlriEntryView& e : withdrawn()) {
+    u.withdrawn.push_back(NlriEntry::FromView(e));
+  }
+  for (const AttributeView& a : attributes()) {
+    u.attributes.push_back(PathAttribute::FromView(a));
+  }
+  for (const NlriEntryView& e : nlri()) {
+    u.nlri.push_back(NlriEntry::FromView(e));
+  }
+  return u;
+}
+
+// --- UpdateBuilder -----------------------------------------------------------
+
+namespace {
+// flags(1) code(1) length(2, extended) afi(2) safi(1)
+constexpr size_t kMpUnreachOverhead = 4 + 3;
+// ... plus next-hop length(1) next hop reserved(1)
+constexpr size_t kMpReachOverhead = 4 + 3 + 1 + 1;
+}  // namespace
+
+UpdateBuilder::UpdateBuilder(const SessionParams& params) : params_(params) {
+  add_path_ = params_.HasAddPath(family_);
+}
+
+absl::Status UpdateBuilder::SetAttributes(const PathAttributes& attrs,
+                                          Family family,
+                                          std::vector<uint8_t> mp_next_hop) {
+  std::vector<uint8_t> enc;
+  {
+    wire::Writer w(&enc);
+    if (!EncodePathAttributes(attrs, params_, w)) {
+      return absl::InvalidArgumentError("path attributes do not encode");
+    }
+  }
+  return SetRawAttributes(enc, family, std::move(mp_next_hop));
+}
+
+absl::Status UpdateBuilder::SetRawAttributes(wire::Bytes attrs, Family family,
+                                             std::vector<uint8_t> mp_next_hop) {
+  if (family != kIpv4Unicast && mp_next_hop.size() > 255) {
+    return absl::InvalidArgumentError("MP next hop longer than 255 octets");
+  }
+  const size_t fixed =
+      kHeaderSize + 4 + attrs.size() +
+      (family == kIpv4Unicast ? 0 : kMpReachOverhead + mp_next_hop.size());
+  if (fixed + 40 > params_.max_message_size()) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "path attributes take %d octets: no room for routes in a %d-octet "
+        "message",
+        attrs.size(), params_.max_message_size()));
+  }
+  attrs_.assign(attrs.begin(), attrs.end());
+  family_ = family;
+  mp_next_hop_ = std::move(mp_next_hop);
+  add_path_ = params_.HasAddPath(family_);
+  return absl::OkStatus();
+}
+
+bool UpdateBuilder::Fits(size_t entry_size, bool announce) const {
+  const bool v4 = family_ == kIpv4Unicast;
+  const bool with_announce = announce || announced_ > 0;
+  const bool with_withdraw = !announce || withdrawn_count_ > 0;
+  size_t size =
+      kHeaderSize + 4 + announce_.size() + withdraw_.size() + entry_size;
+  // Attributes go only into messages that announce.
+  if (with_announce) {
+    size += attrs_.size();
+    if (!v4) size += kMpReachOverhead + mp_next_hop_.size();
+  }
+  if (with_withdraw && !v4) size += kMpUnreachOverhead;
+  return size <= params_.max_message_size();
+}
+
+bool UpdateBuilder::AddPrefix(std::vector<uint8_t>& buf, const Prefix& p,
+                              std::optional<uint32_t> path_id) {
+  const size_t need = (add_path_ ? 4 : 0) + 1 + p.nlri_bytes();
+  if (!Fits(need, &buf == &announce_)) return false;
+  if (add_path_) {
+    const uint32_t id = path_id.value_or(0);
+    buf.push_back(static_cast<uint8_t>(id >> 24));
+    buf.push_back(static_cast<uint8_t>(id >> 16));
+    buf.push_back(static_cast<uint8_t>(id >> 8));
+    buf.push_back(static_cast<uint8_t>(id));
+  }
+  buf.push_back(static_cast<uint8_t>(p.length()));
+  buf.insert(buf.end(), p.address().bytes(),
+             p.address().bytes() + p.nlri_bytes());
+  return true;
+}
+
+void UpdateBuilder::AddEntry(std::vector<uint8_t>& buf, const NlriEntry& e) {
+  if (add_path_) {
+    const uint32_t id = e.path_id.value_or(0);
+    buf.push_back(static_cast<uint8_t>(id >> 24));
+    buf.push_back(static_cast<uint8_t>(id >> 16));
+    buf.push_back(static_cast<uint8_t>(id >> 8));
+    buf.push_back(static_cast<uint8_t>(id));
+  }
+  buf.insert(buf.end(), e.bytes.begin(), e.bytes.end());
+}
+
+bool UpdateBuilder::Announce(const NlriEntry& e) {
+  if (!Fits((add_path_ ? 4 : 0) + e.bytes.size(), true)) return false;
+  AddEntry(announce_, e);
+  ++announced_;
+  return true;
+}
+
+bool UpdateBuilder::Announce(const Prefix& p, std::optional<uint32_t> path_id) {
+  if (!AddPrefix(announce_, p, path_id)) return false;
+  ++announced_;
+  return true;
+}
+
+bool UpdateBuilder::Withdraw(const NlriEntry& e) {
+  if (!Fits((add_path_ ? 4 : 0) + e.bytes.size(), false)) return false;
+  AddEntry(withdraw_, e);
+  ++withdrawn_count_;
+  return true;
+}
+
+bool UpdateBuilder::Withdraw(const Prefix& p, std::optional<uint32_t> path_id) {
+  if (!AddPrefix(withdraw_, p, path_id)) return false;
+  ++withdrawn_count_;
+  return true;
+}
+
+size_t UpdateBuilder::Flush(std::vector<uint8_t>& out) {
+  if (pending() == 0) return 0;
+  const size_t before = out.size();
+  {
+    wire::Writer w(&out);
+    const size_t start = BeginMessage(MessageType::kUpdate, w);
+    const bool v4 = family_ == kIpv4Unicast;
+    const bool announcing = announced_ > 0;
+    // Withdrawn routes field (IPv4 unicast only).
+    w.WriteU16(v4 ? static_cast<uint16_t>(withdraw_.size()) : 0);
+    if (v4) w.WriteBytes(withdraw_);
+    const size_t alen_at = w.ReserveU16();
+    const uint16_t afi = static_cast<uint16_t>(family_.afi);
+    const uint8_t safi = static_cast<uint8_t>(family_.safi);
+    // RFC 7606 §5.1: MP_REACH / MP_UNREACH go first.
+    if (!v4 && withdrawn_count_ > 0) {
+      w.WriteU8(kAttrOptional | kAttrExtendedLength);
+      w.WriteU8(static_cast<uint8_t>(AttrCode::kMpUnreachNlri));
+      const size_t at = w.ReserveU16();
+      w.WriteU16(afi);
+      w.WriteU8(safi);
+      w.WriteBytes(withdraw_);
+      w.FillLength16(at);
+    }
+    if (!v4 && announcing) {
+      w.WriteU8(kAttrOptional | kAttrExtendedLength);
+      w.WriteU8(static_cast<uint8_t>(AttrCode::kMpReachNlri));
+      const size_t at = w.ReserveU16();
+      w.WriteU16(afi);
+      w.WriteU8(safi);
+      w.WriteU8(static_cast<uint8_t>(mp_next_hop_.size()));
+      w.WriteBytes(mp_next_hop_);
+      w.WriteU8(0);  // reserved
+      w.WriteBytes(announce_);
+      w.FillLength16(at);
+    }
+    if (announcing) w.WriteBytes(attrs_);
+    w.FillLength16(alen_at);
+    if (v4) w.WriteBytes(announce_);
+    w.PatchU16(start + kMarkerSize, static_cast<uint16_t>(w.size() - start));
+  }
+  announce_.clear();
+  withdraw_.clear();
+  announced_ = 0;
+  withdrawn_count_ = 0;
+  return out.size() - before;
+}
+
+std::vector<uint8_t> UpdateBuilder::EndOfRib(Family f) {
+  std::vector<uint8_t> out;
+  wire::Writer w(&out);
+  const size_t start = BeginMessage(MessageType::kUpdate, w);
+  w.WriteU16(0);
+  if (f == kIpv4Unicast) {
+    w.WriteU16(0);
+  } else {
+    w.WriteU16(6);
+    w.WriteU8(kAttrOptional);
+    w.WriteU8(static_cast<uint8_t>(AttrCode::kMpUnreachNlri));
+    w.WriteU8(3);
+    w.WriteU16(static_cast<uint16_t>(f.afi));
+    w.WriteU8(static_cast<uint8_t>(f.safi));
+  }
+  w.PatchU16(start + kMarkerSize, static_cast<uint16_t>(w.size() - start));
+  w.Finish();
+  return out;
+}
+
+}  // namespace bgpy
