@@ -133,6 +133,8 @@ void Session::ArmHold(Instant now) {
 void Session::InitiateConnection(Instant /*now*/) { ++connect_attempt_; }
 
 void Session::ResetConnectionState() {
+  source_ = nullptr;
+  builder_.reset();
   splitter_ = MessageSplitter(kMaxMessageSize);
   negotiated_.reset();
   local_open_.reset();
@@ -718,6 +720,48 @@ void Session::ConsumeOutput(size_t n) {
   } else if (out_pos_ >= kCompactThreshold && out_pos_ * 2 >= out_.size()) {
     out_.erase(out_.begin(), out_.begin() + static_cast<ptrdiff_t>(out_pos_));
     out_pos_ = 0;
+  }
+  if (source_ != nullptr) PullRoutes(last_now_);
+}
+
+absl::Status Session::SetRouteSource(RouteSource* source, Instant now) {
+  last_now_ = now;
+  if (source != nullptr && state_ != SessionState::kEstablished) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("SetRouteSource() in state ", SessionStateName(state_)));
+  }
+  source_ = source;
+  if (source_ == nullptr) {
+    builder_.reset();
+    return absl::OkStatus();
+  }
+  builder_.emplace(negotiated_->send_params);
+  PullRoutes(now);
+  return absl::OkStatus();
+}
+
+void Session::PullRoutes(Instant now) {
+  last_now_ = now;
+  if (source_ == nullptr || state_ != SessionState::kEstablished) return;
+  // Each round either sends a message or ends the loop: a source that says
+  // kMore twice without adding a route is not asked again until the next
+  // drain.
+  int empty_rounds = 0;
+  while (backlog() < config_.max_output_backlog && empty_rounds < 2) {
+    const RouteSource::Fill fill = source_->FillUpdate(*builder_);
+    if (builder_->Flush(out_) != 0) {
+      ++messages_sent_;
+      ArmKeepalive(now);  // RFC 4271 §8.2.2: sending an UPDATE restarts it.
+      empty_rounds = 0;
+    } else {
+      ++empty_rounds;
+    }
+    if (fill == RouteSource::Fill::kDone) {
+      source_ = nullptr;
+      builder_.reset();
+      return;
+    }
+    if (fill == RouteSource::Fill::kIdle) return;
   }
 }
 

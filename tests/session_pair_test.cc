@@ -315,3 +315,76 @@ TEST(SessionPairTest, RouteRefreshRoundTrip) {
 
 }  // namespace
 }  // namespace bgpy
+
+namespace bgpy {
+namespace {
+
+// Generates `count` consecutive /32s for the session to pull.
+class CountingSource : public RouteSource {
+ public:
+  CountingSource(Prefix first, int count) : first_(first), count_(count) {}
+  Fill FillUpdate(UpdateBuilder& b) override {
+    if (!attrs_set_) {
+      PathAttributes attrs;
+      attrs.origin = Origin::kIgp;
+      attrs.as_path = AsPath{{{AsSegmentType::kSequence, {65001}}}};
+      attrs.next_hop = IpAddress::V4(0xc0000201);
+      EXPECT_TRUE(b.SetAttributes(attrs, kIpv4Unicast).ok());
+      attrs_set_ = true;
+    }
+    ++calls_;
+    while (next_ < count_) {
+      if (!b.Announce(*first_.Advance(next_))) return Fill::kMore;
+      ++next_;
+    }
+    return Fill::kDone;
+  }
+  int calls() const { return calls_; }
+
+ private:
+  Prefix first_;
+  int count_;
+  int next_ = 0;
+  int calls_ = 0;
+  bool attrs_set_ = false;
+};
+
+TEST(SessionPairTest, Pulls100kRoutesAsOutputDrains) {
+  constexpr int kRoutes = 100000;
+  SessionConfig a = ConfigA();
+  a.max_output_backlog = 32 * 1024;
+  SessionPair p(a, ConfigB(), {.delay = milliseconds(5)});
+  p.StartBoth();
+  ASSERT_TRUE(p.RunUntil([&] { return BothEstablished(p); }, seconds(5)));
+
+  const Prefix first = *Prefix::Parse("10.0.0.0/32");
+  CountingSource source(first, kRoutes);
+  ASSERT_TRUE(p.a().SetRouteSource(&source, p.now()).ok());
+  // The backlog never grows past the limit plus one message.
+  EXPECT_LE(p.a().PendingOutput().size(), a.max_output_backlog + 4096);
+  ASSERT_TRUE(
+      p.RunUntil([&] { return !p.a().has_route_source(); }, seconds(60)));
+  p.RunFor(seconds(1));
+
+  int eor = 0;
+  std::vector<Prefix> got = Received(p.events_b(), p.b().recv_params(), &eor);
+  ASSERT_EQ(got.size(), static_cast<size_t>(kRoutes));
+  for (int i = 0; i < kRoutes; i += 997) ASSERT_EQ(got[i], *first.Advance(i));
+  EXPECT_EQ(got.back(), *first.Advance(kRoutes - 1));
+  // Packed: (4096 - 23 - attributes) / 5 routes per message.
+  const size_t per_message = (4096 - 23 - 20) / 5;
+  EXPECT_LE(p.a().messages_sent(),
+            1 + 2 + (kRoutes + per_message - 1) / per_message);
+  EXPECT_GT(source.calls(), 10);  // pulled in rounds, not all at once
+  EXPECT_TRUE(BothEstablished(p));
+}
+
+TEST(SessionPairTest, RouteSourceNeedsEstablished) {
+  SessionPair p(ConfigA(), ConfigB());
+  CountingSource source(*Prefix::Parse("10.0.0.0/32"), 10);
+  EXPECT_EQ(p.a().SetRouteSource(&source, p.now()).code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace bgpy

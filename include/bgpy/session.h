@@ -60,6 +60,7 @@
 #include "bgpy/negotiate.h"
 #include "bgpy/params.h"
 #include "bgpy/types.h"
+#include "bgpy/update.h"
 
 namespace bgpy {
 
@@ -139,6 +140,30 @@ enum class CollisionWinner : uint8_t {
 // (allowed on eBGP, RFC 6286 §2.3) are broken by the larger AS number.
 CollisionWinner ResolveCollision(uint32_t local_id, uint32_t remote_id,
                                  uint32_t local_as = 0, uint32_t remote_as = 0);
+
+// --- Pulled routes
+// --------------------------------------------------------------
+
+// A caller's route generator that the session pulls from as its output
+// drains: the alternative to QueueUpdate() for large tables. The session
+// owns the UpdateBuilder (set up with the negotiated send parameters) and
+// packs what the source adds into as few maximum-size UPDATEs as fit,
+// keeping the backlog under config.max_output_backlog.
+class RouteSource {
+ public:
+  enum class Fill : uint8_t {
+    kMore,  // call again (the builder is full, or attributes must change)
+    kIdle,  // nothing ready now; the owner calls Session::PullRoutes() later
+    kDone,  // exhausted; the session lets go of the source
+  };
+  virtual ~RouteSource() = default;
+  // Adds routes with b.Announce()/b.Withdraw() until one returns false (then
+  // that route must be offered again on the next call) or no route is
+  // ready. Sets attributes with b.SetAttributes() only while b.pending() is
+  // 0; to change them with routes pending, return kMore: the session sends
+  // the pending message and calls again with an empty builder.
+  virtual Fill FillUpdate(UpdateBuilder& b) = 0;
+};
 
 // --- The session
 // ----------------------------------------------------------------
@@ -248,6 +273,18 @@ class Session {
       Family family, Instant now,
       RouteRefreshSubtype subtype = RouteRefreshSubtype::kRequest);
 
+  // Attaches a route source (Established only; kFailedPrecondition
+  // otherwise) and pulls from it at once. The session pulls again on every
+  // ConsumeOutput() and PullRoutes() while the backlog is under
+  // config.max_output_backlog, and lets go of the source when it says
+  // kDone or the session leaves Established. The caller owns the source.
+  absl::Status SetRouteSource(RouteSource* source, Instant now);
+  // Pulls from the attached source now (after it returned kIdle and has
+  // routes again).
+  void PullRoutes(Instant now);
+  // True while a source is attached.
+  bool has_route_source() const { return source_ != nullptr; }
+
   // Counters for reports.
   uint32_t connect_retry_counter() const { return connect_retry_counter_; }
   uint64_t messages_received() const { return messages_received_; }
@@ -327,6 +364,12 @@ class Session {
 
   uint64_t messages_received_ = 0;
   uint64_t messages_sent_ = 0;
+
+  RouteSource* source_ = nullptr;
+  std::optional<UpdateBuilder> builder_;
+  // The latest `now` the caller gave: ConsumeOutput() pulls routes, and
+  // sending them restarts the keepalive timer from this time.
+  Instant last_now_{};
 };
 
 }  // namespace bgpy
