@@ -31,6 +31,7 @@
 #include "bgpy/types.h"
 #include "bgpy/update.h"
 #include "common/render.h"
+#include "common/tool_flags.h"
 
 ABSL_FLAG(std::string, input, "hex",
           "hex: one BGP message per line, marker included (blank lines and "
@@ -143,26 +144,6 @@ absl::StatusOr<Options> ParseOptions(const std::vector<char*>& positional) {
   }
   if (positional.size() == 2) o.file = positional[1];
   return o;
-}
-
-// Abseil flag names cannot hold '-': accept "--four-octet-as" as
-// "--four_octet_as" (and so on) by rewriting the name part of "--x-y[=v]".
-std::vector<std::string> NormalizeFlagNames(int argc, char** argv) {
-  std::vector<std::string> out;
-  bool flags_done = false;
-  for (int i = 0; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (i > 0 && !flags_done && arg == "--") flags_done = true;
-    if (i > 0 && !flags_done && arg.size() > 2 && arg[0] == '-') {
-      size_t start = arg[1] == '-' ? 2 : 1;
-      size_t end = arg.find('=');
-      if (end == std::string::npos) end = arg.size();
-      for (size_t k = start; k < end; ++k)
-        if (arg[k] == '-') arg[k] = '_';
-    }
-    out.push_back(std::move(arg));
-  }
-  return out;
 }
 
 // --- Session context

@@ -52,7 +52,7 @@ absl::StatusOr<UpdateView> UpdateView::Parse(wire::Bytes message,
   // RFC 4271 §6.3: lengths that overrun the message are Malformed
   // Attribute List.
   wire::Reader r(message.subspan(kHeaderSize));
-  uint16_t wlen, alen;
+  uint16_t wlen = 0, alen = 0;
   if (!r.ReadU16(wlen) || !r.ReadBytes(wlen, v.withdrawn_)) {
     return UpdateError(UpdateSubcode::kMalformedAttributeList,
                        absl::StrFormat("withdrawn routes length %d exceeds the "

@@ -1,0 +1,388 @@
+// Copyright 2026 The bgpy Authors.
+//
+// bgpy-listen: a passive BGP speaker / collector. Accepts sessions from any
+// number of peers, offers every family it decodes, prints every message it
+// receives, and prints a per-peer summary on exit. DESIGN.md "bgpy-listen".
+#include <chrono>
+#include <csignal>
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "bgpy/errors.h"
+#include "bgpy/message.h"
+#include "bgpy/negotiate.h"
+#include "bgpy/nlri.h"
+#include "bgpy/posix/transport.h"
+#include "bgpy/session.h"
+#include "bgpy/types.h"
+#include "bgpy/update.h"
+#include "common/render.h"
+#include "common/tool_flags.h"
+
+ABSL_FLAG(std::string, listen, "0.0.0.0:179",
+          "ADDR:PORT to listen on ([::]:179 for IPv6, which takes IPv4 too); "
+          "a bare ADDR means port 179, :PORT means 0.0.0.0");
+ABSL_FLAG(std::string, local_as, "", "our AS number (required)");
+ABSL_FLAG(std::string, peer_as, "0",
+          "the AS peers must have; 0 (the default) accepts any");
+ABSL_FLAG(std::string, router_id, "",
+          "BGP identifier A.B.C.D; default: the listen address when it is a "
+          "specific IPv4 address, else 1.1.1.1");
+ABSL_FLAG(std::string, hold_time, "90",
+          "hold time offered, seconds (0 or 3..65535)");
+ABSL_FLAG(std::string, families, "all",
+          "families offered: all (ipv4/ipv6 unicast and multicast) or a "
+          "list such as ipv4-unicast,ipv6-unicast");
+ABSL_FLAG(std::string, print, "text",
+          "received messages: text, json (one line each) or none");
+ABSL_FLAG(std::string, mrt_out, "", "MRT BGP4MP output: not available yet");
+ABSL_FLAG(std::string, duration, "",
+          "stop (Cease / Administrative Shutdown to every peer) after this "
+          "long; default: run until SIGINT/SIGTERM");
+
+namespace bgpy::tools {
+namespace {
+
+constexpr char kUsage[] =
+    "Accepts BGP sessions and prints what peers send.\n"
+    "\n"
+    "  bgpy-listen [--listen=ADDR:PORT] --local-as=ASN [--peer-as=ASN]\n"
+    "              [--router-id=A.B.C.D] [--hold-time=90] [--families=all]\n"
+    "              [--print=text|json|none] [--duration=DURATION]\n"
+    "\n"
+    "Passive: any number of peers may connect. Offers every family it\n"
+    "decodes, 4-octet AS, route refresh, ADD-PATH receive and extended\n"
+    "message. Every received message goes to stdout (json: exactly one line\n"
+    "each), flushed at once; session changes and, on exit, a per-peer\n"
+    "summary go to stderr.\n"
+    "\n"
+    "Exit codes: 0 done; 1 usage or configuration error (the message names\n"
+    "the flag, or the address that cannot be bound).\n";
+
+constexpr int kExitOk = 0;
+constexpr int kExitUsage = 1;
+
+const Family kAllFamilies[] = {kIpv4Unicast, kIpv6Unicast,
+                               Family(Afi::kIpv4, Safi::kMulticast),
+                               Family(Afi::kIpv6, Safi::kMulticast)};
+
+struct Options {
+  IpAddress address;
+  uint16_t port = posix::kBgpPort;
+  uint32_t local_as = 0;
+  uint32_t peer_as = 0;
+  uint32_t router_id = 0;
+  uint16_t hold_time = kDefaultHoldTime;
+  std::vector<Family> families;
+  std::optional<Format> print;
+  std::optional<absl::Duration> duration;
+};
+
+absl::Status Usage(absl::string_view flag, absl::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat("--", flag, ": ", what));
+}
+
+absl::StatusOr<Options> ParseOptions() {
+  Options o;
+  if (!absl::GetFlag(FLAGS_mrt_out).empty())
+    return Usage("mrt-out", "not available yet");
+
+  // ADDR:PORT, [V6]:PORT, ADDR, :PORT.
+  std::string listen = absl::GetFlag(FLAGS_listen);
+  std::string addr = listen, port = "179";
+  if (!listen.empty() && listen[0] == '[') {
+    size_t close = listen.find(']');
+    if (close == std::string::npos)
+      return Usage("listen", absl::StrCat("'", listen, "': missing ']'"));
+    addr = listen.substr(1, close - 1);
+    if (close + 1 < listen.size()) {
+      if (listen[close + 1] != ':')
+        return Usage("listen", absl::StrCat("'", listen, "': expected ':'"));
+      port = listen.substr(close + 2);
+    }
+  } else if (size_t colon = listen.rfind(':');
+             colon != std::string::npos &&
+             listen.find(':') == colon) {  // one colon: IPv4 with a port
+    addr = listen.substr(0, colon);
+    port = listen.substr(colon + 1);
+  }
+  if (addr.empty()) addr = "0.0.0.0";
+  absl::StatusOr<IpAddress> a = IpAddress::Parse(addr);
+  if (!a.ok())
+    return Usage("listen", absl::StrCat("'", addr, "' is not an IP address"));
+  o.address = *a;
+  absl::StatusOr<uint64_t> p = ParseUintFlag("listen", port, 0, 65535);
+  if (!p.ok()) return p.status();
+  o.port = static_cast<uint16_t>(*p);
+
+  const std::string local_as = absl::GetFlag(FLAGS_local_as);
+  if (local_as.empty()) return Usage("local-as", "required (our AS number)");
+  absl::StatusOr<uint32_t> las = ParseAsnFlag("local-as", local_as);
+  if (!las.ok()) return las.status();
+  o.local_as = *las;
+  if (std::string pa = absl::GetFlag(FLAGS_peer_as); pa != "0" && !pa.empty()) {
+    absl::StatusOr<uint32_t> v = ParseAsnFlag("peer-as", pa);
+    if (!v.ok()) return v.status();
+    o.peer_as = *v;
+  }
+  if (std::string rid = absl::GetFlag(FLAGS_router_id); !rid.empty()) {
+    absl::StatusOr<uint32_t> id = ParseIpv4(rid);
+    if (!id.ok() || *id == 0)
+      return Usage("router-id",
+                   absl::StrCat("'", rid, "' is not a non-zero A.B.C.D"));
+    o.router_id = *id;
+  } else if (o.address.is_v4() && o.address.v4() != 0) {
+    o.router_id = o.address.v4();
+  } else {
+    o.router_id = 0x01010101;  // 1.1.1.1
+  }
+  absl::StatusOr<uint64_t> hold =
+      ParseUintFlag("hold-time", absl::GetFlag(FLAGS_hold_time), 0, 65535);
+  if (!hold.ok()) return hold.status();
+  if (*hold == 1 || *hold == 2)
+    return Usage("hold-time", "must be 0 or at least 3 (RFC 4271 §4.2)");
+  o.hold_time = static_cast<uint16_t>(*hold);
+
+  const std::string families = absl::GetFlag(FLAGS_families);
+  if (families == "all") {
+    o.families.assign(std::begin(kAllFamilies), std::end(kAllFamilies));
+  } else {
+    for (absl::string_view name :
+         absl::StrSplit(families, absl::ByAnyChar(", "), absl::SkipEmpty())) {
+      absl::StatusOr<Family> f = ParseFamily(name);
+      if (!f.ok())
+        return Usage("families", absl::StrCat("unknown family '", name, "'"));
+      bool known = false;
+      for (Family k : kAllFamilies) known = known || k == *f;
+      if (!known)
+        return Usage("families", absl::StrCat(name, " is not available yet"));
+      o.families.push_back(*f);
+    }
+    if (o.families.empty()) return Usage("families", "no family given");
+  }
+
+  const std::string print = absl::GetFlag(FLAGS_print);
+  if (print == "text") {
+    o.print = Format::kText;
+  } else if (print == "json") {
+    o.print = Format::kJson;
+  } else if (print != "none") {
+    return Usage("print", absl::StrCat("'", print, "': text, json or none"));
+  }
+  if (std::string d = absl::GetFlag(FLAGS_duration); !d.empty()) {
+    absl::StatusOr<absl::Duration> v = ParseDurationFlag("duration", d);
+    if (!v.ok()) return v.status();
+    o.duration = *v;
+  }
+  return o;
+}
+
+void Err(absl::string_view s) {
+  std::fprintf(stderr, "bgpy-listen: %.*s\n", static_cast<int>(s.size()),
+               s.data());
+  std::fflush(stderr);
+}
+
+// Counters of one accepted connection.
+struct PeerCounters {
+  std::string name;  // "127.0.0.2:40123"
+  std::string address;
+  std::map<MessageType, uint64_t> messages;
+  // Per family: routes announced, withdrawn.
+  std::map<Family, std::pair<uint64_t, uint64_t>> routes;
+  std::string last_state = "Idle";
+  std::string end;  // why the session ended, if it did
+};
+
+const char* TypeName(MessageType t) {
+  switch (t) {
+    case MessageType::kOpen:
+      return "OPEN";
+    case MessageType::kUpdate:
+      return "UPDATE";
+    case MessageType::kNotification:
+      return "NOTIFICATION";
+    case MessageType::kKeepalive:
+      return "KEEPALIVE";
+    case MessageType::kRouteRefresh:
+      return "ROUTE_REFRESH";
+  }
+  return "unknown";
+}
+
+void CountUpdate(const MessageReceived& m, const SessionParams& params,
+                 PeerCounters& c) {
+  absl::StatusOr<UpdateView> v = UpdateView::Parse(m.bytes, params);
+  if (!v.ok()) return;  // the session already checked it
+  if (v->end_of_rib()) return;
+  auto add = [&c](const NlriView& n, bool announce) {
+    if (n.empty()) return;
+    auto& [a, w] = c.routes[n.family()];
+    (announce ? a : w) += n.size();
+  };
+  add(v->nlri(), true);
+  add(v->withdrawn(), false);
+  if (std::optional<NlriView> n = v->mp_reach_nlri()) add(*n, true);
+  if (std::optional<NlriView> n = v->mp_unreach_nlri()) add(*n, false);
+}
+
+std::string DescribeNotification(const Notification& n) {
+  return absl::StrFormat("%s / %s (%d/%d)%s", ErrorCodeName(n.code),
+                         ErrorSubcodeName(n.code, n.subcode), n.code, n.subcode,
+                         n.ShutdownMessage()
+                             ? absl::StrCat(": \"", *n.ShutdownMessage(), "\"")
+                             : std::string());
+}
+
+int Main(int argc, char** argv) {
+  std::vector<std::string> positional =
+      ParseToolCommandLine(argc, argv, kUsage, "listen.cc");
+  if (positional.size() > 1) {
+    Err(absl::StrCat("unexpected argument '", positional[1], "'"));
+    return kExitUsage;
+  }
+  absl::StatusOr<Options> options = ParseOptions();
+  if (!options.ok()) {
+    Err(options.status().message());
+    return kExitUsage;
+  }
+  const Options& o = *options;
+
+  SessionConfig session;
+  session.local_as = o.local_as;
+  session.peer_as = o.peer_as;
+  session.router_id = o.router_id;
+  session.hold_time = o.hold_time;
+  session.passive = true;
+  session.families = o.families;
+  for (Family f : o.families) session.add_path.push_back({f, false, true});
+  session.extended_message = true;
+  session.route_refresh = true;
+  if (absl::Status st = session.Validate(); !st.ok()) {
+    Err(st.message());
+    return kExitUsage;
+  }
+
+  posix::EventLoop loop;
+  if (!loop.init_status().ok()) {
+    Err(loop.init_status().message());
+    return kExitUsage;
+  }
+  std::map<posix::PeerId, PeerCounters> peers;  // ordered by arrival
+
+  posix::ListenConfig lc;
+  lc.address = o.address;
+  lc.port = o.port;
+  lc.accept_any = true;
+  lc.factory = [&session](const IpAddress& addr,
+                          uint16_t) -> std::optional<posix::PeerConfig> {
+    posix::PeerConfig pc;
+    pc.address = addr;
+    pc.session = session;
+    return pc;
+  };
+  loop.on_accept = [&peers](posix::PeerId id, const IpAddress& addr,
+                            uint16_t port) {
+    PeerCounters& c = peers[id];
+    c.address = addr.ToString();
+    c.name = posix::FormatEndpoint(addr, port);
+    Err(absl::StrCat(c.name, ": connected"));
+  };
+  loop.on_error = [&peers](posix::PeerId id, const absl::Status& st) {
+    auto it = peers.find(id);
+    if (it == peers.end()) return;
+    it->second.end = std::string(st.message());
+    Err(absl::StrCat(it->second.name, ": ", st.message()));
+  };
+  loop.on_event = [&](posix::PeerId id, const SessionEvent& ev) {
+    PeerCounters& c = peers[id];
+    Session* s = loop.session(id);
+    if (const auto* m = std::get_if<MessageReceived>(&ev)) {
+      ++c.messages[m->type];
+      if (s == nullptr) return;
+      if (m->type == MessageType::kUpdate) CountUpdate(*m, s->recv_params(), c);
+      if (o.print) {
+        MessageMeta meta;
+        meta.time = absl::Now();
+        meta.peer = c.address;
+        std::string out = Render(m->bytes, s->recv_params(), *o.print, meta);
+        std::fwrite(out.data(), 1, out.size(), stdout);
+        std::fflush(stdout);
+      }
+    } else if (const auto* sc = std::get_if<StateChanged>(&ev)) {
+      c.last_state = SessionStateName(sc->to);
+      Err(absl::StrCat(c.name, ": ", SessionStateName(sc->from), " -> ",
+                       SessionStateName(sc->to), " (", sc->reason, ")"));
+    } else if (const auto* nr = std::get_if<NotificationReceived>(&ev)) {
+      c.end = absl::StrCat("NOTIFICATION received: ",
+                           DescribeNotification(nr->notification));
+      Err(absl::StrCat(c.name, ": ", c.end));
+    } else if (const auto* ns = std::get_if<NotificationSent>(&ev)) {
+      c.end = absl::StrCat(
+          "NOTIFICATION sent: ", DescribeNotification(ns->notification), " (",
+          ns->reason, ")");
+      Err(absl::StrCat(c.name, ": ", c.end));
+    }
+  };
+
+  absl::StatusOr<uint16_t> port = loop.Listen(lc);
+  if (!port.ok()) {
+    Err(absl::StrCat("--listen: ", port.status().message()));
+    return kExitUsage;
+  }
+  if (absl::Status st = loop.CatchSignals({SIGINT, SIGTERM}); !st.ok()) {
+    Err(st.message());
+    return kExitUsage;
+  }
+  Err(absl::StrCat("listening on ", posix::FormatEndpoint(o.address, *port),
+                   ", AS ", o.local_as, ", router id ",
+                   FormatIpv4(o.router_id)));
+
+  std::optional<Instant> until;
+  if (o.duration)
+    until = posix::EventLoop::Now() + absl::ToChronoNanoseconds(*o.duration);
+  absl::Status st = loop.Run(until);
+  loop.Shutdown();  // no-op if a signal already shut it down
+  if (!st.ok()) Err(st.message());
+
+  // Per-peer summary.
+  for (const auto& [id, c] : peers) {
+    std::vector<std::string> msgs;
+    for (const auto& [t, n] : c.messages)
+      msgs.push_back(absl::StrCat(n, " ", TypeName(t)));
+    std::vector<std::string> routes;
+    for (const auto& [f, aw] : c.routes) {
+      routes.push_back(absl::StrCat(FamilyName(f), " ", aw.first, " announced ",
+                                    aw.second, " withdrawn"));
+    }
+    Err(absl::StrCat("summary ", c.name, ": ",
+                     msgs.empty() ? "no messages" : absl::StrJoin(msgs, ", "),
+                     "; ",
+                     routes.empty() ? "no routes" : absl::StrJoin(routes, "; "),
+                     c.end.empty() ? "" : absl::StrCat("; ended: ", c.end)));
+  }
+  return kExitOk;
+}
+
+}  // namespace
+}  // namespace bgpy::tools
+
+int main(int argc, char** argv) { return bgpy::tools::Main(argc, argv); }

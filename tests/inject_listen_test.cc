@@ -1,0 +1,579 @@
+// Copyright 2026 The bgpy Authors.
+//
+// Runs the built bgpy-inject and bgpy-listen against each other on loopback
+// (127.0.0.0/8, ports picked by the kernel): routes and attributes arrive as
+// sent, --sessions, --withdraw-after, usage errors, connection refused and a
+// graceful SIGTERM. Every wait is bounded. Also unit-tests the route
+// generator they share.
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "bgpy/nlri.h"
+#include "bgpy/update.h"
+#ifndef BGPY_NO_TOOLS
+#include "common/route_gen.h"
+#endif
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "testlib/json.h"
+
+extern char** environ;
+
+namespace bgpy {
+namespace {
+
+using ::bgpy::testing::JsonValue;
+using ::bgpy::testing::ParseJson;
+using ::testing::HasSubstr;
+
+#ifndef BGPY_NO_TOOLS
+
+// --- The route generator
+// ----------------------------------------------------------
+
+Prefix P(absl::string_view text) {
+  absl::StatusOr<Prefix> p = Prefix::Parse(text);
+  EXPECT_TRUE(p.ok()) << text;
+  return p.ok() ? *p : Prefix();
+}
+
+TEST(RouteGeneratorTest, EachRouteIsTheNextBlock) {
+  absl::StatusOr<tools::RouteGenerator> g =
+      tools::RouteGenerator::Make(P("10.0.0.0/32"), 2000);
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ(g->At(0), P("10.0.0.0/32"));
+  EXPECT_EQ(g->At(256), P("10.0.1.0/32"));
+  EXPECT_EQ(g->At(1999), P("10.0.7.207/32"));
+
+  absl::StatusOr<tools::RouteGenerator> g24 =
+      tools::RouteGenerator::Make(P("192.0.255.0/24"), 3, /*offset=*/1);
+  ASSERT_TRUE(g24.ok());
+  EXPECT_EQ(g24->At(0), P("192.1.0.0/24"));
+  EXPECT_EQ(g24->At(2), P("192.1.2.0/24"));
+
+  absl::StatusOr<tools::RouteGenerator> g6 =
+      tools::RouteGenerator::Make(P("2001:db8::/64"), 70000);
+  ASSERT_TRUE(g6.ok());
+  EXPECT_EQ(g6->At(65536), P("2001:db8:1::/64"));
+  EXPECT_EQ(g6->At(1), P("2001:db8:0:1::/64"));
+}
+
+TEST(RouteGeneratorTest, RefusesToRunPastTheAddressSpace) {
+  EXPECT_TRUE(tools::RouteGenerator::Make(P("255.255.255.0/24"), 1).ok());
+  EXPECT_EQ(
+      tools::RouteGenerator::Make(P("255.255.255.0/24"), 2).status().code(),
+      absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(
+      tools::RouteGenerator::Make(P("255.255.254.0/24"), 1, 2).status().code(),
+      absl::StatusCode::kOutOfRange);
+  EXPECT_TRUE(tools::RouteGenerator::Make(P("0.0.0.0/0"), 1).ok());
+  EXPECT_FALSE(tools::RouteGenerator::Make(P("0.0.0.0/0"), 2).ok());
+  EXPECT_FALSE(tools::RouteGenerator::Make(P("10.0.0.0/8"), 0).ok());
+  EXPECT_TRUE(tools::RouteGenerator::Make(P("::/128"), uint64_t{1} << 40).ok());
+}
+
+// Fill() packs routes into full UPDATEs, stops at the batch size only after
+// a full message, and hands out every route exactly once, in order.
+TEST(RouteGeneratorTest, FillPacksEveryRouteOnceIntoFullMessages) {
+  for (bool v6 : {false, true}) {
+    SCOPED_TRACE(v6 ? "ipv6" : "ipv4");
+    const uint64_t kCount = 5000;
+    absl::StatusOr<tools::RouteGenerator> g = tools::RouteGenerator::Make(
+        P(v6 ? "2001:db8::/48" : "10.0.0.0/32"), kCount);
+    ASSERT_TRUE(g.ok());
+    SessionParams params;
+    UpdateBuilder b(params);
+    PathAttributes a;
+    a.origin = Origin::kIgp;
+    a.as_path = AsPath{};
+    std::vector<uint8_t> nh;
+    if (v6) {
+      nh.assign(16, 0);
+      nh[0] = 0x20;
+      nh[1] = 0x01;
+      nh[15] = 1;
+    } else {
+      a.next_hop = IpAddress::V4(0xc0000201);
+    }
+    ASSERT_TRUE(b.SetAttributes(a, v6 ? kIpv6Unicast : kIpv4Unicast, nh).ok());
+
+    uint64_t messages = 0, seen = 0;
+    int batches = 0;
+    while (!g->done()) {
+      std::vector<uint8_t> out;
+      const uint64_t before = messages;
+      uint64_t n =
+          g->Fill(b, out, UINT64_MAX, 8192, false, std::nullopt, &messages);
+      ++batches;
+      ASSERT_GT(n, 0u);
+      ASSERT_EQ(b.pending(), 0u);
+      // Walk the messages of the batch.
+      size_t off = 0;
+      uint64_t in_batch = 0;
+      while (off < out.size()) {
+        ASSERT_GE(out.size() - off, kHeaderSize);
+        const size_t len = (size_t{out[off + 16]} << 8) | out[off + 17];
+        ASSERT_LE(len, kMaxMessageSize);
+        absl::StatusOr<UpdateView> v = UpdateView::Parse(
+            absl::MakeConstSpan(out).subspan(off, len), params);
+        ASSERT_TRUE(v.ok()) << v.status();
+        NlriView nlri = v6 ? *v->mp_reach_nlri() : v->nlri();
+        for (const NlriEntryView& e : nlri) {
+          Prefix want = g->At(seen);
+          ASSERT_EQ(NlriEntry::FromView(e), NlriEntry::FromPrefix(want))
+              << "route " << seen;
+          ++seen;
+        }
+        // Every message but the last of all is full: one more route would
+        // not have fit.
+        if (seen < kCount) {
+          const size_t entry = 1 + (v6 ? 6 : 4);
+          EXPECT_GT(len + entry, kMaxMessageSize) << "message not full";
+        }
+        off += len;
+        ++in_batch;
+      }
+      EXPECT_EQ(in_batch, messages - before);
+    }
+    EXPECT_EQ(seen, kCount);
+    EXPECT_GT(batches, 1);
+    // Rewind starts over.
+    g->Rewind();
+    EXPECT_EQ(g->emitted(), 0u);
+    std::vector<uint8_t> out;
+    EXPECT_EQ(g->Fill(b, out, 3, SIZE_MAX, true, std::nullopt, &messages), 3u);
+  }
+}
+
+// --- Running the tools
+// ------------------------------------------------------------
+
+std::string Bin(absl::string_view name) {
+  if (const char* dir = std::getenv("BGPY_BINARY_DIR"))
+    return absl::StrCat(dir, "/bin/", name);
+  return name == "bgpy-inject" ? BGPY_INJECT_BINARY : BGPY_LISTEN_BINARY;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream f(path);
+  return std::string(std::istreambuf_iterator<char>(f), {});
+}
+
+std::vector<std::string> Lines(const std::string& s) {
+  std::vector<std::string> out = absl::StrSplit(s, '\n', absl::SkipEmpty());
+  return out;
+}
+
+int seq = 0;
+
+// A child process with stdout and stderr in files.
+class Proc {
+ public:
+  Proc(const std::string& binary, const std::vector<std::string>& args) {
+    const std::string base =
+        absl::StrCat(::testing::TempDir(), "/ilt_", ::getpid(), "_", ++seq);
+    out_ = base + ".out";
+    err_ = base + ".err";
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, out_.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&fa, 2, err_.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    std::vector<std::string> all = {binary};
+    all.insert(all.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (std::string& a : all) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    int rc =
+        posix_spawn(&pid_, binary.c_str(), &fa, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    EXPECT_EQ(rc, 0) << "spawn " << binary;
+    if (rc != 0) pid_ = -1;
+  }
+  ~Proc() {
+    if (pid_ > 0 && exit_code_ == kRunning) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    std::remove(out_.c_str());
+    std::remove(err_.c_str());
+  }
+
+  // Waits at most `timeout`; the exit code, or -1 (killed) on timeout.
+  int Wait(std::chrono::milliseconds timeout = std::chrono::seconds(15)) {
+    if (exit_code_ != kRunning || pid_ <= 0) return exit_code_;
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (true) {
+      int status = 0;
+      pid_t r = waitpid(pid_, &status, WNOHANG);
+      if (r == pid_) {
+        exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        return exit_code_;
+      }
+      if (std::chrono::steady_clock::now() >= deadline) {
+        ADD_FAILURE() << "process did not exit in time; stderr:\n" << err();
+        kill(pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+        exit_code_ = -1;
+        return exit_code_;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  void Signal(int sig) {
+    if (pid_ > 0 && exit_code_ == kRunning) kill(pid_, sig);
+  }
+  // Polls stdout or stderr until it holds `text` (at most `timeout`).
+  bool WaitFor(bool in_stderr, absl::string_view text,
+               std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (absl::StrContains(in_stderr ? err() : out(), text)) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  }
+  std::string out() const { return ReadFile(out_); }
+  std::string err() const { return ReadFile(err_); }
+
+ private:
+  static constexpr int kRunning = -2;
+  pid_t pid_ = -1;
+  int exit_code_ = kRunning;
+  std::string out_, err_;
+};
+
+// bgpy-listen on 127.0.0.1, a port the kernel picks (--listen=...:0).
+class Listener {
+ public:
+  explicit Listener(std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"--listen=127.0.0.1:0", "--local-as=65001",
+                                     "--print=json", "--duration=20s"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    proc_ = std::make_unique<Proc>(Bin("bgpy-listen"), args);
+    EXPECT_TRUE(proc_->WaitFor(true, "listening on 127.0.0.1:"))
+        << proc_->err();
+    std::string err = proc_->err();
+    size_t at = err.find("listening on 127.0.0.1:");
+    if (at != std::string::npos) {
+      size_t start = at + std::string("listening on 127.0.0.1:").size();
+      size_t end = err.find(',', start);
+      EXPECT_TRUE(absl::SimpleAtoi(err.substr(start, end - start), &port_));
+    }
+  }
+  Proc& proc() { return *proc_; }
+  int port() const { return port_; }
+  // Stops it (SIGTERM) and returns every JSON line it printed.
+  std::vector<JsonValue> Stop() {
+    proc_->Signal(SIGTERM);
+    EXPECT_EQ(proc_->Wait(), 0) << proc_->err();
+    std::vector<JsonValue> out;
+    for (const std::string& line : Lines(proc_->out())) {
+      absl::StatusOr<JsonValue> v = ParseJson(line);
+      EXPECT_TRUE(v.ok()) << v.status() << ": " << line;
+      if (v.ok()) out.push_back(*v);
+    }
+    return out;
+  }
+
+ private:
+  std::unique_ptr<Proc> proc_;
+  int port_ = 0;
+};
+
+std::string Text(const JsonValue& v, absl::string_view key) {
+  const std::string* t = v.GetText(key);
+  return t != nullptr ? *t : "";
+}
+
+// Prefixes of one family announced (or withdrawn) over all UPDATEs.
+std::vector<std::string> Routes(const std::vector<JsonValue>& msgs,
+                                absl::string_view what,
+                                absl::string_view family = "ipv4-unicast") {
+  std::vector<std::string> out;
+  for (const JsonValue& m : msgs) {
+    if (Text(m, "type") != "UPDATE") continue;
+    const JsonValue* routes = m.Get(what);
+    if (routes == nullptr) continue;
+    const JsonValue* list = routes->Get(family);
+    if (list == nullptr) continue;
+    for (const JsonValue& r : list->items()) out.push_back(Text(r, "prefix"));
+  }
+  return out;
+}
+
+std::vector<std::string> V4Range(uint32_t first, int n) {
+  std::vector<std::string> out;
+  for (int i = 0; i < n; ++i) {
+    uint32_t a = first + i;
+    out.push_back(absl::StrCat(a >> 24, ".", (a >> 16) & 255, ".",
+                               (a >> 8) & 255, ".", a & 255, "/32"));
+  }
+  return out;
+}
+
+std::vector<std::string> InjectArgs(int port, std::vector<std::string> extra) {
+  std::vector<std::string> args = {
+      "--peer=127.0.0.1",          absl::StrCat("--port=", port),
+      "--local-address=127.0.0.2", "--local-as=65500",
+      "--prefix=10.0.0.0/32",      "--print=none"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+TEST(InjectListenTest, AnnouncesRoutesWithTheirAttributes) {
+  Listener listen;
+  ASSERT_NE(listen.port(), 0);
+  Proc inject(
+      Bin("bgpy-inject"),
+      InjectArgs(listen.port(), {"--count=2000", "--duration=2s", "--med=50",
+                                 "--communities=65000:1,65000:2",
+                                 "--large-communities=65000:1:2",
+                                 "--ext-communities=rt:65000:1",
+                                 "--as-path=65500 65010", "--print=json"}));
+  ASSERT_EQ(inject.Wait(), 0) << inject.err();
+  EXPECT_THAT(inject.err(), HasSubstr("127.0.0.2 -> 127.0.0.1:"));
+  EXPECT_THAT(inject.err(), HasSubstr(": 2000 routes, "));
+  EXPECT_THAT(inject.err(), HasSubstr("total (1 session): 2000 routes, "));
+  // inject printed what it received (the listener's OPEN) as JSON lines.
+  EXPECT_THAT(inject.out(), HasSubstr("\"type\":\"OPEN\""));
+
+  std::vector<JsonValue> msgs = listen.Stop();
+  EXPECT_EQ(Routes(msgs, "announce"), V4Range(0x0a000000, 2000));
+  EXPECT_TRUE(Routes(msgs, "withdraw").empty());
+  int updates = 0;
+  bool eor = false;
+  for (const JsonValue& m : msgs) {
+    EXPECT_EQ(Text(m, "peer"), "127.0.0.2");
+    if (Text(m, "type") != "UPDATE") continue;
+    if (Text(m, "end_of_rib") == "ipv4-unicast") {
+      eor = true;
+      continue;
+    }
+    ++updates;
+    const JsonValue* a = m.Get("attributes");
+    ASSERT_NE(a, nullptr);
+    EXPECT_EQ(Text(*a, "origin"), "IGP");
+    EXPECT_EQ(Text(*a, "next_hop"), "127.0.0.2");  // the local address
+    EXPECT_EQ(Text(*a, "med"), "50");
+    // eBGP and the path starts with our AS: sent as given.
+    EXPECT_EQ(::bgpy::testing::FindAllText(*a, "asns"),
+              std::vector<std::string>({"65500", "65010"}));
+    auto list = [a](absl::string_view key) {
+      std::vector<std::string> out;
+      if (const JsonValue* v = a->Get(key))
+        for (const JsonValue& c : v->items()) out.push_back(c.text());
+      return out;
+    };
+    EXPECT_EQ(list("communities"),
+              std::vector<std::string>({"65000:1", "65000:2"}));
+    EXPECT_EQ(list("large_communities"),
+              std::vector<std::string>({"65000:1:2"}));
+    EXPECT_EQ(list("ext_communities"),
+              std::vector<std::string>({"rt:65000:1"}));
+  }
+  EXPECT_TRUE(eor);
+  EXPECT_GE(updates, 1);
+  // The session ended with Cease / Administrative Shutdown from inject.
+  EXPECT_THAT(listen.proc().err(),
+              HasSubstr("NOTIFICATION received: Cease / Administrative "
+                        "Shutdown (6/2)"));
+  EXPECT_THAT(listen.proc().err(), HasSubstr("ipv4-unicast 2000 announced"));
+}
+
+TEST(InjectListenTest, ThreeSessionsFromConsecutiveAddresses) {
+  Listener listen;
+  ASSERT_NE(listen.port(), 0);
+  Proc inject(Bin("bgpy-inject"),
+              InjectArgs(listen.port(),
+                         {"--count=100", "--sessions=3", "--duration=2s"}));
+  ASSERT_EQ(inject.Wait(), 0) << inject.err();
+  EXPECT_THAT(inject.err(), HasSubstr("total (3 sessions): 300 routes"));
+  std::vector<JsonValue> msgs = listen.Stop();
+  std::set<std::string> open_peers;
+  for (const JsonValue& m : msgs)
+    if (Text(m, "type") == "OPEN") open_peers.insert(Text(m, "peer"));
+  EXPECT_EQ(open_peers,
+            std::set<std::string>({"127.0.0.2", "127.0.0.3", "127.0.0.4"}));
+  const std::string err = listen.proc().err();
+  int established = 0;
+  for (size_t at = 0; (at = err.find("-> Established", at)) != err.npos; ++at)
+    ++established;
+  EXPECT_EQ(established, 3) << err;
+  // Offset prefixes (the default): 300 distinct routes.
+  std::vector<std::string> routes = Routes(msgs, "announce");
+  std::set<std::string> distinct(routes.begin(), routes.end());
+  EXPECT_EQ(routes.size(), 300u);
+  std::vector<std::string> want = V4Range(0x0a000000, 300);
+  EXPECT_EQ(distinct, std::set<std::string>(want.begin(), want.end()));
+}
+
+TEST(InjectListenTest, WithdrawAfterLeavesNothing) {
+  Listener listen;
+  ASSERT_NE(listen.port(), 0);
+  Proc inject(
+      Bin("bgpy-inject"),
+      InjectArgs(listen.port(),
+                 {"--count=500", "--withdraw-after=300ms", "--duration=2s"}));
+  ASSERT_EQ(inject.Wait(), 0) << inject.err();
+  EXPECT_THAT(inject.err(), HasSubstr("500 withdrawn"));
+  std::vector<JsonValue> msgs = listen.Stop();
+  std::vector<std::string> announced = Routes(msgs, "announce");
+  std::vector<std::string> withdrawn = Routes(msgs, "withdraw");
+  EXPECT_EQ(announced, V4Range(0x0a000000, 500));
+  EXPECT_EQ(withdrawn, announced);  // every route withdrawn: 0 left
+}
+
+TEST(InjectListenTest, SigtermSendsCeaseAndExitsZero) {
+  Listener listen;
+  ASSERT_NE(listen.port(), 0);
+  Proc inject(Bin("bgpy-inject"), InjectArgs(listen.port(), {"--count=10"}));
+  ASSERT_TRUE(listen.proc().WaitFor(false, "\"end_of_rib\""))
+      << listen.proc().err();
+  inject.Signal(SIGTERM);
+  EXPECT_EQ(inject.Wait(), 0) << inject.err();
+  EXPECT_THAT(inject.err(), HasSubstr("10 routes"));
+  std::vector<JsonValue> msgs = listen.Stop();
+  ASSERT_FALSE(msgs.empty());
+  const JsonValue& last = msgs.back();
+  EXPECT_EQ(Text(last, "type"), "NOTIFICATION");
+  EXPECT_EQ(Text(last, "code"), "6");
+  EXPECT_EQ(Text(last, "subcode"), "2");
+  EXPECT_EQ(Text(last, "subcode_name"), "Administrative Shutdown");
+}
+
+TEST(InjectListenTest, Ipv6UnicastWithNextHopAndPrependedAs) {
+  Listener listen;
+  ASSERT_NE(listen.port(), 0);
+  Proc inject(
+      Bin("bgpy-inject"),
+      {"--peer=127.0.0.1", absl::StrCat("--port=", listen.port()),
+       "--local-address=127.0.0.2", "--local-as=65500", "--family=ipv6-unicast",
+       "--prefix=2001:db8::/64", "--count=300", "--next-hop=2001:db8::1",
+       "--as-path=65010", "--duration=1s", "--print=none"});
+  ASSERT_EQ(inject.Wait(), 0) << inject.err();
+  std::vector<JsonValue> msgs = listen.Stop();
+  std::vector<std::string> routes = Routes(msgs, "announce", "ipv6-unicast");
+  ASSERT_EQ(routes.size(), 300u);
+  EXPECT_EQ(routes[0], "2001:db8::/64");
+  EXPECT_EQ(routes[299], "2001:db8:0:12b::/64");
+  for (const JsonValue& m : msgs) {
+    if (Text(m, "type") != "UPDATE" || m.Get("end_of_rib") != nullptr) continue;
+    EXPECT_EQ(Text(m, "next_hop"), "2001:db8::1");
+    // eBGP: our AS is prepended to the configured path.
+    EXPECT_EQ(::bgpy::testing::FindAllText(*m.Get("attributes"), "asns"),
+              std::vector<std::string>({"65500", "65010"}));
+  }
+}
+
+TEST(InjectListenTest, FlapWithdrawsAndReannounces) {
+  Listener listen;
+  ASSERT_NE(listen.port(), 0);
+  Proc inject(Bin("bgpy-inject"),
+              InjectArgs(listen.port(),
+                         {"--count=50", "--flap=300ms", "--duration=1500ms"}));
+  ASSERT_EQ(inject.Wait(), 0) << inject.err();
+  std::vector<JsonValue> msgs = listen.Stop();
+  const size_t announced = Routes(msgs, "announce").size();
+  const size_t withdrawn = Routes(msgs, "withdraw").size();
+  // Announce at 0, withdraw at ~0.3 s, announce at ~0.6 s, ...
+  EXPECT_GE(announced, 100u);
+  EXPECT_GE(withdrawn, 50u);
+  EXPECT_EQ(announced % 50, 0u);
+  EXPECT_EQ(withdrawn % 50, 0u);
+  EXPECT_LE(announced - withdrawn, 50u);
+}
+
+TEST(InjectListenTest, NotificationSentExitsTwoNamingIt) {
+  Listener listen;
+  ASSERT_NE(listen.port(), 0);
+  Proc inject(Bin("bgpy-inject"),
+              InjectArgs(listen.port(),
+                         {"--count=10", "--peer-as=65999", "--duration=5s"}));
+  EXPECT_EQ(inject.Wait(), 2) << inject.err();
+  EXPECT_THAT(inject.err(), HasSubstr("NOTIFICATION sent: OPEN Message Error "
+                                      "/ Bad Peer AS (2/2)"));
+  std::vector<JsonValue> msgs = listen.Stop();
+  ASSERT_FALSE(msgs.empty());
+  EXPECT_EQ(Text(msgs.back(), "type"), "NOTIFICATION");
+  EXPECT_EQ(Text(msgs.back(), "code"), "2");
+  EXPECT_EQ(Text(msgs.back(), "subcode"), "2");
+}
+
+// A port with nothing listening on 127.0.0.1.
+int ClosedPort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in sin{};
+  sin.sin_family = AF_INET;
+  sin.sin_addr.s_addr = htonl(0x7f000001);
+  EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&sin), sizeof(sin)), 0);
+  socklen_t len = sizeof(sin);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&sin), &len);
+  close(fd);  // bound, never listened: refused until someone takes it
+  return ntohs(sin.sin_port);
+}
+
+TEST(InjectListenTest, ConnectionRefusedExitsTwo) {
+  Proc inject(Bin("bgpy-inject"),
+              InjectArgs(ClosedPort(), {"--count=10", "--duration=5s"}));
+  EXPECT_EQ(inject.Wait(), 2) << inject.err();
+  EXPECT_THAT(inject.err(), HasSubstr("Connection refused"));
+  EXPECT_THAT(inject.err(), HasSubstr("not established"));
+}
+
+TEST(InjectListenTest, UsageErrorsExitOneNamingTheFlag) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string want;
+  };
+  const Case cases[] = {
+      {{"--count=abc"}, "--count"},
+      {{"--count=10", "--med=-1"}, "--med"},
+      {{"--count=10", "--family=l2vpn-evpn"}, "not available yet"},
+      {{"--count=10", "--family=bogus"}, "--family"},
+      {{"--count=10", "--rd=65000:1"}, "--rd: not available yet"},
+      {{"--count=10", "--communities=65000:x"}, "--communities"},
+      {{"--count=10", "--hold-time=2"}, "--hold-time"},
+      {{"--count=10", "--no-such-flag=1"}, "no_such_flag"},
+      {{"--count=10", "--flap=1s", "--withdraw-after=1s"}, "--flap"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.args.back());
+    Proc inject(Bin("bgpy-inject"), InjectArgs(9, c.args));
+    EXPECT_EQ(inject.Wait(), 1);
+    std::string err = inject.err();
+    EXPECT_THAT(err, HasSubstr(c.want));
+    EXPECT_EQ(Lines(err).size(), 1u) << err;
+  }
+  Proc listen(Bin("bgpy-listen"), {"--local-as=65001", "--mrt-out=x.mrt"});
+  EXPECT_EQ(listen.Wait(), 1);
+  EXPECT_THAT(listen.err(), HasSubstr("--mrt-out: not available yet"));
+  Proc no_as(Bin("bgpy-listen"), {"--listen=127.0.0.1:0"});
+  EXPECT_EQ(no_as.Wait(), 1);
+  EXPECT_THAT(no_as.err(), HasSubstr("--local-as"));
+}
+
+#endif  // BGPY_NO_TOOLS
+
+}  // namespace
+}  // namespace bgpy
