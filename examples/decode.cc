@@ -372,7 +372,7 @@ absl::StatusOr<std::vector<uint8_t>> ParseHexLine(absl::string_view line) {
   if (absl::StartsWith(line, "0x") || absl::StartsWith(line, "0X"))
     line.remove_prefix(2);
   std::vector<uint8_t> out;
-  std::optional<int> high;
+  int high = -1;  // the pending high nibble, -1 when none
   for (size_t i = 0; i < line.size(); ++i) {
     char c = line[i];
     if (absl::ascii_isspace(static_cast<unsigned char>(c)) || c == ':')
@@ -383,14 +383,16 @@ absl::StatusOr<std::vector<uint8_t>> ParseHexLine(absl::string_view line) {
           "not hex: unexpected character '",
           absl::CHexEscape(line.substr(i, 1)), "' at column ", i + 1));
     }
-    if (high) {
-      out.push_back(static_cast<uint8_t>(*high << 4 | *d));
-      high.reset();
+    if (high >= 0) {
+      out.push_back(static_cast<uint8_t>(high << 4 | *d));
+      high = -1;
     } else {
-      high = d;
+      high = *d;
     }
   }
-  if (high) return absl::InvalidArgumentError("not hex: odd number of digits");
+  if (high >= 0) {
+    return absl::InvalidArgumentError("not hex: odd number of digits");
+  }
   return out;
 }
 

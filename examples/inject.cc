@@ -91,7 +91,10 @@ ABSL_FLAG(std::string, as_path, "",
           "AS path, e.g. \"65500 65001\" (sets {1 2} allowed); on eBGP our AS "
           "is prepended unless the path starts with it");
 ABSL_FLAG(std::string, med, "", "MULTI_EXIT_DISC (absent by default)");
-ABSL_FLAG(std::string, local_pref, "", "LOCAL_PREF (absent by default)");
+ABSL_FLAG(std::string, local_pref, "",
+          "LOCAL_PREF (absent by default). Sent as given, on eBGP too, so a "
+          "router's handling can be tested (RFC 4271 §5.1.5: eBGP receivers "
+          "ignore it)");
 ABSL_FLAG(std::string, communities, "",
           "communities, e.g. 65000:1,no-export (RFC 1997)");
 ABSL_FLAG(std::string, large_communities, "",

@@ -89,6 +89,7 @@ bgpy_build() {
 # sanitizer build of scripts/test. Both can be moved with these variables.
 BGPY_BUILD_DIR="${BGPY_BUILD_DIR:-${BGPY_ROOT}/build}"
 BGPY_ASAN_BUILD_DIR="${BGPY_ASAN_BUILD_DIR:-${BGPY_ROOT}/build-asan}"
+# shellcheck disable=SC2120  # extra cmake arguments are optional
 bgpy_configure_main() {
   # CXX only matters for a fresh build dir; an existing cache keeps its own.
   CXX="${BGPY_CXX:-g++}" bgpy_configure "${BGPY_BUILD_DIR}" \

@@ -4,10 +4,11 @@
 #ifndef BGPY_PARAMS_H_
 #define BGPY_PARAMS_H_
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 
-#include "absl/container/inlined_vector.h"
+#include "absl/types/span.h"
 #include "bgpy/types.h"
 
 namespace bgpy {
@@ -25,27 +26,52 @@ struct SessionParams {
   bool four_octet_as = true;
   // RFC 8654: messages up to 65535 octets.
   bool extended_message = false;
-  // RFC 7911: families whose NLRI carry a 4-octet path identifier.
-  absl::InlinedVector<Family, 4> add_path;
+  // RFC 7911: families whose NLRI carry a 4-octet path identifier, kept in
+  // a fixed array so the params stay trivially copyable (views and builders
+  // copy them).
+  static constexpr size_t kMaxAddPathFamilies = 16;
+  std::array<Family, kMaxAddPathFamilies> add_path{};
+  uint8_t add_path_count = 0;
 
   size_t max_message_size() const {
     return extended_message ? kMaxExtendedMessageSize : kMaxMessageSize;
   }
   bool HasAddPath(Family f) const {
-    for (Family x : add_path)
-      if (x == f) return true;
+    for (size_t i = 0; i < add_path_count; ++i)
+      if (add_path[i] == f) return true;
     return false;
   }
-  void SetAddPath(Family f, bool on) {
-    for (size_t i = 0; i < add_path.size(); ++i) {
+  // Turns ADD-PATH on or off for `f`. False if more than
+  // kMaxAddPathFamilies families would be on (a caller mistake).
+  bool SetAddPath(Family f, bool on) {
+    for (size_t i = 0; i < add_path_count; ++i) {
       if (add_path[i] == f) {
-        if (!on) add_path.erase(add_path.begin() + i);
-        return;
+        if (!on) {
+          add_path[i] = add_path[--add_path_count];
+          add_path[add_path_count] = Family();
+        }
+        return true;
       }
     }
-    if (on) add_path.push_back(f);
+    if (!on) return true;
+    if (add_path_count == kMaxAddPathFamilies) return false;
+    add_path[add_path_count++] = f;
+    return true;
   }
-  bool operator==(const SessionParams&) const = default;
+  absl::Span<const Family> add_path_families() const {
+    return absl::MakeConstSpan(add_path.data(), add_path_count);
+  }
+  // Same flags and the same ADD-PATH families, in any order.
+  bool operator==(const SessionParams& o) const {
+    if (four_octet_as != o.four_octet_as ||
+        extended_message != o.extended_message ||
+        add_path_count != o.add_path_count) {
+      return false;
+    }
+    for (Family f : add_path_families())
+      if (!o.HasAddPath(f)) return false;
+    return true;
+  }
 };
 
 }  // namespace bgpy

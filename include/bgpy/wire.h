@@ -64,7 +64,7 @@ class Reader {
     return true;
   }
   bool ReadU64(uint64_t& v) {
-    uint32_t hi, lo;
+    uint32_t hi = 0, lo = 0;
     if (remaining() < 8) return false;
     ReadU32(hi);
     ReadU32(lo);

@@ -6,7 +6,11 @@
 # Both build tests/consumer/ and run it; see CMakeLists.txt there for the
 # checks made while configuring. Not for sanitizer builds (scripts/test
 # excludes the label there): the consumer is a plain project.
-foreach(bgpy_consumer_mode find_package fetchcontent)
+set(bgpy_consumer_modes fetchcontent)
+if(BGPY_INSTALL)  # find_package needs the install rules
+  list(PREPEND bgpy_consumer_modes find_package)
+endif()
+foreach(bgpy_consumer_mode IN LISTS bgpy_consumer_modes)
   add_test(NAME consumer.${bgpy_consumer_mode}
     COMMAND ${CMAKE_COMMAND}
       -DMODE=${bgpy_consumer_mode}

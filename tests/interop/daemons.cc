@@ -519,13 +519,15 @@ std::string ExabgpConfig(const DaemonSpec& spec, absl::string_view dir) {
     absl::StrAppend(&c, "  api {\n    processes [ record ];\n",
                     "    neighbor-changes;\n",
                     "    receive { parsed; update; notification; }\n  }\n");
-    if (!spec.originate.empty()) {
+    if (!spec.originate.empty() || !spec.exabgp_static.empty()) {
       absl::StrAppend(&c, "  static {\n");
       for (const std::string& p : spec.originate)
         absl::StrAppend(
             &c, "    route ", p, " next-hop ",
             IsV6(p) ? spec.originate_next_hop_v6 : spec.originate_next_hop_v4,
             ";\n");
+      for (const std::string& line : spec.exabgp_static)
+        absl::StrAppend(&c, "    ", line, "\n");
       absl::StrAppend(&c, "  }\n");
     }
     absl::StrAppend(&c, "}\n\n");

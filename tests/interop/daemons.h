@@ -96,6 +96,9 @@ struct DaemonSpec {
   bool extended_message = false;
   // Appended verbatim to the generated configuration.
   std::string extra_config;
+  // ExaBGP only: statements added verbatim to every neighbour's `static`
+  // block, e.g. "route 10.0.0.0/24 next-hop 192.0.2.1 med 10;".
+  std::vector<std::string> exabgp_static;
 };
 
 // Configuration text for each daemon. `dir` is the daemon's directory (for

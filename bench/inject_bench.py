@@ -1,0 +1,737 @@
+#!/usr/bin/env python3
+"""Injecting 1M IPv4 /32 routes into BIRD and FRR: bgpy-inject vs the
+ingestion ceiling vs ExaBGP vs GoBGP (see bench/README.md).
+
+For each target daemon (BIRD first, FRR second) and each injector, a fresh
+daemon is started on loopback with its own config in a temp dir, the injector
+is launched, and the wall time from the injector's launch until the daemon
+holds all N routes is measured by polling the daemon's CLI socket every
+~25 ms. Every daemon and injector is stopped at the end of its measurement;
+every wait is bounded by --timeout.
+
+Injectors:
+  ceiling  a minimal Python BGP speaker (this file, --speaker mode): OPEN /
+           KEEPALIVE to Established, then sendall() of a pre-encoded stream
+           of maximum-size UPDATEs made by bgpy-encode-stream.
+  bgpy     bgpy-inject (its own CPU time and peak RSS come from wait4()).
+  exabgp   static routes with `split /32`, blocks chosen to give exactly N.
+  gobgp    gobgpd peered with the daemon + `gobgp mrt inject global FILE`
+           (a TABLE_DUMP_V2 RIB file written here, not timed).
+
+Python 3 standard library only. Not a test: run by hand, as root, e.g.
+  bench/inject_bench.py --build=build-rel
+"""
+
+import argparse
+import json
+import os
+import select
+import shutil
+import signal
+import socket
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+DAEMON_AS = 65000
+LOCAL_AS = 65500
+LOCAL_ADDR = '127.0.11.10'  # every injector's source address
+DAEMON_ADDR = {'bird': '127.0.11.1', 'frr': '127.0.11.2'}
+NEXT_HOP = '192.0.2.1'  # FRR and GoBGP reject 127/8 next hops as martians
+POLL_S = 0.025
+
+
+# --------------------------------------------------------------------------
+# Helpers
+
+
+def free_port(addr):
+    s = socket.socket()
+    s.bind((addr, 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def listening(addr, port):
+    """True if something LISTENs on addr:port (from /proc/net/tcp)."""
+    want = '%08X:%04X' % (struct.unpack('<I', socket.inet_aton(addr))[0],
+                          port)
+    try:
+        with open('/proc/net/tcp') as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) > 3 and parts[1] == want and parts[3] == '0A':
+                    return True
+    except OSError:
+        pass
+    return False
+
+
+def wait_for(cond, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if cond():
+            return
+        time.sleep(0.02)
+    raise RuntimeError('timed out after %.0f s waiting for %s' %
+                       (timeout, what))
+
+
+def stop_process(proc, sig=signal.SIGTERM, grace=5.0):
+    """Stops a Popen started by us (by its pid only)."""
+    if proc is None or proc.poll() is not None:
+        return
+    try:
+        proc.send_signal(sig)
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)
+    except ProcessLookupError:
+        pass
+
+
+def blocks(first, count):
+    """Aligned CIDR blocks covering [first, first + count) (integers)."""
+    out = []
+    a, end = first, first + count
+    while a < end:
+        size = a & -a if a else 1 << 32
+        while size > end - a:
+            size >>= 1
+        out.append((a, 32 - size.bit_length() + 1))
+        a += size
+    return out
+
+
+def ip_str(v):
+    return socket.inet_ntoa(struct.pack('!I', v))
+
+
+def ip_int(s):
+    return struct.unpack('!I', socket.inet_aton(s))[0]
+
+
+# --------------------------------------------------------------------------
+# Target daemons
+
+
+class Bird:
+    name = 'BIRD'
+
+    def __init__(self, tmp, addr):
+        self.dir = os.path.join(tmp, 'bird')
+        os.makedirs(self.dir, exist_ok=True)
+        self.addr = addr
+        self.port = free_port(addr)
+        self.sock_path = os.path.join(self.dir, 'bird.ctl')
+        self.proc = None
+        self.ctl = None
+
+    def start(self):
+        conf = os.path.join(self.dir, 'bird.conf')
+        with open(conf, 'w') as f:
+            f.write(f'''
+router id 192.0.2.254;
+protocol device {{ }}
+protocol bgp inj {{
+  local {self.addr} port {self.port} as {DAEMON_AS};
+  strict bind on;
+  neighbor {LOCAL_ADDR} as {LOCAL_AS};
+  multihop;
+  passive on;
+  hold time 240;
+  ipv4 {{ import all; export none; }};
+}}
+''')
+        self.proc = subprocess.Popen(
+            ['bird', '-f', '-c', conf, '-s', self.sock_path, '-P',
+             os.path.join(self.dir, 'bird.pid')],
+            stdout=subprocess.DEVNULL, stderr=open(
+                os.path.join(self.dir, 'bird.log'), 'w'))
+        wait_for(lambda: listening(self.addr, self.port), 10,
+                 'BIRD to listen on %s:%d' % (self.addr, self.port))
+        wait_for(self._connect, 10, 'BIRD control socket')
+
+    def _connect(self):
+        try:
+            s = socket.socket(socket.AF_UNIX)
+            s.settimeout(5)
+            s.connect(self.sock_path)
+            self.ctl = s
+            self.buf = b''
+            self._reply()  # greeting "0001 BIRD ... ready."
+            return True
+        except OSError:
+            return False
+
+    def _reply(self):
+        lines = []
+        while True:
+            while b'\n' not in self.buf:
+                chunk = self.ctl.recv(65536)
+                if not chunk:
+                    raise RuntimeError('BIRD control socket closed')
+                self.buf += chunk
+            line, self.buf = self.buf.split(b'\n', 1)
+            lines.append(line.decode(errors='replace'))
+            if len(line) >= 5 and line[:4].isdigit() and line[4:5] == b' ':
+                return lines
+
+    def count(self):
+        # The protocol's import counter: O(1) for BIRD. `show route count`
+        # walks the table (~0.35 s at 1M routes on BIRD's only thread), so
+        # polling it would slow the very ingestion being measured; it is
+        # used once, by verify(), after the counter reached N.
+        self.ctl.sendall(b'show protocols all inj\n')
+        for line in self._reply():
+            words = line[5:].split()
+            if len(words) > 2 and words[0] == 'Routes:' and \
+                    words[2] == 'imported,':
+                return int(words[1])
+        return 0
+
+    def verify(self):
+        self.ctl.sendall(b'show route count\n')
+        for line in self._reply():
+            words = line[5:].split()
+            if len(words) > 2 and words[1] == 'of' and words[0].isdigit():
+                return int(words[0])
+        return 0
+
+    def stop(self):
+        if self.ctl:
+            self.ctl.close()
+            self.ctl = None
+        stop_process(self.proc)
+
+
+class Frr:
+    name = 'FRR'
+
+    def __init__(self, tmp, addr):
+        self.dir = os.path.join(tmp, 'frr')
+        os.makedirs(self.dir, exist_ok=True)
+        self.addr = addr
+        self.port = free_port(addr)
+        self.proc = None
+
+    def start(self):
+        conf = os.path.join(self.dir, 'bgpd.conf')
+        n = LOCAL_ADDR
+        with open(conf, 'w') as f:
+            f.write(f'''frr defaults traditional
+hostname h11bench
+!
+router bgp {DAEMON_AS}
+ bgp router-id 192.0.2.254
+ no bgp ebgp-requires-policy
+ neighbor {n} remote-as {LOCAL_AS}
+ neighbor {n} passive
+ neighbor {n} ebgp-multihop 2
+ neighbor {n} timers 80 240
+ address-family ipv4 unicast
+  neighbor {n} activate
+ exit-address-family
+!
+''')
+        for stale in ('bgpd.vty', 'bgpd.pid'):
+            try:
+                os.unlink(os.path.join(self.dir, stale))
+            except FileNotFoundError:
+                pass
+        self.proc = subprocess.Popen(
+            ['/usr/lib/frr/bgpd', '-f', conf, '-S', '-Z', '-l', self.addr,
+             '-p', str(self.port), '-P', '0', '--vty_socket', self.dir,
+             '-i', os.path.join(self.dir, 'bgpd.pid'),
+             '--log', 'file:' + os.path.join(self.dir, 'bgpd.log'),
+             '--log-level', 'critical'],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for(lambda: listening(self.addr, self.port), 15,
+                 'bgpd to listen on %s:%d' % (self.addr, self.port))
+        wait_for(lambda: os.path.exists(os.path.join(self.dir, 'bgpd.vty')),
+                 10, 'bgpd vty socket')
+        self.vty = socket.socket(socket.AF_UNIX)
+        self.vty.settimeout(10)
+        self.vty.connect(os.path.join(self.dir, 'bgpd.vty'))
+
+    def _cmd(self, cmd):
+        # vtysh's protocol: the command NUL-terminated; the reply ends with
+        # three NULs and a status octet.
+        self.vty.sendall(cmd.encode() + b'\0')
+        buf = b''
+        while True:
+            chunk = self.vty.recv(1 << 16)
+            if not chunk:
+                raise RuntimeError('bgpd vty closed')
+            buf += chunk
+            if len(buf) >= 4 and buf[-4:-1] == b'\0\0\0':
+                return buf[:-4].decode(errors='replace')
+
+    def count(self):
+        out = self._cmd('show bgp ipv4 unicast summary json')
+        try:
+            peers = json.loads(out).get('peers', {})
+        except ValueError:
+            return 0
+        return int(peers.get(LOCAL_ADDR, {}).get('pfxRcd', 0))
+
+    def verify(self):
+        out = self._cmd('show bgp ipv4 unicast statistics json')
+        try:
+            for fam in json.loads(out).values():
+                if isinstance(fam, dict) and 'totalPrefixes' in fam:
+                    return int(fam['totalPrefixes'])
+        except (ValueError, AttributeError):
+            pass
+        return self.count()
+
+    def stop(self):
+        try:
+            self.vty.close()
+        except Exception:  # noqa: BLE001 - best effort
+            pass
+        stop_process(self.proc)
+
+
+# --------------------------------------------------------------------------
+# The ceiling speaker (runs as its own process: `inject_bench.py --speaker`)
+
+
+def bgp_msg(msg_type, body=b''):
+    return b'\xff' * 16 + struct.pack('!HB', 19 + len(body), msg_type) + body
+
+
+def open_msg(asn, router_id, hold, extended):
+    caps = b'\x01\x04\x00\x01\x00\x01'  # MP: ipv4 unicast (RFC 4760)
+    caps += b'\x41\x04' + struct.pack('!I', asn)  # 4-octet AS (RFC 6793)
+    if extended:
+        caps += b'\x06\x00'  # extended message (RFC 8654)
+    params = b'\x02' + bytes([len(caps)]) + caps
+    my_as = asn if asn <= 0xffff else 23456
+    body = struct.pack('!BHH4sB', 4, my_as, hold, socket.inet_aton(router_id),
+                       len(params)) + params
+    return bgp_msg(1, body)
+
+
+def read_msg(sock):
+    def exact(n):
+        buf = b''
+        while len(buf) < n:
+            chunk = sock.recv(n - len(buf))
+            if not chunk:
+                raise EOFError('peer closed the connection')
+            buf += chunk
+        return buf
+    hdr = exact(19)
+    length, mtype = struct.unpack('!HB', hdr[16:19])
+    return mtype, exact(length - 19)
+
+
+def peer_caps(body):
+    """Capability codes in an OPEN body."""
+    caps = set()
+    plen = body[9]
+    p = body[10:10 + plen]
+    i = 0
+    while i + 2 <= len(p):
+        ptype, l = p[i], p[i + 1]
+        if ptype == 2:
+            c = p[i + 2:i + 2 + l]
+            j = 0
+            while j + 2 <= len(c):
+                caps.add(c[j])
+                j += 2 + c[j + 1]
+        i += 2 + l
+    return caps
+
+
+def speaker_main(argv):
+    ap = argparse.ArgumentParser(prog='inject_bench.py --speaker')
+    ap.add_argument('--peer')
+    ap.add_argument('--port', type=int)
+    ap.add_argument('--local-address')
+    ap.add_argument('--stream')
+    ap.add_argument('--stream-extended', default='')
+    ap.add_argument('--lifetime', type=float, default=300)
+    a = ap.parse_args(argv)
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+    deadline = time.monotonic() + a.lifetime
+    s = socket.socket()
+    s.bind((a.local_address, 0))
+    s.settimeout(30)
+    s.connect((a.peer, a.port))
+    s.sendall(open_msg(LOCAL_AS, '192.0.2.10', 240, bool(a.stream_extended)))
+    mtype, body = read_msg(s)
+    if mtype != 1:
+        sys.exit('speaker: expected OPEN, got type %d %s' % (mtype, body.hex()))
+    extended = 6 in peer_caps(body) and a.stream_extended
+    s.sendall(bgp_msg(4))
+    while True:
+        mtype, body = read_msg(s)
+        if mtype == 4:
+            break
+        if mtype == 3:
+            sys.exit('speaker: NOTIFICATION %s' % body.hex())
+    with open(a.stream_extended if extended else a.stream, 'rb') as f:
+        data = f.read()
+    s.sendall(data)  # Established: the whole pre-encoded stream at once
+    s.setblocking(False)
+    last_ka = time.monotonic()
+    while not stop and time.monotonic() < deadline:
+        r, _, _ = select.select([s], [], [], 0.5)
+        if r:
+            try:
+                if not s.recv(1 << 16):
+                    sys.exit('speaker: peer closed the session')
+            except BlockingIOError:
+                pass
+        if time.monotonic() - last_ka > 60:
+            s.sendall(bgp_msg(4))
+            last_ka = time.monotonic()
+    s.setblocking(True)
+    s.sendall(bgp_msg(3, b'\x06\x02'))  # Cease / Administrative Shutdown
+    s.close()
+
+
+# --------------------------------------------------------------------------
+# Injectors: each returns (popen-like objects to stop, extra info)
+
+
+def write_mrt(path, first, count):
+    """TABLE_DUMP_V2 (RFC 6396 §4.3): a PEER_INDEX_TABLE then one
+    RIB_IPV4_UNICAST per /32, each with ORIGIN IGP, an empty AS_PATH (gobgpd
+    prepends its AS on eBGP) and NEXT_HOP. A tail repeating the first 4000
+    routes works around `gobgp mrt inject` dropping a file's last ~64 KB."""
+    now = int(time.time())
+
+    def mrt(subtype, body):
+        return struct.pack('!IHHI', now, 13, subtype, len(body)) + body
+    peer = struct.pack('!B4s4sI', 0x02, socket.inet_aton('192.0.2.10'),
+                       socket.inet_aton(LOCAL_ADDR), LOCAL_AS)
+    pit = struct.pack('!4sH', socket.inet_aton('192.0.2.10'), 0) + \
+        struct.pack('!H', 1) + peer
+    attrs = (b'\x40\x01\x01\x00' + b'\x40\x02\x00' + b'\x40\x03\x04' +
+             socket.inet_aton(NEXT_HOP))
+    entry = struct.pack('!HIH', 0, now, len(attrs)) + attrs
+    tail = struct.pack('!H', 1) + entry
+    hdr = struct.pack('!IHHI', now, 13, 2, 4 + 1 + 4 + len(tail))
+    with open(path, 'wb') as f:
+        f.write(mrt(1, pit))
+        seq = 0
+        chunk = []
+        for i in list(range(count)) + list(range(min(count, 4000))):
+            chunk.append(hdr + struct.pack('!IBI', seq, 32, first + i) + tail)
+            seq += 1
+            if len(chunk) >= 65536:
+                f.write(b''.join(chunk))
+                chunk = []
+        f.write(b''.join(chunk))
+
+
+class Run:
+    """One measurement: an injector against one fresh daemon."""
+
+    def __init__(self, args, tmp, daemon, target):
+        self.args, self.tmp, self.daemon, self.target = args, tmp, daemon, \
+            target
+        self.procs = []
+        self.cpu_ms = self.rss_mb = None
+        self.note = ''
+
+    def spawn(self, cmd, env=None, log=None):
+        out = open(log, 'w') if log else subprocess.DEVNULL
+        p = subprocess.Popen(cmd, env=env, stdout=out,
+                             stderr=subprocess.STDOUT if log else out)
+        self.procs.append(p)
+        return p
+
+    def launch(self):
+        a, d, t = self.args, self.daemon, self.target
+        logdir = os.path.join(self.tmp, 'logs')
+        os.makedirs(logdir, exist_ok=True)
+        log = os.path.join(logdir, '%s-%s.log' % (d.name, t))
+        self.log = log
+        if t == 'ceiling':
+            self.spawn([sys.executable, '-S', os.path.abspath(__file__),
+                        '--speaker', '--peer', d.addr, '--port', str(d.port),
+                        '--local-address', LOCAL_ADDR,
+                        '--stream', a.stream4k,
+                        '--stream-extended', a.stream64k,
+                        '--lifetime', str(a.timeout + 30)], log=log)
+        elif t == 'bgpy':
+            self.bgpy = self.spawn(
+                [a.inject, '--peer=' + d.addr, '--port=%d' % d.port,
+                 '--local-address=' + LOCAL_ADDR,
+                 '--local-as=%d' % LOCAL_AS, '--peer-as=%d' % DAEMON_AS,
+                 '--prefix=' + a.prefix, '--count=%d' % a.count,
+                 '--next-hop=' + NEXT_HOP, '--duration=%ds' % (a.timeout + 30),
+                 '--print=none'], log=log)
+        elif t == 'exabgp':
+            conf = os.path.join(self.tmp, 'exabgp.conf')
+            statics = ''.join(
+                '    route %s/%d next-hop %s split /32;\n' %
+                (ip_str(net), plen, NEXT_HOP)
+                for net, plen in blocks(ip_int(a.prefix.split('/')[0]),
+                                        a.count))
+            with open(conf, 'w') as f:
+                f.write(f'''neighbor {d.addr} {{
+  router-id 192.0.2.10;
+  local-address {LOCAL_ADDR};
+  local-as {LOCAL_AS};
+  peer-as {DAEMON_AS};
+  hold-time 240;
+  group-updates true;
+  family {{ ipv4 unicast; }}
+  static {{
+{statics}  }}
+}}
+''')
+            env = dict(os.environ)
+            env.update({'exabgp.tcp.port': str(d.port),
+                        'exabgp.daemon.user': 'root',
+                        'exabgp.daemon.drop': 'false',
+                        'exabgp.log.level': 'WARNING',
+                        'exabgp.log.destination': log + '.exa'})
+            self.spawn(['exabgp', conf], env=env, log=log)
+        elif t == 'gobgp':
+            api = free_port('127.0.0.1')
+            self.api = api
+            conf = os.path.join(self.tmp, 'gobgpd.toml')
+            with open(conf, 'w') as f:
+                f.write(f'''[global.config]
+  as = {LOCAL_AS}
+  router-id = "192.0.2.10"
+  port = -1
+[global.apply-policy.config]
+  export-policy-list = ["nh"]
+  default-export-policy = "accept-route"
+[[policy-definitions]]
+  name = "nh"
+  [[policy-definitions.statements]]
+    name = "nh"
+    [policy-definitions.statements.actions]
+      route-disposition = "accept-route"
+    [policy-definitions.statements.actions.bgp-actions]
+      set-next-hop = "{NEXT_HOP}"
+[[neighbors]]
+  [neighbors.config]
+    neighbor-address = "{d.addr}"
+    peer-as = {DAEMON_AS}
+  [neighbors.transport.config]
+    local-address = "{LOCAL_ADDR}"
+    remote-port = {d.port}
+  [neighbors.ebgp-multihop.config]
+    enabled = true
+    multihop-ttl = 2
+  [neighbors.timers.config]
+    hold-time = 240
+  [[neighbors.afi-safis]]
+    [neighbors.afi-safis.config]
+      afi-safi-name = "ipv4-unicast"
+''')
+            self.spawn(['gobgpd', '-f', conf, '-t', 'toml', '--api-hosts',
+                        '127.0.0.1:%d' % api, '--pprof-disable', '-l', 'warn'],
+                       log=log)
+            self.gobgp_started = False
+
+    def step(self):
+        """Called every poll; drives multi-step injectors."""
+        if self.target == 'gobgp' and not self.gobgp_started:
+            if listening('127.0.0.1', self.api):
+                self.spawn(['gobgp', '-p', str(self.api), 'mrt', 'inject',
+                            'global', self.args.mrt_file],
+                           log=self.log + '.inject')
+                self.gobgp_started = True
+                self.t_inject = time.monotonic()
+
+    def measure(self):
+        d, a = self.daemon, self.args
+        t0 = time.monotonic()
+        self.launch()
+        deadline = t0 + a.timeout
+        n = 0
+        result = None
+        while time.monotonic() < deadline:
+            self.step()
+            n = d.count()
+            if n >= a.count:
+                now = time.monotonic()
+                result = now - t0
+                held = d.verify()
+                if held != n:
+                    self.note += 'table holds %d routes; ' % held
+                if self.target == 'gobgp' and self.gobgp_started:
+                    self.note += '%.3f s of it after `gobgp mrt inject` ' \
+                        'launch' % (now - self.t_inject)
+                break
+            if self.target == 'bgpy' and self.bgpy.poll() is not None:
+                self.note = 'bgpy-inject exited %d early' % \
+                    self.bgpy.returncode
+                break
+            if self.target in ('ceiling', 'exabgp') and \
+                    self.procs[0].poll() is not None:
+                self.note = '%s exited %d early' % (self.target,
+                                                     self.procs[0].returncode)
+                break
+            time.sleep(POLL_S)
+        if result is None and not self.note:
+            self.note = 'timed out after %.0f s with %d of %d routes' % (
+                a.timeout, n, a.count)
+        self.finish()
+        return result
+
+    def finish(self):
+        for p in reversed(self.procs):
+            if self.target == 'bgpy' and p is self.bgpy:
+                if p.poll() is None:
+                    # Peak RSS from the process's own VmHWM: wait4's
+                    # ru_maxrss is no good here, Linux carries it across
+                    # exec, so it starts at this (vforking) Python's RSS.
+                    try:
+                        with open('/proc/%d/status' % p.pid) as f:
+                            for line in f:
+                                if line.startswith('VmHWM:'):
+                                    self.rss_mb = int(line.split()[1]) / 1024
+                    except OSError:
+                        pass
+                    p.send_signal(signal.SIGTERM)
+                    # wait4 gives the child's own rusage.
+                    deadline = time.monotonic() + 10
+                    while time.monotonic() < deadline:
+                        pid, status, ru = os.wait4(p.pid, os.WNOHANG)
+                        if pid:
+                            p.returncode = os.waitstatus_to_exitcode(status)
+                            self.cpu_ms = (ru.ru_utime + ru.ru_stime) * 1e3
+                            if self.rss_mb is None:  # upper bound only
+                                self.rss_mb = ru.ru_maxrss / 1024.0
+                            break
+                        time.sleep(0.01)
+                stop_process(p, signal.SIGKILL)
+            else:
+                stop_process(p)
+
+
+# --------------------------------------------------------------------------
+
+
+def main():
+    if len(sys.argv) > 1 and sys.argv[1] == '--speaker':
+        return speaker_main(sys.argv[2:])
+    here = os.path.dirname(os.path.abspath(__file__))
+    root = os.path.dirname(here)
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--count', type=lambda s: int(float(s)),
+                    default=1000000)
+    ap.add_argument('--prefix', default='10.0.0.0/32')
+    ap.add_argument('--daemons', default='bird,frr')
+    ap.add_argument('--injectors', default='ceiling,bgpy,exabgp,gobgp')
+    ap.add_argument('--build', default=os.path.join(root, 'build'),
+                    help='build dir holding bin/bgpy-inject and '
+                         'bin/bgpy-encode-stream')
+    ap.add_argument('--repeat', type=int, default=3,
+                    help='runs of ceiling and bgpy (median reported)')
+    ap.add_argument('--timeout', type=float, default=180,
+                    help='seconds per measurement')
+    ap.add_argument('--keep', action='store_true',
+                    help='keep the temp dir (configs, logs)')
+    a = ap.parse_args()
+    if not a.prefix.endswith('/32'):
+        ap.error('--prefix must be a /32')
+    a.inject = os.path.join(a.build, 'bin', 'bgpy-inject')
+    encoder = os.path.join(a.build, 'bin', 'bgpy-encode-stream')
+    injectors = a.injectors.split(',')
+    for name, path in (('bgpy-inject', a.inject),
+                       ('bgpy-encode-stream', encoder)):
+        if not os.access(path, os.X_OK) and (
+                name == 'bgpy-encode-stream' or 'bgpy' in injectors):
+            sys.exit('%s not found at %s (build it, or pass --build)' %
+                     (name, path))
+    for tool in ('bird', 'birdc', 'exabgp', 'gobgpd', 'gobgp'):
+        if shutil.which(tool) is None:
+            print('warning: %s not installed' % tool, file=sys.stderr)
+
+    tmp = tempfile.mkdtemp(prefix='inject-bench-')
+    results = []  # (daemon, target, seconds or None, note, cpu, rss)
+    try:
+        a.stream4k = os.path.join(tmp, 'stream4k.bin')
+        a.stream64k = os.path.join(tmp, 'stream64k.bin')
+        for path, size in ((a.stream4k, 4096), (a.stream64k, 65535)):
+            out = subprocess.run(
+                [encoder, '--out=' + path, '--count=%d' % a.count,
+                 '--prefix=' + a.prefix, '--local-as=%d' % LOCAL_AS,
+                 '--next-hop=' + NEXT_HOP, '--max-message-size=%d' % size],
+                check=True, capture_output=True, text=True).stdout.split()
+            print('stream %d: %s routes in %s UPDATEs, %s bytes' %
+                  (size, out[0], out[1], out[2]), file=sys.stderr)
+        if 'gobgp' in injectors:
+            a.mrt_file = os.path.join(tmp, 'rib.mrt')
+            write_mrt(a.mrt_file, ip_int(a.prefix.split('/')[0]), a.count)
+        for dname in a.daemons.split(','):
+            cls = {'bird': Bird, 'frr': Frr}[dname]
+            for target in injectors:
+                reps = a.repeat if target in ('ceiling', 'bgpy') else 1
+                times, cpus, rsss, notes = [], [], [], []
+                for rep in range(reps):
+                    daemon = cls(tmp, DAEMON_ADDR[dname])
+                    try:
+                        daemon.start()
+                        run = Run(a, tmp, daemon, target)
+                        secs = run.measure()
+                    finally:
+                        daemon.stop()
+                    print('%s %s run %d: %s %s' % (
+                        daemon.name, target, rep + 1,
+                        '%.3f s' % secs if secs else '-', run.note),
+                        file=sys.stderr)
+                    if secs is not None:
+                        times.append(secs)
+                    if run.cpu_ms is not None:
+                        cpus.append(run.cpu_ms)
+                        rsss.append(run.rss_mb)
+                    if run.note:
+                        notes.append(run.note)
+                results.append((cls.name, target,
+                                statistics.median(times) if times else None,
+                                '; '.join(sorted(set(notes))),
+                                statistics.median(cpus) if cpus else None,
+                                max(rsss) if rsss else None, times))
+    finally:
+        if a.keep:
+            print('kept', tmp, file=sys.stderr)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    print('\n%d IPv4 /32 routes; seconds from injector launch until the '
+          'daemon holds all of them (median of %d runs for ceiling and bgpy)'
+          % (a.count, a.repeat))
+    print('| target | injector | seconds | ratio to ceiling | '
+          'bgpy-inject CPU ms | peak RSS MB | runs / note |')
+    print('|---|---|---|---|---|---|---|')
+    for dname, target, secs, note, cpu, rss, times in results:
+        ceil = next((r[2] for r in results
+                     if r[0] == dname and r[1] == 'ceiling'), None)
+        ratio = '%.2f' % (secs / ceil) if secs and ceil else '-'
+        print('| %s | %s | %s | %s | %s | %s | %s |' % (
+            dname, target, '%.3f' % secs if secs else 'not measured', ratio,
+            '%.0f' % cpu if cpu is not None else '',
+            '%.1f' % rss if rss is not None else '',
+            note or ' '.join('%.3f' % t for t in times)))
+    for dname in sorted({r[0] for r in results}):
+        row = {r[1]: r[2] for r in results if r[0] == dname}
+        b, c = row.get('bgpy'), row.get('ceiling')
+        others = [row[k] for k in ('exabgp', 'gobgp') if row.get(k)]
+        if b and c:
+            print('%s: bgpy/ceiling %.2f (target <= 1.10)' % (dname, b / c))
+        if b and others:
+            print('%s: fastest of ExaBGP/GoBGP / bgpy = %.1fx (target >= 10)'
+                  % (dname, min(others) / b))
+
+
+if __name__ == '__main__':
+    sys.exit(main())
