@@ -388,3 +388,130 @@ TEST(SessionPairTest, RouteSourceNeedsEstablished) {
 
 }  // namespace
 }  // namespace bgpy
+
+namespace bgpy {
+namespace {
+
+// Losing the connection in Established (RFC 4271 §8.2.2, event 18): both
+// sides leave Established, routes in flight are lost, and with automatic
+// restart the sessions come back on a new connection.
+TEST(SessionPairTest, ConnectionLossAndRecovery) {
+  SessionConfig a = ConfigA();
+  a.auto_restart = true;
+  a.idle_hold = seconds(1);
+  SessionConfig b = ConfigB();
+  b.auto_restart = true;
+  b.idle_hold = seconds(1);
+  SessionPair p(a, b, {.delay = milliseconds(20)});
+  p.StartBoth();
+  ASSERT_TRUE(p.RunUntil([&] { return BothEstablished(p); }, seconds(5)));
+  EXPECT_EQ(p.connections(), 1);
+
+  // An UPDATE is on the wire when the link drops: it never arrives.
+  UpdateBuilder builder(p.a().send_params());
+  PathAttributes attrs;
+  attrs.origin = Origin::kIgp;
+  attrs.as_path = AsPath{{{AsSegmentType::kSequence, {65001}}}};
+  attrs.next_hop = IpAddress::V4(0xc0000201);
+  ASSERT_TRUE(builder.SetAttributes(attrs, kIpv4Unicast).ok());
+  ASSERT_TRUE(builder.Announce(*Prefix::Parse("10.9.0.0/16")));
+  std::vector<uint8_t> msg;
+  builder.Flush(msg);
+  ASSERT_TRUE(p.a().QueueUpdate(msg, p.now()).ok());
+  p.RunFor(milliseconds(5));  // sent, not yet delivered (20 ms delay)
+  p.DropLink();
+  EXPECT_NE(p.a().state(), SessionState::kEstablished);
+  EXPECT_NE(p.b().state(), SessionState::kEstablished);
+  int eor = 0;
+  EXPECT_TRUE(Received(p.events_b(), p.b().recv_params(), &eor).empty());
+
+  // Both come back on a second connection.
+  ASSERT_TRUE(p.RunUntil([&] { return BothEstablished(p); }, seconds(300)));
+  EXPECT_EQ(p.connections(), 2);
+  // The state changes on b say why it left Established.
+  bool saw_drop = false;
+  for (const auto& sc : EventsOf<StateChanged>(p.events_b())) {
+    if (sc.from == SessionState::kEstablished) {
+      saw_drop = true;
+      EXPECT_FALSE(sc.reason.empty());
+    }
+  }
+  EXPECT_TRUE(saw_drop);
+}
+
+// RFC 4271 §6.8 with two connections between the same two speakers (each
+// SessionPair is one TCP connection): the owner of each side runs
+// ResolveCollision() once the peer's identifier is known; both owners pick
+// the same connection, the loser is closed with Cease / Connection Collision
+// Resolution, and the winner reaches Established.
+void RunCollision(uint32_t id_a, uint32_t id_b) {
+  SCOPED_TRACE(absl::StrCat("id_a=", id_a, " id_b=", id_b));
+  // Connection 1 is opened by A, connection 2 by B.
+  SessionConfig a1 = ConfigA(), b1 = ConfigB();
+  SessionConfig a2 = ConfigA(), b2 = ConfigB();
+  a1.router_id = a2.router_id = id_a;
+  b1.router_id = b2.router_id = id_b;
+  a2.passive = true;
+  b2.passive = false;
+  // A slow link so both connections sit in OpenSent/OpenConfirm together.
+  SessionPair c1(a1, b1, {.delay = milliseconds(50)});
+  SessionPair c2(b2, a2, {.delay = milliseconds(50)});  // c2.a() is B's
+  c1.StartBoth();
+  c2.StartBoth();
+  auto known = [](Session& s) { return s.negotiated() != nullptr; };
+  // Run both connections in step until each side has seen the other's OPEN
+  // on one connection while the other connection can still collide.
+  bool resolved = false;
+  for (int step = 0; step < 200 && !resolved; ++step) {
+    c1.RunFor(milliseconds(5));
+    c2.RunFor(milliseconds(5));
+    Session& a_out = c1.a();  // A's locally initiated connection
+    Session& a_in = c2.b();   // A's remotely initiated connection
+    Session& b_out = c2.a();
+    Session& b_in = c1.b();
+    if ((known(a_out) || known(a_in)) && a_out.CanCollide() &&
+        a_in.CanCollide() && (known(b_out) || known(b_in)) &&
+        b_out.CanCollide() && b_in.CanCollide()) {
+      // Each owner decides with what it knows: its own id and the peer's.
+      const CollisionWinner at_a = ResolveCollision(id_a, id_b);
+      const CollisionWinner at_b = ResolveCollision(id_b, id_a);
+      Session& a_loser =
+          at_a == CollisionWinner::kLocallyInitiated ? a_in : a_out;
+      Session& b_loser =
+          at_b == CollisionWinner::kLocallyInitiated ? b_in : b_out;
+      // Both owners must drop the same TCP connection.
+      const bool a_drops_c1 = &a_loser == &a_out;
+      const bool b_drops_c1 = &b_loser == &b_in;
+      EXPECT_EQ(a_drops_c1, b_drops_c1);
+      a_loser.Stop(c1.now(), CeaseSubcode::kConnectionCollisionResolution);
+      b_loser.Stop(c1.now(), CeaseSubcode::kConnectionCollisionResolution);
+      resolved = true;
+    }
+  }
+  ASSERT_TRUE(resolved) << "the two connections never overlapped";
+  c1.RunFor(seconds(2));
+  c2.RunFor(seconds(2));
+  // The connection opened by the higher identifier survives.
+  SessionPair& winner = id_a > id_b ? c1 : c2;
+  SessionPair& loser = id_a > id_b ? c2 : c1;
+  EXPECT_EQ(winner.a().state(), SessionState::kEstablished);
+  EXPECT_EQ(winner.b().state(), SessionState::kEstablished);
+  EXPECT_NE(loser.a().state(), SessionState::kEstablished);
+  EXPECT_NE(loser.b().state(), SessionState::kEstablished);
+  auto sent = EventsOf<NotificationSent>(loser.events_a());
+  auto sent_b = EventsOf<NotificationSent>(loser.events_b());
+  sent.insert(sent.end(), sent_b.begin(), sent_b.end());
+  ASSERT_FALSE(sent.empty());
+  for (const auto& n : sent) {
+    EXPECT_EQ(n.notification.code, 6);
+    EXPECT_EQ(n.notification.subcode, 7);
+  }
+}
+
+TEST(SessionPairTest, CollisionKeepsTheHigherIdsConnection) {
+  RunCollision(0x0a000002, 0x0a000001);  // A higher: A's connection stays
+  RunCollision(0x0a000001, 0x0a000002);  // B higher: B's connection stays
+}
+
+}  // namespace
+}  // namespace bgpy

@@ -63,6 +63,10 @@ class SessionPair {
   void DrainA(bool on) { a_.drain = on; }
   void DrainB(bool on) { b_.drain = on; }
 
+  // The TCP connection is lost now (reset, cable pulled): bytes in flight
+  // are lost and both sessions get OnClosed().
+  void DropLink() { CloseLink(); }
+
   bool link_up() const { return up_; }
   int connections() const { return connections_; }
 
