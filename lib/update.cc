@@ -5,6 +5,7 @@
 #include "bgpy/update.h"
 
 #include <bitset>
+#include <cstring>
 
 #include "absl/strings/str_format.h"
 
@@ -378,6 +379,8 @@ absl::Status UpdateBuilder::SetRawAttributes(wire::Bytes attrs, Family family,
         attrs.size(), params_.max_message_size()));
   }
   attrs_.assign(attrs.begin(), attrs.end());
+  announce_.reserve(params_.max_message_size());
+  withdraw_.reserve(params_.max_message_size());
   family_ = family;
   mp_next_hop_ = std::move(mp_next_hop);
   add_path_ = params_.HasAddPath(family_);
@@ -401,18 +404,24 @@ bool UpdateBuilder::Fits(size_t entry_size, bool announce) const {
 
 bool UpdateBuilder::AddPrefix(std::vector<uint8_t>& buf, const Prefix& p,
                               std::optional<uint32_t> path_id) {
-  const size_t need = (add_path_ ? 4 : 0) + 1 + p.nlri_bytes();
+  const size_t n = p.nlri_bytes();
+  const size_t need = (add_path_ ? 4 : 0) + 1 + n;
   if (!Fits(need, &buf == &announce_)) return false;
+  // The buffers hold at most one message (reserved in SetRawAttributes), so
+  // this never reallocates.
+  const size_t at = buf.size();
+  buf.resize(at + need);
+  uint8_t* d = buf.data() + at;
   if (add_path_) {
     const uint32_t id = path_id.value_or(0);
-    buf.push_back(static_cast<uint8_t>(id >> 24));
-    buf.push_back(static_cast<uint8_t>(id >> 16));
-    buf.push_back(static_cast<uint8_t>(id >> 8));
-    buf.push_back(static_cast<uint8_t>(id));
+    d[0] = static_cast<uint8_t>(id >> 24);
+    d[1] = static_cast<uint8_t>(id >> 16);
+    d[2] = static_cast<uint8_t>(id >> 8);
+    d[3] = static_cast<uint8_t>(id);
+    d += 4;
   }
-  buf.push_back(static_cast<uint8_t>(p.length()));
-  buf.insert(buf.end(), p.address().bytes(),
-             p.address().bytes() + p.nlri_bytes());
+  *d++ = static_cast<uint8_t>(p.length());
+  std::memcpy(d, p.address().bytes(), n);
   return true;
 }
 
