@@ -564,6 +564,159 @@ TEST(PosixTransportTest, AcceptAnyCreatesPeers) {
   EXPECT_THAT(loop.peers(), ::testing::ElementsAre(*active));
 }
 
+// Connection collision (RFC 4271 §6.8): two loops, each listening and
+// each with an active peer toward the other, connect at the same time.
+// Both connections come up; both sides keep the one opened by the speaker
+// with the higher BGP identifier and close the other with Cease/7.
+struct CollisionSide {
+  EventLoop loop;
+  PeerId peer = 0;
+  uint16_t port = 0;
+  std::vector<Notification> sent;
+  std::vector<Notification> received;
+  int to_idle = 0;  // StateChanged events to Idle (the loser's end)
+
+  void Watch() {
+    loop.on_event = [this](PeerId, const SessionEvent& ev) {
+      if (const auto* s = std::get_if<NotificationSent>(&ev)) {
+        sent.push_back(s->notification);
+      } else if (const auto* r = std::get_if<NotificationReceived>(&ev)) {
+        received.push_back(r->notification);
+      } else if (const auto* sc = std::get_if<StateChanged>(&ev)) {
+        if (sc->to == SessionState::kIdle) ++to_idle;
+      }
+    };
+  }
+  bool Established() {
+    Session* s = loop.session(peer);
+    return s != nullptr && s->state() == SessionState::kEstablished &&
+           loop.connection_count(peer) == 1;
+  }
+};
+
+void RunCollision(uint32_t id_a, uint32_t id_b) {
+  SCOPED_TRACE(absl::StrCat("id_a=", id_a, " id_b=", id_b));
+  CollisionSide a, b;  // a on 127.0.0.1, b on 127.0.0.2
+  a.Watch();
+  b.Watch();
+  auto port_a = a.loop.Listen(ListenAt("127.0.0.1", 0));
+  ASSERT_TRUE(port_a.ok()) << port_a.status();
+  auto port_b = b.loop.Listen(ListenAt("127.0.0.2", 0));
+  ASSERT_TRUE(port_b.ok()) << port_b.status();
+
+  // ConnectRetry far beyond the test: only the collision handling can bring
+  // the sessions up, on the first two connections.
+  PeerConfig to_b;
+  to_b.address = Addr("127.0.0.2");
+  to_b.port = *port_b;
+  to_b.local_address = Addr("127.0.0.1");
+  to_b.session = Config(65001, 65002, id_a, /*passive=*/false);
+  to_b.session.connect_retry = seconds(60);
+  PeerConfig to_a;
+  to_a.address = Addr("127.0.0.1");
+  to_a.port = *port_a;
+  to_a.local_address = Addr("127.0.0.2");
+  to_a.session = Config(65002, 65001, id_b, /*passive=*/false);
+  to_a.session.connect_retry = seconds(60);
+  auto peer_a = a.loop.AddPeer(to_b);
+  ASSERT_TRUE(peer_a.ok()) << peer_a.status();
+  auto peer_b = b.loop.AddPeer(to_a);
+  ASSERT_TRUE(peer_b.ok()) << peer_b.status();
+  a.peer = *peer_a;
+  b.peer = *peer_b;
+
+  auto run_both = [&](auto done, Duration limit) {
+    const Instant deadline = EventLoop::Now() + limit;
+    while (!done() && EventLoop::Now() < deadline) {
+      (void)a.loop.RunOnce(milliseconds(1));
+      (void)b.loop.RunOnce(milliseconds(1));
+    }
+    return done();
+  };
+  // Both connect before either accepts: a collision on each side.
+  ASSERT_TRUE(a.loop.RunOnce(milliseconds(0)).ok());
+  ASSERT_TRUE(b.loop.RunOnce(milliseconds(0)).ok());
+  ASSERT_TRUE(run_both([&] { return a.Established() && b.Established(); },
+                       seconds(10)));
+
+  // Exactly the two colliding connections came up, and one is left.
+  EXPECT_EQ(a.loop.stats(a.peer)->connects, 2u);
+  EXPECT_EQ(b.loop.stats(b.peer)->connects, 2u);
+  EXPECT_EQ(a.loop.connection_count(a.peer), 1);
+  EXPECT_EQ(b.loop.connection_count(b.peer), 1);
+  EXPECT_GE(a.loop.stats(a.peer)->collisions + b.loop.stats(b.peer)->collisions,
+            1u);
+
+  // Both sides are on the same TCP connection...
+  auto ca = a.loop.connection(a.peer);
+  auto cb = b.loop.connection(b.peer);
+  ASSERT_TRUE(ca.has_value());
+  ASSERT_TRUE(cb.has_value());
+  EXPECT_EQ(ca->local_address, Addr("127.0.0.1"));
+  EXPECT_EQ(ca->remote_address, Addr("127.0.0.2"));
+  EXPECT_EQ(ca->local_address, cb->remote_address);
+  EXPECT_EQ(ca->local_port, cb->remote_port);
+  EXPECT_EQ(ca->remote_address, cb->local_address);
+  EXPECT_EQ(ca->remote_port, cb->local_port);
+  EXPECT_NE(ca->inbound, cb->inbound);
+  // ...the one opened by the higher BGP identifier.
+  EXPECT_EQ(ca->inbound, id_b > id_a);
+  if (id_a > id_b) {
+    EXPECT_EQ(cb->local_port, *port_b);
+  } else {
+    EXPECT_EQ(ca->local_port, *port_a);
+  }
+
+  // The loser was closed with Cease/Connection Collision Resolution (6/7),
+  // sent by at least one side (the other may have seen it, or just the
+  // close); no other NOTIFICATION was exchanged.
+  EXPECT_GE(a.sent.size() + b.sent.size(), 1u);
+  for (const auto* list : {&a.sent, &b.sent, &a.received, &b.received}) {
+    for (const Notification& n : *list) {
+      EXPECT_EQ(n.code, 6);
+      EXPECT_EQ(n.subcode, 7);
+    }
+  }
+  EXPECT_EQ(a.to_idle, static_cast<int>(a.sent.size() + a.received.size()));
+  EXPECT_EQ(b.to_idle, static_cast<int>(b.sent.size() + b.received.size()));
+
+  // A third connection while Established is refused: closed at once, and
+  // the session stays up on its connection.
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  from.sin_addr.s_addr = htonl(0x7f000002);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof(from)), 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_addr.s_addr = htonl(0x7f000001);
+  to.sin_port = htons(*port_a);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof(to)), 0);
+  bool closed = false;
+  ASSERT_TRUE(run_both(
+      [&] {
+        uint8_t byte;
+        ssize_t n = recv(fd, &byte, 1, MSG_DONTWAIT);
+        closed = n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+        return closed || n > 0;
+      },
+      seconds(10)));
+  close(fd);
+  EXPECT_TRUE(closed);  // nothing was sent on it
+  EXPECT_TRUE(a.Established());
+  EXPECT_EQ(a.loop.connection(a.peer)->local_port, ca->local_port);
+  EXPECT_EQ(a.loop.stats(a.peer)->connects, 2u);
+}
+
+TEST(PosixTransportTest, CollisionKeepsConnectionOfHigherIdOnA) {
+  RunCollision(/*id_a=*/0x0a000009, /*id_b=*/0x0a000001);
+}
+
+TEST(PosixTransportTest, CollisionKeepsConnectionOfHigherIdOnB) {
+  RunCollision(/*id_a=*/0x0a000001, /*id_b=*/0x0a000009);
+}
+
 }  // namespace
 }  // namespace posix
 }  // namespace bgpy

@@ -182,11 +182,40 @@ struct EventLoop::Peer {
   Instant connect_deadline;
   std::optional<Instant> close_deadline;
   bool backlogged = false;  // output waited for the socket
+  bool inbound = false;     // the connection was accepted
+  bool lost = false;        // stopped by a collision; closes, then forgotten
   bool dirty = false;
   bool removed = false;
   std::optional<std::pair<IpAddress, uint16_t>> accepted_from;
   std::vector<absl::Status> errors;  // not yet delivered
   PeerStats stats;
+
+  // A second connection during a collision (RFC 4271 §6.8): a Peer of the
+  // same id whose `owner` is this one. Only its connection fields and
+  // session are used; counters go to the owner.
+  std::unique_ptr<Peer> rival;
+  Peer* owner = nullptr;
+
+  PeerStats& counters() { return owner != nullptr ? owner->stats : stats; }
+  // Has a connection, up or coming up.
+  bool live() const { return fd >= 0 || session.connected(); }
+
+  // Exchanges everything that belongs to the connection (not to the peer)
+  // with `o`; the epoll tag (id, serial) moves with the descriptor.
+  void SwapConnection(Peer& o) {
+    std::swap(session, o.session);
+    std::swap(fd, o.fd);
+    std::swap(serial, o.serial);
+    std::swap(interest, o.interest);
+    std::swap(connecting, o.connecting);
+    std::swap(attempt, o.attempt);
+    std::swap(connect_deadline, o.connect_deadline);
+    std::swap(close_deadline, o.close_deadline);
+    std::swap(backlogged, o.backlogged);
+    std::swap(inbound, o.inbound);
+    std::swap(lost, o.lost);
+    std::swap(errors, o.errors);
+  }
 };
 
 struct EventLoop::Listener {
@@ -222,8 +251,10 @@ EventLoop::EventLoop(LoopOptions options)
 }
 
 EventLoop::~EventLoop() {
-  for (auto& [id, p] : peers_)
+  for (auto& [id, p] : peers_) {
     if (p->fd >= 0) close(p->fd);
+    if (p->rival && p->rival->fd >= 0) close(p->rival->fd);
+  }
   for (auto& l : listeners_)
     if (l->fd >= 0) close(l->fd);
   if (signal_fd_ >= 0) close(signal_fd_);
@@ -262,6 +293,27 @@ std::vector<PeerId> EventLoop::peers() const {
     if (!p->removed) out.push_back(id);
   std::sort(out.begin(), out.end());
   return out;
+}
+
+std::optional<ConnectionInfo> EventLoop::connection(PeerId id) const {
+  const Peer* p = Find(id);
+  if (p == nullptr || p->fd < 0 || p->connecting) return std::nullopt;
+  sockaddr_storage local, remote;
+  socklen_t local_len = sizeof(local), remote_len = sizeof(remote);
+  if (getsockname(p->fd, reinterpret_cast<sockaddr*>(&local), &local_len) < 0 ||
+      getpeername(p->fd, reinterpret_cast<sockaddr*>(&remote), &remote_len) < 0)
+    return std::nullopt;
+  ConnectionInfo info;
+  info.local_address = FromSockaddr(local, &info.local_port);
+  info.remote_address = FromSockaddr(remote, &info.remote_port);
+  info.inbound = p->inbound;
+  return info;
+}
+
+int EventLoop::connection_count(PeerId id) const {
+  const Peer* p = Find(id);
+  if (p == nullptr) return 0;
+  return (p->fd >= 0 ? 1 : 0) + (p->rival && p->rival->fd >= 0 ? 1 : 0);
 }
 
 void EventLoop::MarkDirty(Peer& p) {
@@ -332,6 +384,11 @@ void EventLoop::RemovePeer(PeerId id) {
     p->fd = -1;
     p->connecting = false;
   }
+  if (p->rival) {
+    if (p->rival->fd >= 0) close(p->rival->fd);
+    p->rival->fd = -1;
+    p->rival->removed = true;
+  }
   if (!p->dynamic) {
     if (!p->config.md5_password.empty()) {
       for (auto& l : listeners_)
@@ -348,8 +405,13 @@ void EventLoop::StopPeer(PeerId id, CeaseSubcode subcode,
                          absl::string_view text) {
   Peer* p = Find(id);
   if (p == nullptr) return;
-  p->session.Stop(Now(), subcode, text);
+  Instant now = Now();
+  p->session.Stop(now, subcode, text);
   MarkDirty(*p);
+  if (p->rival) {
+    p->rival->session.Stop(now, subcode, text);
+    MarkDirty(*p->rival);
+  }
 }
 
 absl::Status EventLoop::QueueUpdate(PeerId id,
@@ -419,6 +481,7 @@ void EventLoop::StartConnect(Peer& p, Instant now) {
   }
   p.fd = fd;
   p.connecting = true;
+  p.inbound = false;
   auto fail = [&](const absl::Status& st) {
     CloseFd(p);
     ConnectFailed(p, st, now);
@@ -478,7 +541,7 @@ void EventLoop::FinishConnect(Peer& p, Instant now) {
     return;
   }
   p.connecting = false;
-  ++p.stats.connects;
+  ++p.counters().connects;
   if (!p.session.OnConnected(now).ok()) {
     CloseFd(p);
   }
@@ -518,7 +581,7 @@ bool EventLoop::Flush(Peer& p, Instant now) {
     if (out.empty()) break;
     ssize_t n = send(p.fd, out.data(), out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n > 0) {
-      p.stats.bytes_sent += static_cast<uint64_t>(n);
+      p.counters().bytes_sent += static_cast<uint64_t>(n);
       p.session.ConsumeOutput(static_cast<size_t>(n));
       continue;
     }
@@ -543,7 +606,7 @@ void EventLoop::HandleReadable(Peer& p, Instant now) {
   for (int i = 0; i < 16 && p.fd >= 0; ++i) {
     ssize_t n = recv(p.fd, read_buf_.data(), read_buf_.size(), MSG_DONTWAIT);
     if (n > 0) {
-      p.stats.bytes_received += static_cast<uint64_t>(n);
+      p.counters().bytes_received += static_cast<uint64_t>(n);
       if (!p.session.connected()) break;
       absl::Status st = p.session.Receive(
           absl::MakeConstSpan(read_buf_.data(), static_cast<size_t>(n)), now);
@@ -585,10 +648,27 @@ void EventLoop::Adopt(Peer& p, int fd, Instant now) {
   }
   p.fd = fd;
   p.connecting = false;
+  p.inbound = true;
   Register(p);
-  ++p.stats.connects;
+  ++p.counters().connects;
   if (!p.session.OnConnected(now).ok()) CloseFd(p);
   MarkDirty(p);
+}
+
+void EventLoop::AdoptRival(Peer& p, int fd, Instant now) {
+  // The same configuration, passive: the Session waits in Active and takes
+  // this connection (RFC 4271 §8.1.1 PassiveTcpEstablishment).
+  SessionConfig config = p.config.session;
+  config.passive = true;
+  auto r = std::make_unique<Peer>(p.id, p.config, /*dynamic=*/false);
+  r->session = Session(std::move(config));
+  r->owner = &p;
+  if (!r->session.Start(now).ok()) {
+    close(fd);
+    return;
+  }
+  p.rival = std::move(r);
+  Adopt(*p.rival, fd, now);
 }
 
 // --- Listening
@@ -687,17 +767,22 @@ void EventLoop::Accept(Listener& l, Instant now) {
     auto it = by_address_.find(remote);
     if (it != by_address_.end()) {
       Peer* p = Find(it->second);
-      // One connection per Session: an incoming connection is taken while
-      // the Session waits for one (Connect, Active); otherwise refused (an
-      // established connection wins, RFC 4271 §6.8).
-      if (p == nullptr ||
-          (p->session.state() != SessionState::kConnect &&
-           p->session.state() != SessionState::kActive) ||
-          p->session.connected() || (p->fd >= 0 && !p->connecting)) {
+      if (p == nullptr) {
         close(fd);
         continue;
       }
-      Adopt(*p, fd, now);
+      const SessionState state = p->session.state();
+      if (p->fd < 0 && !p->session.connected() &&
+          (state == SessionState::kConnect || state == SessionState::kActive)) {
+        Adopt(*p, fd, now);  // the Session waits for a connection
+      } else if (p->fd >= 0 && !p->inbound && !p->rival &&
+                 (p->connecting || p->session.CanCollide())) {
+        AdoptRival(*p, fd, now);  // a collision (RFC 4271 §6.8)
+      } else {
+        // Established (the established connection wins, RFC 4271 §6.8),
+        // stopped, or already two connections: refused without a message.
+        close(fd);
+      }
       continue;
     }
     if (!l.config.accept_any) {
@@ -749,6 +834,80 @@ void EventLoop::Deliver(Peer& p) {
 void EventLoop::Service(Peer& p, Instant now) {
   p.dirty = false;
   if (p.removed) return;
+  ResolveCollision(p, now);
+  ServiceConnection(p, now);
+  if (p.removed || !p.rival) return;
+  ServiceConnection(*p.rival, now);
+  if (p.removed) return;
+  ResolveCollision(p, now);
+  // An incoming connection that won and ended: its Session is passive; an
+  // active peer gets a fresh Session from its configuration, which connects.
+  if (!p.rival && !p.live() && !p.session.HasEvents() &&
+      p.session.config().passive != p.config.session.passive &&
+      (p.session.state() == SessionState::kActive ||
+       p.session.state() == SessionState::kConnect)) {
+    p.session = Session(p.config.session);
+    (void)p.session.Start(now);  // validated by AddPeer()
+    MarkDirty(p);
+  }
+}
+
+void EventLoop::ResolveCollision(Peer& p, Instant now) {
+  if (!p.rival) return;
+  Peer& r = *p.rival;
+  // The peer's own connection is gone (connect failed, closed): the other
+  // one carries on as the peer's.
+  if (!p.live() && r.live() && !r.lost) {
+    p.SwapConnection(r);
+    r.lost = true;
+    r.session.Stop(now, CeaseSubcode::kConnectionCollisionResolution);
+    MarkDirty(p);
+    MarkDirty(r);
+  }
+  if (!r.live() && !r.session.HasEvents() && r.errors.empty()) {
+    p.rival.reset();  // finished: forgotten
+    return;
+  }
+  if (r.lost || !r.live() || !p.live() || p.inbound == r.inbound) return;
+  // RFC 4271 §6.8: resolved once one side knows the peer's BGP identifier
+  // (OpenConfirm, or a jump to Established within one read) and the other
+  // has sent its OPEN.
+  auto knows_id = [](const Session& s) {
+    return s.negotiated() != nullptr &&
+           (s.state() == SessionState::kOpenConfirm ||
+            s.state() == SessionState::kEstablished);
+  };
+  auto open_sent = [&](const Session& s) {
+    return s.CanCollide() || knows_id(s);
+  };
+  Peer* loser = nullptr;
+  const Negotiated* n = nullptr;
+  if (knows_id(p.session) && open_sent(r.session)) {
+    n = p.session.negotiated();
+  } else if (knows_id(r.session) && open_sent(p.session)) {
+    n = r.session.negotiated();
+  }
+  if (n != nullptr) {
+    CollisionWinner w = bgpy::ResolveCollision(
+        p.config.session.router_id, n->peer_id, n->local_as, n->peer_as);
+    const bool keep_inbound = w == CollisionWinner::kRemotelyInitiated;
+    loser = p.inbound == keep_inbound ? &r : &p;
+  } else if (r.session.state() == SessionState::kEstablished &&
+             !p.session.connected()) {
+    loser = &p;  // ours is still connecting: the established one wins
+  }
+  if (loser == nullptr) return;
+  if (loser == &p) p.SwapConnection(r);  // the loser lives on as the rival
+  r.lost = true;
+  r.session.Stop(now, CeaseSubcode::kConnectionCollisionResolution);
+  ++p.stats.collisions;
+  MarkDirty(p);
+  MarkDirty(r);
+}
+
+void EventLoop::ServiceConnection(Peer& p, Instant now) {
+  p.dirty = false;
+  if (p.removed) return;
   Deliver(p);
   if (p.removed) return;
   // Abandon a connect the Session no longer wants (stopped, or a newer
@@ -767,15 +926,16 @@ void EventLoop::Service(Peer& p, Instant now) {
       }
     }
   }
-  if (p.fd < 0 && !stopping_ && p.session.WantsConnect()) StartConnect(p, now);
-  if (p.backlogged && p.fd >= 0 && !p.connecting &&
+  if (p.fd < 0 && !stopping_ && !p.lost && p.session.WantsConnect())
+    StartConnect(p, now);
+  if (p.owner == nullptr && p.backlogged && p.fd >= 0 && !p.connecting &&
       p.session.PendingOutput().empty() &&
       p.session.state() == SessionState::kEstablished) {
     p.backlogged = false;
     if (on_writable) on_writable(p.id);
     if (p.removed) return;
   }
-  if (p.dynamic && p.fd < 0 && !p.session.connected() &&
+  if (p.dynamic && !p.rival && p.fd < 0 && !p.session.connected() &&
       !p.session.HasEvents() && p.errors.empty()) {
     p.removed = true;  // an accepted peer lives as long as its connection
     garbage_ = true;
@@ -803,19 +963,28 @@ std::optional<Instant> EventLoop::EarliestDeadline() const {
   auto take = [&best](Instant t) {
     if (!best || t < *best) best = t;
   };
+  auto add = [&take](const Peer& c) {
+    if (auto t = c.session.NextDeadline()) take(*t);
+    if (c.fd >= 0 && c.connecting) take(c.connect_deadline);
+    if (c.close_deadline) take(*c.close_deadline);
+  };
   for (const auto& [id, p] : peers_) {
     if (p->removed) continue;
-    if (auto t = p->session.NextDeadline()) take(*t);
-    if (p->fd >= 0 && p->connecting) take(p->connect_deadline);
-    if (p->close_deadline) take(*p->close_deadline);
+    add(*p);
+    if (p->rival) add(*p->rival);
   }
   return best;
 }
 
 void EventLoop::FireTimers(Instant now) {
+  std::vector<Peer*> conns;
   for (auto& [id, ptr] : peers_) {
-    Peer& p = *ptr;
-    if (p.removed) continue;
+    if (ptr->removed) continue;
+    conns.push_back(ptr.get());
+    if (ptr->rival) conns.push_back(ptr->rival.get());
+  }
+  for (Peer* c : conns) {
+    Peer& p = *c;
     if (p.fd >= 0 && p.connecting && p.connect_deadline <= now) {
       CloseFd(p);
       ConnectFailed(
@@ -847,6 +1016,8 @@ void EventLoop::CollectGarbage() {
     auto cur = it++;
     if (cur->second->removed) {
       if (cur->second->fd >= 0) close(cur->second->fd);
+      if (cur->second->rival && cur->second->rival->fd >= 0)
+        close(cur->second->rival->fd);
       peers_.erase(cur);
     }
   }
@@ -891,7 +1062,10 @@ absl::Status EventLoop::Step(Duration timeout) {
         break;
       case kPeer: {
         Peer* p = Find(TagId(tag));
-        if (p == nullptr || p->fd < 0 || p->serial != TagSerial(tag)) break;
+        if (p != nullptr && p->serial != TagSerial(tag))
+          p = p->rival && p->rival->serial == TagSerial(tag) ? p->rival.get()
+                                                             : nullptr;
+        if (p == nullptr || p->fd < 0) break;
         if (p->connecting) {
           if (what & (EPOLLOUT | EPOLLERR | EPOLLHUP)) FinishConnect(*p, now);
           break;
@@ -992,6 +1166,11 @@ void EventLoop::Shutdown() {
     p->session.Stop(now, CeaseSubcode::kAdministrativeShutdown,
                     options_.shutdown_text);
     MarkDirty(*p);
+    if (p->rival) {
+      p->rival->session.Stop(now, CeaseSubcode::kAdministrativeShutdown,
+                             options_.shutdown_text);
+      MarkDirty(*p->rival);
+    }
   }
   for (auto& l : listeners_) {
     if (l->fd >= 0) close(l->fd);
@@ -1000,7 +1179,8 @@ void EventLoop::Shutdown() {
   const Instant deadline = now + options_.close_grace;
   auto any_open = [this] {
     for (const auto& [id, p] : peers_)
-      if (!p->removed && p->fd >= 0) return true;
+      if (!p->removed && (p->fd >= 0 || (p->rival && p->rival->fd >= 0)))
+        return true;
     return false;
   };
   while (true) {
@@ -1011,8 +1191,12 @@ void EventLoop::Shutdown() {
         std::min<Duration>(deadline - now, std::chrono::milliseconds(50)));
   }
   now = Now();
-  for (auto& [id, p] : peers_)
-    if (!p->removed && p->fd >= 0) CloseConnection(*p, now, /*graceful=*/false);
+  for (auto& [id, p] : peers_) {
+    if (p->removed) continue;
+    if (p->fd >= 0) CloseConnection(*p, now, /*graceful=*/false);
+    if (p->rival && p->rival->fd >= 0)
+      CloseConnection(*p->rival, now, /*graceful=*/false);
+  }
   ProcessDirty(now);
   CollectGarbage();
   in_step_ = false;

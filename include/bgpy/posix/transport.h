@@ -19,6 +19,34 @@
 //
 // Back-pressure: the owner queues UPDATEs with QueueUpdate() until it returns
 // kResourceExhausted, then waits for on_writable(id).
+//
+// Connection collisions (RFC 4271 §6.8). A connection from a configured
+// peer's address is taken as the peer's connection when its Session waits
+// in Connect/Active with no connection up. When the Session has its own
+// outgoing connection (still connecting, or in OpenSent/OpenConfirm), the
+// incoming one is kept beside it with a second Session (the same
+// SessionConfig, passive). As soon as one of the two Sessions knows the
+// peer's BGP identifier (OpenConfirm) and the other CanCollide(), the loop
+// applies ResolveCollision(): the loser is stopped with Cease/Connection
+// Collision Resolution (6/7), its NOTIFICATION flushed, and closed. A
+// Session that reaches Established while the other connection is still
+// connecting wins over it. If one connection fails before the resolution,
+// the other simply carries on. An incoming connection while the peer is
+// Established (or already has two connections, or its own connection is
+// itself an incoming one) is closed at once without a message: the
+// Established connection wins (RFC 4271 §6.8).
+//
+// While two connections exist, on_event receives the events of BOTH
+// Sessions under the same PeerId, each in its own order: the loser's
+// StateChanged events come too (it ends with NotificationSent or
+// NotificationReceived Cease/7 and a StateChanged away from OpenSent,
+// OpenConfirm or Established), so an owner tracking the state from
+// StateChanged alone sees them interleaved; session(id) always names the
+// Session of the connection that the loop considers the peer's (the
+// survivor once resolved) and connection(id) tells which one that is. When
+// the incoming connection won and later ends, the loop replaces its
+// (passive) Session with a fresh one from the PeerConfig, so an active peer
+// connects again.
 #ifndef BGPY_POSIX_TRANSPORT_H_
 #define BGPY_POSIX_TRANSPORT_H_
 
@@ -121,6 +149,18 @@ struct PeerStats {
   uint64_t connects = 0;  // connections that came up (either direction)
   uint64_t bytes_sent = 0;
   uint64_t bytes_received = 0;
+  // Connection collisions resolved by closing one connection (RFC 4271
+  // §6.8).
+  uint64_t collisions = 0;
+};
+
+// The peer's current TCP connection.
+struct ConnectionInfo {
+  IpAddress local_address;
+  uint16_t local_port = 0;
+  IpAddress remote_address;
+  uint16_t remote_port = 0;
+  bool inbound = false;  // accepted (the peer initiated it)
 };
 
 class EventLoop {
@@ -171,6 +211,12 @@ class EventLoop {
   const PeerConfig* peer_config(PeerId id) const;
   const PeerStats* stats(PeerId id) const;
   std::vector<PeerId> peers() const;
+  // The peer's connection (the one session(id) runs on): std::nullopt when
+  // unknown, not connected or still connecting.
+  std::optional<ConnectionInfo> connection(PeerId id) const;
+  // Open or connecting TCP connections of the peer: 0, 1, or 2 while a
+  // collision is being resolved.
+  int connection_count(PeerId id) const;
 
   // Session::QueueUpdate / QueueEndOfRib at the loop's clock, then writes
   // what the socket takes. kNotFound for an unknown peer.
@@ -223,6 +269,12 @@ class EventLoop {
   void FinishConnect(Peer& p, Instant now);
   void ConnectFailed(Peer& p, const absl::Status& error, Instant now);
   void Adopt(Peer& p, int fd, Instant now);
+  // Keeps an incoming `fd` beside the peer's own connection (a collision).
+  void AdoptRival(Peer& p, int fd, Instant now);
+  // Resolves a collision between the peer's two connections, promotes the
+  // second one when the first is gone, forgets a finished second one.
+  void ResolveCollision(Peer& p, Instant now);
+  void ServiceConnection(Peer& c, Instant now);
   void HandleReadable(Peer& p, Instant now);
   bool Flush(Peer& p, Instant now);  // false: write error, connection gone
   void CloseConnection(Peer& p, Instant now, bool graceful);
