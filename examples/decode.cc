@@ -13,9 +13,6 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
-#include "absl/flags/usage_config.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
@@ -84,7 +81,8 @@ struct Options {
   std::string file = "-";
 };
 
-absl::StatusOr<Options> ParseOptions(const std::vector<char*>& positional) {
+absl::StatusOr<Options> ParseOptions(
+    const std::vector<std::string>& positional) {
   Options o;
   std::string input = absl::GetFlag(FLAGS_input);
   if (input == "hex") {
@@ -463,20 +461,8 @@ void DecodeRaw(FILE* in, Decoder& d) {
 }
 
 int Main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(kUsage);
-  // --help lists the flags of this file (by default Abseil looks for a file
-  // named after the binary, "bgpy-decode").
-  absl::FlagsUsageConfig usage_config;
-  usage_config.contains_help_flags = [](absl::string_view path) {
-    return absl::EndsWith(path, "decode.cc");
-  };
-  usage_config.contains_helpshort_flags = usage_config.contains_help_flags;
-  absl::SetFlagsUsageConfig(usage_config);
-  std::vector<std::string> normalized = NormalizeFlagNames(argc, argv);
-  std::vector<char*> args;
-  for (std::string& s : normalized) args.push_back(s.data());
-  std::vector<char*> positional =
-      absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
+  const std::vector<std::string> positional =
+      ParseToolCommandLine(argc, argv, kUsage, "decode.cc");
   absl::StatusOr<Options> options = ParseOptions(positional);
   if (!options.ok()) {
     std::fprintf(stderr, "bgpy-decode: %s\n",
