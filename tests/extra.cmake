@@ -21,7 +21,8 @@ endif()
 if(TARGET inject_listen_test)
   if(TARGET bgpy-inject AND TARGET bgpy-listen)
     target_link_libraries(inject_listen_test PRIVATE bgpy_tools_common)
-    add_dependencies(inject_listen_test bgpy-inject bgpy-listen)
+    add_dependencies(inject_listen_test bgpy-inject bgpy-listen
+      bgpy-embed-example)
     # Fallback when BGPY_BINARY_DIR is not in the environment.
     target_compile_definitions(inject_listen_test PRIVATE
       BGPY_INJECT_BINARY="$<TARGET_FILE:bgpy-inject>"

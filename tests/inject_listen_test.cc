@@ -341,6 +341,22 @@ std::vector<std::string> InjectArgs(int port, std::vector<std::string> extra) {
   return args;
 }
 
+// examples/embed/embed.cc (a Session in the caller's own poll() loop, no
+// bgpy::posix) establishes with bgpy-listen, announces, and stops with
+// Cease and its shutdown text.
+TEST(InjectListenTest, EmbedExampleDrivesASessionFromItsOwnLoop) {
+  Listener listen;
+  Proc embed(Bin("bgpy-embed-example"),
+             {"127.0.0.1", absl::StrCat(listen.port()), "65002", "25"});
+  EXPECT_EQ(embed.Wait(), 0) << embed.err();
+  EXPECT_TRUE(absl::StrContains(embed.out(), "OpenConfirm -> Established"))
+      << embed.out();
+  ASSERT_TRUE(listen.proc().WaitFor(true, "embed example done"))
+      << listen.proc().err();
+  std::vector<JsonValue> msgs = listen.Stop();
+  EXPECT_EQ(Routes(msgs, "announce"), V4Range(0x0a000000, 25));
+}
+
 TEST(InjectListenTest, AnnouncesRoutesWithTheirAttributes) {
   Listener listen;
   ASSERT_NE(listen.port(), 0);
