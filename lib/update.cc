@@ -249,8 +249,15 @@ std::optional<AsPath> UpdateView::as_path() const {
   auto path = DecodeAsPath(a->value, four_octet_);
   if (!path.ok()) return std::nullopt;
   if (!four_octet_) {
-    // RFC 6793 §4.2.3: a NEW speaker talking to an OLD one merges AS4_PATH.
-    if (auto a4 = Find(AttrCode::kAs4Path)) {
+    // RFC 6793 §4.2.3: a NEW speaker talking to an OLD one merges AS4_PATH,
+    // unless AGGREGATOR names an AS other than AS_TRANS: then AS4_PATH is
+    // ignored and AS_PATH alone is the path.
+    auto agg = Find(AttrCode::kAggregator);
+    const bool old_aggregator =
+        agg && agg->value.size() == 6 &&
+        (agg->value[0] << 8 | agg->value[1]) != kAsTrans;
+    auto a4 = old_aggregator ? std::nullopt : Find(AttrCode::kAs4Path);
+    if (a4) {
       auto p4 = DecodeAsPath(a4->value, true);
       if (p4.ok()) return MergeAs4Path(*path, *p4);
     }

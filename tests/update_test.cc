@@ -363,6 +363,45 @@ TEST(UpdateViewTest, TwoOctetAsMergesAs4Path) {
   EXPECT_EQ(v->as_path()->ToString(), "100 4200000000");
 }
 
+// RFC 6793 §4.2.3: when AGGREGATOR carries an AS other than AS_TRANS, the
+// aggregating speaker was OLD and AS4_PATH (and AS4_AGGREGATOR) are to be
+// ignored: AS_PATH alone is the path.
+TEST(UpdateViewTest, As4PathIgnoredWhenAggregatorIsNotAsTrans) {
+  SessionParams p;
+  p.four_octet_as = false;
+  const std::vector<uint8_t> m = MakeUpdate(
+      "",
+      "40 01 01 00"               // ORIGIN IGP
+      "40 02 06 02 02 0064 5ba0"  // AS_PATH sequence [100 23456], 2-octet
+      "40 03 04 c0000201"         // NEXT_HOP 192.0.2.1
+      "c0 07 06 00c8 c0000209"    // AGGREGATOR AS 200, 192.0.2.9
+      "c0 11 06 02 01 fa56ea00",  // AS4_PATH sequence [4200000000]
+      "18 0a0000");               // 10.0.0.0/24
+  auto v = UpdateView::Parse(m, p);
+  ASSERT_TRUE(v.ok()) << v.status();
+  ASSERT_TRUE(v->as_path().has_value());
+  EXPECT_EQ(v->as_path()->ToString(), "100 23456");
+}
+
+// The same UPDATE with AGGREGATOR AS_TRANS still merges AS4_PATH.
+TEST(UpdateViewTest, As4PathMergedWhenAggregatorIsAsTrans) {
+  SessionParams p;
+  p.four_octet_as = false;
+  const std::vector<uint8_t> m = MakeUpdate(
+      "",
+      "40 01 01 00"                  // ORIGIN IGP
+      "40 02 06 02 02 0064 5ba0"     // AS_PATH sequence [100 23456], 2-octet
+      "40 03 04 c0000201"            // NEXT_HOP 192.0.2.1
+      "c0 07 06 5ba0 c0000209"       // AGGREGATOR AS_TRANS, 192.0.2.9
+      "c0 11 06 02 01 fa56ea00"      // AS4_PATH sequence [4200000000]
+      "c0 12 08 fa56ea00 c0000209",  // AS4_AGGREGATOR 4200000000, 192.0.2.9
+      "18 0a0000");                  // 10.0.0.0/24
+  auto v = UpdateView::Parse(m, p);
+  ASSERT_TRUE(v.ok()) << v.status();
+  ASSERT_TRUE(v->as_path().has_value());
+  EXPECT_EQ(v->as_path()->ToString(), "100 4200000000");
+}
+
 TEST(UpdateBuilderTest, PacksIntoFewestMessages) {
   SessionParams p;
   UpdateBuilder b(p);

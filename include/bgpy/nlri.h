@@ -111,6 +111,10 @@ class NlriView {
       if (prefix_bits_ != 0) {
         // Already checked by NlriView::Validate; stay in bounds regardless.
         const wire::Bytes rest = r_.rest();
+        if (rest.empty()) {
+          done_ = true;
+          return;
+        }
         const size_t n = 1 + (rest[0] + 7u) / 8u;
         if (!r_.ReadBytes(n, cur_.bytes)) done_ = true;
         return;
