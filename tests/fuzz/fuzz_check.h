@@ -11,6 +11,8 @@
 #include <cstdlib>
 
 #include "absl/types/span.h"
+#include "bgpy/params.h"
+#include "bgpy/types.h"
 
 namespace bgpy::fuzz {
 
@@ -39,6 +41,20 @@ inline void CheckSameBytes(const char* file, int line, const char* why,
   DumpHex("want", want);
   DumpHex("got ", got);
   CheckFailed(file, line, "want == got", why);
+}
+
+// The session context a fuzz input picks with its first byte: bit 0 4-octet
+// AS, bit 1 extended message, bits 2-4 ADD-PATH for IPv4 unicast, IPv6
+// unicast and IPv4 multicast. Shared by the UPDATE and round-trip targets so
+// their corpora mean the same thing.
+inline SessionParams ParamsFrom(uint8_t b) {
+  SessionParams p;
+  p.four_octet_as = (b & 0x01) != 0;
+  p.extended_message = (b & 0x02) != 0;
+  if (b & 0x04) p.SetAddPath(kIpv4Unicast, true);
+  if (b & 0x08) p.SetAddPath(kIpv6Unicast, true);
+  if (b & 0x10) p.SetAddPath(Family(Afi::kIpv4, Safi::kMulticast), true);
+  return p;
 }
 
 }  // namespace bgpy::fuzz

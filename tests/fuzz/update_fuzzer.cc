@@ -32,18 +32,6 @@
 namespace bgpy::fuzz {
 namespace {
 
-inline constexpr Family kIpv4Multicast{Afi::kIpv4, Safi::kMulticast};
-
-SessionParams ParamsFrom(uint8_t b) {
-  SessionParams p;
-  p.four_octet_as = (b & 0x01) != 0;
-  p.extended_message = (b & 0x02) != 0;
-  if (b & 0x04) p.SetAddPath(kIpv4Unicast, true);
-  if (b & 0x08) p.SetAddPath(kIpv6Unicast, true);
-  if (b & 0x10) p.SetAddPath(kIpv4Multicast, true);
-  return p;
-}
-
 // Touches every entry of `nlri`; checks IP entries decode.
 size_t WalkNlri(const NlriView& nlri) {
   size_t n = 0;
