@@ -7,27 +7,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "bgpy/errors.h"
+#include "bgpy/hex.h"
 #include "families/registry.h"
 
 namespace bgpy {
-namespace {
-
-std::string HexOf(wire::Bytes b) {
-  std::string s;
-  s.reserve(b.size() * 2);
-  for (uint8_t c : b) absl::StrAppendFormat(&s, "%02x", c);
-  return s;
-}
-
-}  // namespace
-
-const FamilyDesc* FindFamily(Family f) {
-  for (const FamilyDesc* d : RegisteredFamilies()) {
-    if (d->family == f) return d;
-  }
-  return nullptr;
-}
-
 // --- NlriView ------------------------------------------------------------
 
 void NlriView::Iterator::AdvanceSlow() {
@@ -132,9 +115,9 @@ bool EncodeIpPrefix(const Prefix& p, wire::Writer& w) {
 }
 
 std::string FormatNlriEntry(Family f, wire::Bytes entry) {
-  const FamilyDesc* d = FindFamily(f);
-  if (d != nullptr && d->format_entry != nullptr) return d->format_entry(entry);
-  return HexOf(entry);
+  NlriValue v;
+  if (!DecodeNlri(f, entry, v).ok()) return HexString(entry);
+  return NlriText(f, v);
 }
 
 NlriEntry NlriEntry::FromPrefix(const Prefix& p,
@@ -144,6 +127,21 @@ NlriEntry NlriEntry::FromPrefix(const Prefix& p,
   e.bytes.push_back(static_cast<uint8_t>(p.length()));
   e.bytes.insert(e.bytes.end(), p.address().bytes(),
                  p.address().bytes() + p.nlri_bytes());
+  return e;
+}
+
+absl::StatusOr<NlriEntry> NlriEntry::FromValue(
+    Family f, const NlriValue& v, std::optional<uint32_t> path_id) {
+  NlriEntry e;
+  e.path_id = path_id;
+  std::vector<uint8_t> buf;
+  wire::Writer w(&buf);
+  if (!EncodeNlri(f, v, w)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the value is not a ", FamilyName(f), " NLRI"));
+  }
+  w.Finish();
+  e.bytes.assign(buf.begin(), buf.end());
   return e;
 }
 

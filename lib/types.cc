@@ -18,29 +18,6 @@
 namespace bgpy {
 namespace {
 
-// One row per named family; names follow GoBGP's CLI (DESIGN.md
-// "Families").
-struct FamilyRow {
-  Family family;
-  const char* name;
-};
-
-constexpr FamilyRow kFamilyNames[] = {
-    {{Afi::kIpv4, Safi::kUnicast}, "ipv4-unicast"},
-    {{Afi::kIpv6, Safi::kUnicast}, "ipv6-unicast"},
-    {{Afi::kIpv4, Safi::kMulticast}, "ipv4-multicast"},
-    {{Afi::kIpv6, Safi::kMulticast}, "ipv6-multicast"},
-    {{Afi::kIpv4, Safi::kLabeledUnicast}, "ipv4-labelled-unicast"},
-    {{Afi::kIpv6, Safi::kLabeledUnicast}, "ipv6-labelled-unicast"},
-    {{Afi::kIpv4, Safi::kMplsVpn}, "l3vpn-ipv4-unicast"},
-    {{Afi::kIpv6, Safi::kMplsVpn}, "l3vpn-ipv6-unicast"},
-    {{Afi::kL2vpn, Safi::kEvpn}, "l2vpn-evpn"},
-    {{Afi::kIpv4, Safi::kFlowSpec}, "ipv4-flowspec"},
-    {{Afi::kIpv6, Safi::kFlowSpec}, "ipv6-flowspec"},
-    {{Afi::kIpv4, Safi::kFlowSpecVpn}, "l3vpn-ipv4-flowspec"},
-    {{Afi::kIpv6, Safi::kFlowSpecVpn}, "l3vpn-ipv6-flowspec"},
-};
-
 // Parses a decimal number of at most `max`, digits only (no sign, no
 // spaces, at most 5 digits).
 bool ParseSmallDecimal(absl::string_view s, uint32_t max, uint32_t& out) {
@@ -71,33 +48,6 @@ void FromInt(Uint128 v, IpAddress& a) {
 }
 
 }  // namespace
-
-std::string FamilyName(Family f) {
-  for (const FamilyRow& row : kFamilyNames)
-    if (row.family == f) return row.name;
-  return absl::StrCat("afi-", static_cast<uint16_t>(f.afi), "-safi-",
-                      static_cast<int>(f.safi));
-}
-
-absl::StatusOr<Family> ParseFamily(absl::string_view name) {
-  for (const FamilyRow& row : kFamilyNames)
-    if (name == row.name) return row.family;
-  // "afi-N-safi-M", as FamilyName() prints unknown pairs.
-  absl::string_view rest = name;
-  if (absl::ConsumePrefix(&rest, "afi-")) {
-    size_t dash = rest.find("-safi-");
-    uint32_t afi, safi;
-    if (dash != absl::string_view::npos &&
-        ParseSmallDecimal(rest.substr(0, dash), 0xffff, afi) &&
-        ParseSmallDecimal(rest.substr(dash + 6), 0xff, safi)) {
-      return Family(static_cast<uint16_t>(afi), static_cast<uint8_t>(safi));
-    }
-  }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "unknown address family \"", name,
-      "\" (expected e.g. ipv4-unicast, ipv6-unicast, l2vpn-evpn or "
-      "afi-N-safi-M)"));
-}
 
 // --- IpAddress ---------------------------------------------------------------
 

@@ -7,7 +7,9 @@
 #include <bitset>
 #include <cstring>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "bgpy/hex.h"
 
 namespace bgpy {
 namespace {
@@ -314,6 +316,107 @@ std::optional<NlriView> UpdateView::mp_unreach_nlri() const {
   return NlriView(mp->family, mp->withdrawn, add_path_unreach_);
 }
 
+// --- Per-route iteration
+// ------------------------------------------------------
+
+RouteRange UpdateView::routes() const {
+  RouteRange r;
+  r.sections_[0] = {withdrawn(), /*withdraw=*/true, /*mp=*/false, {}};
+  if (auto mp = mp_unreach()) {
+    r.sections_[1] = {
+        NlriView(mp->family, mp->withdrawn, add_path_unreach_), true, true, {}};
+  }
+  wire::Bytes nh;
+  if (!nlri_.empty()) {
+    if (auto a = Find(AttrCode::kNextHop)) nh = a->value;
+  }
+  r.sections_[2] = {nlri(), false, false, nh};
+  if (auto mp = mp_reach()) {
+    r.sections_[3] = {NlriView(mp->family, mp->nlri, add_path_reach_), false,
+                      true, mp->next_hop};
+  }
+  return r;
+}
+
+RouteRange::Iterator::Iterator(const RouteRange* range)
+    : range_(range), section_(-1) {
+  Advance();
+}
+
+void RouteRange::Iterator::Load() {
+  const Section& s = range_->sections_[section_];
+  cur_.path_id = it_->path_id;
+  cur_.entry = it_->bytes;
+  if (cur_.family != s.nlri.family() || cur_.desc == nullptr) {
+    cur_.family = s.nlri.family();
+    cur_.desc = FindFamily(cur_.family);
+  }
+  cur_.withdraw = s.withdraw;
+  cur_.mp = s.mp;
+  cur_.next_hop_bytes = s.next_hop;
+}
+
+void RouteRange::Iterator::Advance() {
+  if (section_ >= 0 && section_ < kDone) {
+    ++it_;
+    if (it_ != NlriView::Iterator()) {
+      Load();
+      return;
+    }
+  }
+  while (++section_ < kDone) {
+    const Section& s = range_->sections_[section_];
+    if (s.nlri.empty()) continue;
+    it_ = s.nlri.begin();
+    if (it_ != NlriView::Iterator()) {
+      cur_.desc = nullptr;
+      Load();
+      return;
+    }
+  }
+  it_ = NlriView::Iterator();
+}
+
+size_t RouteRange::size() const {
+  size_t n = 0;
+  for (const Section& s : sections_) n += s.nlri.empty() ? 0 : s.nlri.size();
+  return n;
+}
+
+absl::Status RouteView::Decode(NlriValue& out) const {
+  return DecodeNlri(family, entry, out);
+}
+
+NlriValue RouteView::value() const {
+  NlriValue v;
+  if (!Decode(v).ok()) {
+    OpaqueNlri o;
+    o.bytes.assign(entry.begin(), entry.end());
+    v = std::move(o);
+  }
+  return v;
+}
+
+std::string RouteView::Text() const {
+  std::string out;
+  NlriValue v;
+  if (desc != nullptr && desc->decode(entry, v).ok()) {
+    desc->text(v, out);
+  } else {
+    AppendHex(&out, entry);
+  }
+  return out;
+}
+
+std::optional<MpNextHop> RouteView::next_hop() const {
+  if (withdraw || next_hop_bytes.empty()) return std::nullopt;
+  absl::StatusOr<MpNextHop> nh = desc != nullptr
+                                     ? desc->decode_next_hop(next_hop_bytes)
+                                     : DecodeMpNextHop(next_hop_bytes);
+  if (!nh.ok()) return std::nullopt;
+  return *std::move(nh);
+}
+
 std::optional<Family> UpdateView::end_of_rib() const {
   // RFC 4724 §2: IPv4 unicast EoR is an UPDATE with nothing in it; other
   // families send only an empty MP_UNREACH_NLRI.
@@ -389,6 +492,7 @@ absl::Status UpdateBuilder::SetRawAttributes(wire::Bytes attrs, Family family,
   announce_.reserve(params_.max_message_size());
   withdraw_.reserve(params_.max_message_size());
   family_ = family;
+  desc_ = FindFamily(family);
   mp_next_hop_ = std::move(mp_next_hop);
   add_path_ = params_.HasAddPath(family_);
   return absl::OkStatus();
@@ -467,6 +571,70 @@ bool UpdateBuilder::Withdraw(const Prefix& p, std::optional<uint32_t> path_id) {
   if (!AddPrefix(withdraw_, p, path_id)) return false;
   ++withdrawn_count_;
   return true;
+}
+
+absl::Status UpdateBuilder::AddValue(std::vector<uint8_t>& buf,
+                                     const NlriValue& v,
+                                     std::optional<uint32_t> path_id) {
+  if (desc_ == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("no family row for ", FamilyName(family_)));
+  }
+  const size_t size = desc_->encoded_size(v);
+  if (size == 0 && !std::holds_alternative<OpaqueNlri>(v)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the value is not a ", desc_->name, " NLRI"));
+  }
+  if (!Fits((add_path_ ? 4 : 0) + size, &buf == &announce_)) {
+    return absl::ResourceExhaustedError("message full");
+  }
+  wire::Writer w(&buf);
+  if (add_path_) w.WriteU32(path_id.value_or(0));
+  if (!desc_->encode(v, w)) {
+    w.Finish();
+    return absl::InvalidArgumentError(
+        absl::StrCat("the value is not a ", desc_->name, " NLRI"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status UpdateBuilder::AnnounceValue(const NlriValue& v,
+                                          std::optional<uint32_t> path_id) {
+  const size_t before = announce_.size();
+  absl::Status st = AddValue(announce_, v, path_id);
+  if (st.ok()) {
+    ++announced_;
+  } else {
+    announce_.resize(before);
+  }
+  return st;
+}
+
+absl::Status UpdateBuilder::WithdrawValue(const NlriValue& v,
+                                          std::optional<uint32_t> path_id) {
+  const size_t before = withdraw_.size();
+  absl::Status st = AddValue(withdraw_, v, path_id);
+  if (st.ok()) {
+    ++withdrawn_count_;
+  } else {
+    withdraw_.resize(before);
+  }
+  return st;
+}
+
+absl::Status UpdateBuilder::SetAttributes(const PathAttributes& attrs,
+                                          Family family,
+                                          const MpNextHop& next_hop) {
+  std::vector<uint8_t> nh;
+  if (family != kIpv4Unicast) {
+    const FamilyDesc* d = FindFamily(family);
+    wire::Writer w(&nh);
+    if (!(d != nullptr ? d->encode_next_hop(next_hop, w)
+                       : EncodeMpNextHop(next_hop, w))) {
+      return absl::InvalidArgumentError("next hop does not encode");
+    }
+  }
+  return SetAttributes(attrs, family, std::move(nh));
 }
 
 size_t UpdateBuilder::Flush(std::vector<uint8_t>& out) {

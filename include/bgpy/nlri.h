@@ -2,20 +2,26 @@
 //
 // nlri.h: NLRI per address family, table-driven.
 //
-// Each family is one FamilyDesc row (lib/families/<afi>_<safi>.cc) listed in
-// lib/families/registry.inc. A row knows how to split one NLRI entry off the
-// wire, check it, and format it. Families without a row are opaque: their
-// whole NLRI field is one entry, kept and re-encoded as bytes.
+// Each family is one FamilyDesc row (lib/families/<name>.cc) listed in
+// lib/families/registry.inc. A row splits one NLRI entry off the wire, checks
+// it, decodes it into its typed value (NlriValue), encodes it back, parses
+// and renders operator text and JSON, and checks, decodes and encodes its
+// MP_REACH next hop. Family names come from the rows. Families without a
+// row, and rows marked opaque, keep their whole NLRI field as one entry of
+// bytes, re-encoded as found.
 #ifndef BGPY_NLRI_H_
 #define BGPY_NLRI_H_
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <variant>
+#include <vector>
 
 #include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "bgpy/params.h"
 #include "bgpy/types.h"
@@ -23,10 +29,30 @@
 
 namespace bgpy {
 
-// One row of the family table.
+class JsonWriter;
+struct MpNextHop;  // attributes.h
+
+// The NLRI of a family bgpy names but does not decode (yet): the entry's
+// bytes, kept and re-encoded as found.
+struct OpaqueNlri {
+  std::vector<uint8_t> bytes;
+  bool operator==(const OpaqueNlri&) const = default;
+};
+
+// The typed value of one NLRI entry, without its ADD-PATH path id. One
+// alternative per value type the family rows use: an IP prefix today; a
+// route distinguisher + prefix + labels, an EVPN route, a FlowSpec rule as
+// those families land. A new value type is one more alternative here.
+using NlriValue = std::variant<OpaqueNlri, Prefix>;
+
+// One row of the family table: everything bgpy does with a family's NLRI
+// and next hop. Every hook is set on every row (tests walk the registry).
 struct FamilyDesc {
   Family family;
   const char* name;  // GoBGP CLI name, e.g. "ipv4-unicast"
+  // True for a family bgpy names but does not decode yet: its whole NLRI
+  // field is one OpaqueNlri entry, re-encoded as found.
+  bool opaque;
   // For plain IP-prefix families (RFC 4271 §4.3 encoding: a length octet and
   // the fewest octets holding that many bits): the address size in bits, 32
   // or 128. The generic code then splits entries inline, without calling
@@ -35,21 +61,61 @@ struct FamilyDesc {
   // Splits one entry (after any ADD-PATH path id) off `r` into `entry`.
   // On malformed input returns false, leaves `r` where it was and says why
   // in `*why` (the caller picks the NOTIFICATION: 3/10, or 3/9 inside MP
-  // attributes). Called per route: no allocation on success. nullptr:
-  // opaque, the whole rest is one entry.
+  // attributes). Called per route: no allocation on success.
   bool (*split_entry)(wire::Reader& r, wire::Bytes& entry, std::string* why);
-  // Operator text of one entry ("10.0.0.0/24"). nullptr: hex.
-  std::string (*format_entry)(wire::Bytes entry);
-  // Checks an MP_REACH next hop's length/form for this family. nullptr: any.
+  // Decodes an entry that split_entry produced into its typed value.
+  // kInvalidArgument naming the field when the value is not well-formed.
+  absl::Status (*decode)(wire::Bytes entry, NlriValue& out);
+  // Writes the entry (no path id). False if `w` is full or `v` is not this
+  // family's value type.
+  bool (*encode)(const NlriValue& v, wire::Writer& w);
+  // Octets `encode` writes.
+  size_t (*encoded_size)(const NlriValue& v);
+  // Parses operator text ("10.0.0.0/24"), the form `text` writes and the
+  // tools' flags take. kInvalidArgument with a message naming the problem.
+  absl::StatusOr<NlriValue> (*parse)(absl::string_view text);
+  // The value `n` routes after `v` in the family's natural order (the next
+  // block of the same length for prefixes): how route generators step.
+  // kOutOfRange past the end; kUnimplemented where a family has no order.
+  absl::StatusOr<NlriValue> (*advance)(const NlriValue& v, uint64_t n);
+  // Appends operator text of the value.
+  void (*text)(const NlriValue& v, std::string& out);
+  // Writes the value's fields into an open JSON object ("prefix": ...).
+  void (*json)(const NlriValue& v, JsonWriter& j);
+  // MP_REACH next hop (RFC 4760 §3): checks its length and form for this
+  // family, decodes it, encodes it.
   absl::Status (*check_next_hop)(wire::Bytes next_hop);
+  absl::StatusOr<MpNextHop> (*decode_next_hop)(wire::Bytes next_hop);
+  bool (*encode_next_hop)(const MpNextHop& nh, wire::Writer& w);
 };
 
-// The row for `f`, or nullptr when the family is opaque (no row).
+// The row for `f`, or nullptr when bgpy does not know the family at all.
 const FamilyDesc* FindFamily(Family f);
+// The row named `name` ("ipv4-unicast"), or nullptr.
+const FamilyDesc* FindFamilyByName(absl::string_view name);
 // Every registered row, in registry order.
 absl::Span<const FamilyDesc* const> RegisteredFamilies();
-// True if `f` has a registered row (not opaque).
-inline bool IsKnownFamily(Family f) { return FindFamily(f) != nullptr; }
+// True if `f` has a row that decodes its NLRI (not opaque).
+inline bool IsKnownFamily(Family f) {
+  const FamilyDesc* d = FindFamily(f);
+  return d != nullptr && !d->opaque;
+}
+// The families bgpy decodes, in registry order (what a listener offers).
+std::vector<Family> DecodedFamilies();
+
+// Typed value of an entry of family `f` (opaque bytes when the family has
+// no row). Errors as the row's decode.
+absl::Status DecodeNlri(Family f, wire::Bytes entry, NlriValue& out);
+// Operator text of a value of family `f` (hex for opaque values).
+std::string NlriText(Family f, const NlriValue& v);
+// Parses operator text of family `f`. kInvalidArgument for opaque families.
+absl::StatusOr<NlriValue> ParseNlri(Family f, absl::string_view text);
+// Writes the entry (no path id) of family `f`. False if `w` is full or the
+// value does not belong to the family.
+bool EncodeNlri(Family f, const NlriValue& v, wire::Writer& w);
+// Writes an MP_REACH next hop: [RD] address [[RD] link-local] (RFC 2545 §3,
+// RFC 4659 §3.2.1). False if `w` is full.
+bool EncodeMpNextHop(const MpNextHop& nh, wire::Writer& w);
 
 // One NLRI entry as found on the wire: the optional path id (RFC 7911) and
 // the family-specific bytes (for IP families: length octet + prefix bytes).
@@ -212,6 +278,11 @@ struct NlriEntry {
   static NlriEntry FromPrefix(const Prefix& p,
                               std::optional<uint32_t> path_id = std::nullopt);
   static NlriEntry FromView(const NlriEntryView& v);
+  // The entry of a typed value of family `f`. kInvalidArgument when the
+  // value does not belong to the family.
+  static absl::StatusOr<NlriEntry> FromValue(
+      Family f, const NlriValue& v,
+      std::optional<uint32_t> path_id = std::nullopt);
   bool operator==(const NlriEntry&) const = default;
 };
 

@@ -21,6 +21,90 @@
 
 namespace bgpy {
 
+class UpdateView;
+
+// One route of an UPDATE (bgpkit's "BgpElem" without allocation): an
+// announcement or a withdrawal, with its family, path id, NLRI entry and
+// next hop. Points into the message.
+struct RouteView {
+  Family family;
+  // In the withdrawn-routes field or MP_UNREACH_NLRI. An announcement of an
+  // UPDATE whose verdict is treat-as-withdraw (RFC 7606 §2) has this false:
+  // see UpdateView::verdict().
+  bool withdraw = false;
+  // Carried in MP_REACH_NLRI / MP_UNREACH_NLRI rather than the UPDATE body.
+  bool mp = false;
+  std::optional<uint32_t> path_id;
+  // The family's bytes of the entry (no path id).
+  wire::Bytes entry;
+  // The next hop as on the wire: the NEXT_HOP value for body NLRI, the
+  // MP_REACH next hop for MP NLRI; empty for withdrawals.
+  wire::Bytes next_hop_bytes;
+  // The family's row; nullptr for a family bgpy does not know.
+  const FamilyDesc* desc = nullptr;
+
+  // The typed NLRI (an IP prefix, ...). Errors as the row's decode.
+  absl::Status Decode(NlriValue& out) const;
+  // The same, opaque bytes when it does not decode.
+  NlriValue value() const;
+  // Operator text of the NLRI ("10.0.0.0/24").
+  std::string Text() const;
+  // The IP prefix of an IP family's entry (unicast, multicast), without
+  // building an NlriValue. Host bits are cleared.
+  Prefix prefix() const { return IpPrefixOf(family.afi, entry); }
+  bool is_ip_prefix() const { return desc != nullptr && desc->prefix_bits; }
+  // The next hop, decoded (std::nullopt for withdrawals and when absent).
+  std::optional<MpNextHop> next_hop() const;
+};
+
+// The routes of an UPDATE in wire order of processing: withdrawn routes,
+// MP_UNREACH_NLRI, NLRI, MP_REACH_NLRI. Iterating never allocates. Holds
+// what it iterates, so keep the range alive while iterating (a range-for
+// over UpdateView::routes() does).
+class RouteRange {
+ public:
+  class Iterator {
+   public:
+    using value_type = RouteView;
+    Iterator() = default;
+    const RouteView& operator*() const { return cur_; }
+    const RouteView* operator->() const { return &cur_; }
+    Iterator& operator++() {
+      Advance();
+      return *this;
+    }
+    bool operator==(const Iterator& o) const {
+      return section_ == o.section_ && (section_ == kDone || it_ == o.it_);
+    }
+
+   private:
+    friend class RouteRange;
+    static constexpr int kDone = 4;
+    explicit Iterator(const RouteRange* range);
+    void Advance();
+    void Load();  // cur_ from it_
+    const RouteRange* range_ = nullptr;
+    int section_ = kDone;
+    NlriView::Iterator it_;
+    RouteView cur_;
+  };
+
+  Iterator begin() const { return Iterator(this); }
+  Iterator end() const { return Iterator(); }
+  // Number of routes (walks the NLRI).
+  size_t size() const;
+
+ private:
+  friend class UpdateView;
+  struct Section {
+    NlriView nlri;
+    bool withdraw = false;
+    bool mp = false;
+    wire::Bytes next_hop;
+  };
+  Section sections_[4];
+};
+
 // A checked, zero-copy view of one UPDATE message. Trivially copyable;
 // points into the caller's buffer.
 class UpdateView {
@@ -82,6 +166,9 @@ class UpdateView {
   std::optional<NlriView> mp_reach_nlri() const;
   std::optional<NlriView> mp_unreach_nlri() const;
 
+  // Every route, withdrawals first (see RouteRange).
+  RouteRange routes() const;
+
   // End-of-RIB marker (RFC 4724 §2): the family, if this is one.
   std::optional<Family> end_of_rib() const;
 
@@ -120,6 +207,10 @@ class UpdateBuilder {
   // kInvalidArgument if the attributes alone do not fit a message.
   absl::Status SetAttributes(const PathAttributes& attrs, Family family,
                              std::vector<uint8_t> mp_next_hop = {});
+  // The same with a typed MP_REACH next hop, encoded by the family's row
+  // (ignored for IPv4 unicast, whose next hop is the NEXT_HOP attribute).
+  absl::Status SetAttributes(const PathAttributes& attrs, Family family,
+                             const MpNextHop& next_hop);
   // Sets pre-encoded attributes (as from UpdateView::attributes_bytes()
   // without MP_REACH).
   absl::Status SetRawAttributes(wire::Bytes attrs, Family family,
@@ -134,6 +225,14 @@ class UpdateBuilder {
   bool Withdraw(const NlriEntry& e);
   bool Withdraw(const Prefix& p,
                 std::optional<uint32_t> path_id = std::nullopt);
+  // Adds a typed route of the builder's family, encoded by the family's row,
+  // so any registered family can be built. kResourceExhausted when it does
+  // not fit (Flush() and add again); kInvalidArgument when the value is not
+  // of the family's type.
+  absl::Status AnnounceValue(const NlriValue& v,
+                             std::optional<uint32_t> path_id = std::nullopt);
+  absl::Status WithdrawValue(const NlriValue& v,
+                             std::optional<uint32_t> path_id = std::nullopt);
 
   // Routes pending in the current message.
   size_t pending() const { return announced_ + withdrawn_count_; }
@@ -149,9 +248,12 @@ class UpdateBuilder {
   void AddEntry(std::vector<uint8_t>& buf, const NlriEntry& e);
   bool AddPrefix(std::vector<uint8_t>& buf, const Prefix& p,
                  std::optional<uint32_t> path_id);
+  absl::Status AddValue(std::vector<uint8_t>& buf, const NlriValue& v,
+                        std::optional<uint32_t> path_id);
 
   SessionParams params_;
   Family family_ = kIpv4Unicast;
+  const FamilyDesc* desc_ = FindFamily(kIpv4Unicast);
   bool add_path_ = false;
   std::vector<uint8_t> attrs_;  // encoded attributes (no MP)
   std::vector<uint8_t> mp_next_hop_;

@@ -2,9 +2,11 @@
 //
 // IPv4/IPv6 unicast and multicast: RFC 4271 §4.3 (IPv4 in the UPDATE body),
 // RFC 4760 §5 and RFC 2545 (MP_REACH). An entry is a length octet followed by
-// the fewest octets that hold that many bits.
+// the fewest octets that hold that many bits; the typed value is a Prefix.
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "bgpy/errors.h"
+#include "bgpy/json.h"
 #include "families/registry.h"
 
 namespace bgpy::internal {
@@ -35,26 +37,81 @@ bool SplitPrefix(wire::Reader& r, wire::Bytes& entry, int max_bits,
   return true;
 }
 
-std::string FormatPrefix(Afi afi, wire::Bytes entry) {
-  auto p = DecodeIpPrefix(afi, entry);
-  if (!p.ok()) return "(malformed prefix)";
-  return p->ToString();
-}
-
-// Next hops: IPv4 families take an IPv4 address, or an IPv6 one (16 or 32
-// octets) under RFC 8950 extended next hop; IPv6 families take 16 octets, or
-// 32 with a link-local second address (RFC 2545 §3).
-absl::Status CheckV4NextHop(wire::Bytes nh) {
-  if (nh.size() == 4 || nh.size() == 16 || nh.size() == 32) {
+// The hooks, per address family.
+template <Afi kAfi>
+struct IpRow {
+  static absl::Status Decode(wire::Bytes entry, NlriValue& out) {
+    absl::StatusOr<Prefix> p = DecodeIpPrefix(kAfi, entry);
+    if (!p.ok()) return p.status();
+    out = *p;
     return absl::OkStatus();
   }
-  return absl::InvalidArgumentError(
-      absl::StrFormat("next hop length %d (expected 4, 16 or 32)", nh.size()));
-}
-absl::Status CheckV6NextHop(wire::Bytes nh) {
-  if (nh.size() == 16 || nh.size() == 32) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrFormat("next hop length %d (expected 16 or 32)", nh.size()));
+  static const Prefix* Get(const NlriValue& v) {
+    const Prefix* p = std::get_if<Prefix>(&v);
+    return p != nullptr && p->afi() == kAfi ? p : nullptr;
+  }
+  static bool Encode(const NlriValue& v, wire::Writer& w) {
+    const Prefix* p = Get(v);
+    return p != nullptr && EncodeIpPrefix(*p, w);
+  }
+  static size_t Size(const NlriValue& v) {
+    const Prefix* p = Get(v);
+    return p != nullptr ? IpPrefixEncodedSize(*p) : 0;
+  }
+  static absl::StatusOr<NlriValue> Parse(absl::string_view text) {
+    absl::StatusOr<Prefix> p = Prefix::Parse(text);
+    if (!p.ok()) return p.status();
+    if (p->afi() != kAfi) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("\"", text, "\" is not an ",
+                       kAfi == Afi::kIpv4 ? "IPv4" : "IPv6", " prefix"));
+    }
+    return NlriValue(*p);
+  }
+  static absl::StatusOr<NlriValue> Advance(const NlriValue& v, uint64_t n) {
+    const Prefix* p = Get(v);
+    if (p == nullptr) return absl::InvalidArgumentError("not an IP prefix");
+    absl::StatusOr<Prefix> q = p->Advance(n);
+    if (!q.ok()) return q.status();
+    return NlriValue(*q);
+  }
+  static void Text(const NlriValue& v, std::string& out) {
+    if (const Prefix* p = std::get_if<Prefix>(&v)) {
+      out += p->ToString();
+    } else {
+      OpaqueText(v, out);
+    }
+  }
+  static void Json(const NlriValue& v, JsonWriter& j) {
+    if (const Prefix* p = std::get_if<Prefix>(&v)) {
+      j.Field("prefix", p->ToString());
+    } else {
+      OpaqueJson(v, j);
+    }
+  }
+};
+
+template <Afi kAfi>
+constexpr FamilyDesc IpFamily(Family family, const char* name) {
+  using Row = IpRow<kAfi>;
+  const bool v4 = kAfi == Afi::kIpv4;
+  return FamilyDesc{
+      .family = family,
+      .name = name,
+      .opaque = false,
+      .prefix_bits = static_cast<uint8_t>(v4 ? 32 : 128),
+      .split_entry = v4 ? &SplitIpv4Prefix : &SplitIpv6Prefix,
+      .decode = &Row::Decode,
+      .encode = &Row::Encode,
+      .encoded_size = &Row::Size,
+      .parse = &Row::Parse,
+      .advance = &Row::Advance,
+      .text = &Row::Text,
+      .json = &Row::Json,
+      .check_next_hop = v4 ? &CheckV4NextHop : &CheckV6NextHop,
+      .decode_next_hop = &DecodeNextHop,
+      .encode_next_hop = &EncodeNextHop,
+  };
 }
 
 }  // namespace
@@ -65,44 +122,14 @@ bool SplitIpv4Prefix(wire::Reader& r, wire::Bytes& entry, std::string* why) {
 bool SplitIpv6Prefix(wire::Reader& r, wire::Bytes& entry, std::string* why) {
   return SplitPrefix(r, entry, 128, why);
 }
-std::string FormatIpv4Prefix(wire::Bytes entry) {
-  return FormatPrefix(Afi::kIpv4, entry);
-}
-std::string FormatIpv6Prefix(wire::Bytes entry) {
-  return FormatPrefix(Afi::kIpv6, entry);
-}
 
-const FamilyDesc kIpv4UnicastFamily = {
-    .family = kIpv4Unicast,
-    .name = "ipv4-unicast",
-    .prefix_bits = 32,
-    .split_entry = &SplitIpv4Prefix,
-    .format_entry = &FormatIpv4Prefix,
-    .check_next_hop = &CheckV4NextHop,
-};
-const FamilyDesc kIpv6UnicastFamily = {
-    .family = kIpv6Unicast,
-    .name = "ipv6-unicast",
-    .prefix_bits = 128,
-    .split_entry = &SplitIpv6Prefix,
-    .format_entry = &FormatIpv6Prefix,
-    .check_next_hop = &CheckV6NextHop,
-};
-const FamilyDesc kIpv4MulticastFamily = {
-    .family = Family(Afi::kIpv4, Safi::kMulticast),
-    .name = "ipv4-multicast",
-    .prefix_bits = 32,
-    .split_entry = &SplitIpv4Prefix,
-    .format_entry = &FormatIpv4Prefix,
-    .check_next_hop = &CheckV4NextHop,
-};
-const FamilyDesc kIpv6MulticastFamily = {
-    .family = Family(Afi::kIpv6, Safi::kMulticast),
-    .name = "ipv6-multicast",
-    .prefix_bits = 128,
-    .split_entry = &SplitIpv6Prefix,
-    .format_entry = &FormatIpv6Prefix,
-    .check_next_hop = &CheckV6NextHop,
-};
+const FamilyDesc kIpv4UnicastFamily =
+    IpFamily<Afi::kIpv4>(kIpv4Unicast, "ipv4-unicast");
+const FamilyDesc kIpv6UnicastFamily =
+    IpFamily<Afi::kIpv6>(kIpv6Unicast, "ipv6-unicast");
+const FamilyDesc kIpv4MulticastFamily = IpFamily<Afi::kIpv4>(
+    Family(Afi::kIpv4, Safi::kMulticast), "ipv4-multicast");
+const FamilyDesc kIpv6MulticastFamily = IpFamily<Afi::kIpv6>(
+    Family(Afi::kIpv6, Safi::kMulticast), "ipv6-multicast");
 
 }  // namespace bgpy::internal

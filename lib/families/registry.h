@@ -1,9 +1,15 @@
 // Copyright 2026 The bgpy Authors.
 //
-// The family table: one extern row per family file, listed in registry.inc.
+// The family table: one extern row per family file, listed in registry.inc,
+// and the helpers rows share. Not installed.
 #ifndef BGPY_LIB_FAMILIES_REGISTRY_H_
 #define BGPY_LIB_FAMILIES_REGISTRY_H_
 
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "bgpy/attributes.h"
 #include "bgpy/nlri.h"
 
 namespace bgpy::internal {
@@ -15,8 +21,26 @@ namespace bgpy::internal {
 // Shared by IP-prefix families (unicast, multicast): length octet + bytes.
 bool SplitIpv4Prefix(wire::Reader& r, wire::Bytes& entry, std::string* why);
 bool SplitIpv6Prefix(wire::Reader& r, wire::Bytes& entry, std::string* why);
-std::string FormatIpv4Prefix(wire::Bytes entry);
-std::string FormatIpv6Prefix(wire::Bytes entry);
+
+// Next hops shared by rows. IPv4 families: 4 octets, or 16/32 under RFC 8950
+// extended next hop. IPv6 families: 16, or 32 with a link-local (RFC 2545).
+absl::Status CheckV4NextHop(wire::Bytes nh);
+absl::Status CheckV6NextHop(wire::Bytes nh);
+// Any length (families whose next hop bgpy does not interpret yet).
+absl::Status CheckAnyNextHop(wire::Bytes nh);
+// DecodeMpNextHop / EncodeMpNextHop as row hooks.
+absl::StatusOr<MpNextHop> DecodeNextHop(wire::Bytes nh);
+bool EncodeNextHop(const MpNextHop& nh, wire::Writer& w);
+
+// The hooks of an opaque row: the whole field is one OpaqueNlri entry.
+bool SplitOpaque(wire::Reader& r, wire::Bytes& entry, std::string* why);
+absl::Status DecodeOpaque(wire::Bytes entry, NlriValue& out);
+bool EncodeOpaque(const NlriValue& v, wire::Writer& w);
+size_t OpaqueSize(const NlriValue& v);
+absl::StatusOr<NlriValue> ParseOpaque(absl::string_view text);
+absl::StatusOr<NlriValue> AdvanceOpaque(const NlriValue& v, uint64_t n);
+void OpaqueText(const NlriValue& v, std::string& out);
+void OpaqueJson(const NlriValue& v, JsonWriter& j);
 
 }  // namespace bgpy::internal
 
