@@ -182,8 +182,8 @@ const Sample kSamples[] = {
     {AttrCode::kNextHop, "c0000201", "192.0.2.1"},
     {AttrCode::kMultiExitDisc, "00000064", "100"},
     {AttrCode::kLocalPref, "000000c8", "200"},
-    {AttrCode::kAtomicAggregate, "", "true"},
-    {AttrCode::kAggregator, "0000fde8 c0000201", "65000 192.0.2.1"},
+    {AttrCode::kAtomicAggregate, "", "present"},
+    {AttrCode::kAggregator, "0000fde8 c0000201", "AS 65000, 192.0.2.1"},
     {AttrCode::kCommunities, "fde80001 ffffff01", "65000:1 no-export"},
     {AttrCode::kOriginatorId, "0a000001", "10.0.0.1"},
     {AttrCode::kClusterList, "0a000001 0a000002", "10.0.0.1 10.0.0.2"},
@@ -192,21 +192,22 @@ const Sample kSamples[] = {
      "10 20010db8000000000000000000000001"  // next hop length 16, 2001:db8::1
      "00"                                   // reserved
      "20 20010db8",                         // 2001:db8::/32
-     ""},
-    {AttrCode::kMpUnreachNlri, "0002 01 20 20010db8", ""},
+     "ipv6-unicast (afi 2, safi 1), next hop 2001:db8::1"},
+    {AttrCode::kMpUnreachNlri, "0002 01 20 20010db8",
+     "ipv6-unicast (afi 2, safi 1)"},
     {AttrCode::kExtendedCommunities, "0002fde800000001", "rt:65000:1"},
     {AttrCode::kAs4Path, "02 01 fa56ea00", "4200000000"},
-    {AttrCode::kAs4Aggregator, "fa56ea00 c0000201", "4200000000 192.0.2.1"},
-    {AttrCode::kPmsiTunnel, "0000000000", ""},
-    {AttrCode::kTunnelEncapsulation, "00080000", ""},
+    {AttrCode::kAs4Aggregator, "fa56ea00 c0000201", "AS 4200000000, 192.0.2.1"},
+    {AttrCode::kPmsiTunnel, "0000000000", "0000000000"},
+    {AttrCode::kTunnelEncapsulation, "00080000", "00080000"},
     {AttrCode::kIpv6ExtendedCommunities,
      "0002 20010db8000000000000000000000001 0064", "rt:2001:db8::1:100"},
-    {AttrCode::kAigp, "01 000b 0000000000000064", "100"},
+    {AttrCode::kAigp, "01 000b 0000000000000064", "metric 100"},
     {AttrCode::kLargeCommunities, "0000fde8 00000001 00000002", "65000:1:2"},
-    {AttrCode::kBgpsecPath, "0000", ""},
+    {AttrCode::kBgpsecPath, "0000", "0000"},
     {AttrCode::kOtc, "0000fde8", "65000"},
-    {AttrCode::kPrefixSid, "01000700000000001e", ""},
-    {AttrCode::kAttrSet, "0000fde8", ""},
+    {AttrCode::kPrefixSid, "01000700000000001e", "01000700000000001e"},
+    {AttrCode::kAttrSet, "0000fde8", "0000fde8"},
 };
 
 TEST(RegistryTest, EveryRowIsWellFormedAndFormatsItsSample) {
@@ -234,10 +235,6 @@ TEST(RegistryTest, EveryRowIsWellFormedAndFormatsItsSample) {
       EXPECT_TRUE(d->validate(v, ctx).ok()) << d->validate(v, ctx);
     }
     std::string text = FormatAttributeValue(d->code, v, params);
-    if (d->code != static_cast<uint8_t>(AttrCode::kAtomicAggregate) &&
-        d->format == nullptr) {
-      EXPECT_EQ(text, ToHex(v));
-    }
     EXPECT_NE(text, "") << d->name;
     if (*sample->text != '\0') {
       EXPECT_EQ(text, sample->text) << d->name;
@@ -306,7 +303,7 @@ TEST(RegistryTest, AsPathAndAggregatorFollowTheSessionAsSize) {
   // Read as 4-octet ASNs the same bytes overrun: shown as hex.
   EXPECT_EQ(FormatAttributeValue(2, two, FourOctet()), ToHex(two));
   EXPECT_EQ(FormatAttributeValue(7, FromHex("fde8 c0000201"), TwoOctet()),
-            "65000 192.0.2.1");
+            "AS 65000, 192.0.2.1");
 }
 
 // --- Malformed values
@@ -419,7 +416,7 @@ TEST(ValidateTest, FixedLengthTruncatedAtEveryByte) {
   for (const Sample& s : kSamples) {
     const AttributeDesc* d = LookupAttribute(static_cast<uint8_t>(s.code));
     std::vector<uint8_t> v = FromHex(s.value_hex);
-    if (d->validate == nullptr || v.empty()) continue;
+    if (v.empty()) continue;
     for (size_t n = 0; n < v.size(); ++n) {
       SCOPED_TRACE(absl::StrCat(d->name, " cut at ", n));
       absl::Status st = d->validate(wire::Bytes(v.data(), n), ctx);
@@ -454,6 +451,13 @@ TEST(ValidateTest, FixedLengthTruncatedAtEveryByte) {
           break;
         case AttrCode::kAs4Path:
           ExpectUpdateError(st, UpdateSubcode::kOptionalAttributeError);
+          break;
+        case AttrCode::kPmsiTunnel:  // untyped: any value
+        case AttrCode::kTunnelEncapsulation:
+        case AttrCode::kBgpsecPath:
+        case AttrCode::kPrefixSid:
+        case AttrCode::kAttrSet:
+          EXPECT_TRUE(st.ok());
           break;
         case AttrCode::kClusterList:
         case AttrCode::kCommunities:

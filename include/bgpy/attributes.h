@@ -10,8 +10,9 @@
 //    Decode*/Encode* functions, and PathAttributes, the typed bundle tools
 //    build UPDATEs from.
 // One AttributeDesc row per known code (lib/attributes/<name>.cc, listed in
-// lib/attributes/registry.inc) holds its name, flags, RFC 7606 action, a
-// value check and an operator-text formatter.
+// lib/attributes/registry.inc) holds its name, JSON key, flags, RFC 7606
+// action and its hooks: check, decode into PathAttributes, encode from
+// PathAttributes, text and JSON.
 #ifndef BGPY_ATTRIBUTES_H_
 #define BGPY_ATTRIBUTES_H_
 
@@ -109,19 +110,42 @@ struct AttrContext {
   const SessionParams* params = nullptr;
 };
 
+struct PathAttributes;
+class JsonWriter;
+
+// One row per known attribute code: everything bgpy does with the attribute
+// (check, decode, encode, text, JSON) is here, so a new attribute is its row
+// file, its value type, one line in lib/attributes/registry.inc and its
+// golden vectors. Every hook is set on every row (a test walks the registry);
+// attributes without a typed value use the shared "raw" hooks, which keep
+// the value in PathAttributes::others.
 struct AttributeDesc {
   uint8_t code;
-  const char* name;  // "AS_PATH"
+  const char* name;      // "AS_PATH"
+  const char* json_key;  // key under "attributes" in JSON: "as_path"
   // Expected Optional and Transitive bits (kAttrOptional|kAttrTransitive).
   uint8_t flags;
   // RFC 7606 §7 action when the value is malformed (or flags are wrong).
   Verdict on_malformed;
   // Checks the value (length, contents). Returns a Status whose message
   // names what is wrong; the NOTIFICATION payload, if any, is the RFC 4271
-  // §6.3 one used when the verdict is kSessionReset. nullptr: any value.
+  // §6.3 one used when the verdict is kSessionReset.
   absl::Status (*validate)(wire::Bytes value, const AttrContext& ctx);
-  // Operator text of the value ("65000 65001 {3 4}"). nullptr: hex.
-  std::string (*format)(wire::Bytes value, const AttrContext& ctx);
+  // Decodes a value that passed `validate` into its typed field of `out`.
+  // False when the attribute has no typed field (it then goes to `others`)
+  // or the field is already set.
+  bool (*decode)(wire::Bytes value, const AttrContext& ctx,
+                 PathAttributes& out);
+  // Writes the whole attribute (flags, code, length, value) when `a` holds
+  // it, nothing otherwise. False if `w` is full.
+  bool (*encode)(const PathAttributes& a, const AttrContext& ctx,
+                 wire::Writer& w);
+  // Appends the operator text of a value that passed `validate`
+  // ("65000 65001 {3 4}").
+  void (*text)(wire::Bytes value, const AttrContext& ctx, std::string& out);
+  // Writes the JSON value of a value that passed `validate` (one JSON value:
+  // a string, number, array or object).
+  void (*json)(wire::Bytes value, const AttrContext& ctx, JsonWriter& j);
 };
 
 // The row for `code`, or nullptr if the code is not known.
@@ -132,6 +156,8 @@ std::string AttributeName(uint8_t code);
 // Operator text of a value via its row (hex when unknown or malformed).
 std::string FormatAttributeValue(uint8_t code, wire::Bytes value,
                                  const SessionParams& params);
+// The key under "attributes" in JSON ("as_path"); empty for unknown codes.
+const char* AttributeJsonKey(uint8_t code);
 
 // --- Owned attribute --------------------------------------------------------
 

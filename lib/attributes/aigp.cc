@@ -24,19 +24,59 @@ absl::Status ValidateAigp(wire::Bytes value, const AttrContext&) {
   return absl::OkStatus();
 }
 
-std::string FormatAigp(wire::Bytes value, const AttrContext&) {
+bool DecodeHook(wire::Bytes value, const AttrContext&, PathAttributes& out) {
+  if (out.aigp) return false;
   auto a = DecodeAigp(value);
-  if (!a.ok()) return internal::Hex(value);
-  std::string out;
-  for (const AigpTlv& t : a->tlvs) {
-    if (!out.empty()) out.push_back(' ');
-    if (t.type == kAigpTlvMetric) {
-      absl::StrAppend(&out, internal::LoadBe(t.value.data(), 8));
-    } else {
-      absl::StrAppend(&out, "tlv", t.type, ":", internal::Hex(t.value));
-    }
+  if (!a.ok()) return false;
+  out.aigp = *std::move(a);
+  return true;
+}
+
+bool EncodeHook(const PathAttributes& a, const AttrContext&, wire::Writer& w) {
+  if (!a.aigp) return true;
+  return internal::WriteAttribute(
+      AttrCode::kAigp, [&](wire::Writer& v) { return EncodeAigp(*a.aigp, v); },
+      w);
+}
+
+// The common case, one metric TLV, is "metric 100"; otherwise every TLV as
+// "tlv 1 0000000000000064", comma separated.
+void TextHook(wire::Bytes value, const AttrContext&, std::string& out) {
+  auto a = DecodeAigp(value);
+  if (!a.ok()) {
+    AppendHex(&out, value);
+    return;
   }
-  return out;
+  if (std::optional<uint64_t> m = a->metric(); m && a->tlvs.size() == 1) {
+    absl::StrAppend(&out, "metric ", *m);
+    return;
+  }
+  for (size_t i = 0; i < a->tlvs.size(); ++i) {
+    if (i > 0) out += ", ";
+    absl::StrAppend(&out, "tlv ", a->tlvs[i].type, " ",
+                    HexString(a->tlvs[i].value));
+  }
+}
+
+// 100, or [{"type":1,"hex":"..."},...].
+void JsonHook(wire::Bytes value, const AttrContext&, JsonWriter& j) {
+  auto a = DecodeAigp(value);
+  if (!a.ok()) {
+    j.BeginObject().Field("hex", HexString(value)).EndObject();
+    return;
+  }
+  if (std::optional<uint64_t> m = a->metric(); m && a->tlvs.size() == 1) {
+    j.Uint(*m);
+    return;
+  }
+  j.BeginArray();
+  for (const AigpTlv& t : a->tlvs) {
+    j.BeginObject()
+        .Field("type", static_cast<int>(t.type))
+        .Field("hex", HexString(t.value))
+        .EndObject();
+  }
+  j.EndArray();
 }
 
 }  // namespace
@@ -105,10 +145,14 @@ namespace internal {
 extern const AttributeDesc kAigpDesc = {
     .code = static_cast<uint8_t>(AttrCode::kAigp),
     .name = "AIGP",
+    .json_key = "aigp",
     .flags = kAttrOptional,
     .on_malformed = Verdict::kAttributeDiscard,
     .validate = &ValidateAigp,
-    .format = &FormatAigp,
+    .decode = &DecodeHook,
+    .encode = &EncodeHook,
+    .text = &TextHook,
+    .json = &JsonHook,
 };
 }  // namespace internal
 }  // namespace bgpy

@@ -71,10 +71,80 @@ absl::Status ValidateAsPath(wire::Bytes value, const AttrContext& ctx) {
   return CheckAsPath(value, internal::FourOctetAs(ctx));
 }
 
-std::string FormatAsPath(wire::Bytes value, const AttrContext& ctx) {
+const char* SegmentTypeName(AsSegmentType t) {
+  switch (t) {
+    case AsSegmentType::kSet:
+      return "AS_SET";
+    case AsSegmentType::kSequence:
+      return "AS_SEQUENCE";
+    case AsSegmentType::kConfedSequence:
+      return "AS_CONFED_SEQUENCE";
+    case AsSegmentType::kConfedSet:
+      return "AS_CONFED_SET";
+  }
+  return "AS_SEGMENT_UNKNOWN";
+}
+
+// "65000 65001 {3 4}", "(empty)" for no segments.
+void PathText(wire::Bytes value, bool four_octet, std::string& out) {
+  auto p = DecodeAsPath(value, four_octet);
+  if (!p.ok()) {
+    AppendHex(&out, value);
+  } else if (p->segments.empty()) {
+    out += "(empty)";
+  } else {
+    out += p->ToString();
+  }
+}
+
+// [{"type":"AS_SEQUENCE","asns":[65000,65001]},...]
+void PathJson(wire::Bytes value, bool four_octet, JsonWriter& j) {
+  auto p = DecodeAsPath(value, four_octet);
+  j.BeginArray();
+  if (p.ok()) {
+    for (const AsPathSegment& seg : p->segments) {
+      j.BeginObject().Field("type", SegmentTypeName(seg.type)).Key("asns");
+      j.BeginArray();
+      for (uint32_t asn : seg.asns) j.Uint(asn);
+      j.EndArray().EndObject();
+    }
+  }
+  j.EndArray();
+}
+
+bool NeedsAs4(const AsPath& p) {
+  for (const AsPathSegment& s : p.segments) {
+    for (uint32_t asn : s.asns) {
+      if (asn > 0xffff) return true;
+    }
+  }
+  return false;
+}
+
+bool DecodeAsPathHook(wire::Bytes value, const AttrContext& ctx,
+                      PathAttributes& out) {
+  if (out.as_path) return false;
   auto p = DecodeAsPath(value, internal::FourOctetAs(ctx));
-  if (!p.ok()) return internal::Hex(value);
-  return p->ToString();
+  if (!p.ok()) return false;
+  out.as_path = *std::move(p);
+  return true;
+}
+
+bool EncodeAsPathHook(const PathAttributes& a, const AttrContext& ctx,
+                      wire::Writer& w) {
+  if (!a.as_path) return true;
+  const bool four = internal::FourOctetAs(ctx);
+  return internal::WriteAttribute(
+      AttrCode::kAsPath,
+      [&](wire::Writer& v) { return EncodeAsPath(*a.as_path, four, v); }, w);
+}
+
+void TextAsPath(wire::Bytes value, const AttrContext& ctx, std::string& out) {
+  PathText(value, internal::FourOctetAs(ctx), out);
+}
+
+void JsonAsPath(wire::Bytes value, const AttrContext& ctx, JsonWriter& j) {
+  PathJson(value, internal::FourOctetAs(ctx), j);
 }
 
 // RFC 6793 §6: AS4_PATH is malformed if shorter than 6 octets (one ASN) or
@@ -95,10 +165,44 @@ absl::Status ValidateAs4Path(wire::Bytes value, const AttrContext&) {
   return absl::OkStatus();
 }
 
-std::string FormatAs4Path(wire::Bytes value, const AttrContext&) {
+bool DecodeAs4PathHook(wire::Bytes value, const AttrContext&,
+                       PathAttributes& out) {
+  if (out.as4_path) return false;
   auto p = DecodeAsPath(value, /*four_octet=*/true);
-  if (!p.ok()) return internal::Hex(value);
-  return p->ToString();
+  if (!p.ok()) return false;
+  out.as4_path = *std::move(p);
+  return true;
+}
+
+// Writes `as4_path` when set. Otherwise, RFC 6793 §4.2.2: a NEW speaker
+// talking to an OLD one (2-octet session) whose AS_PATH has ASNs above
+// 65535 sends the real path in AS4_PATH, without confederation segments.
+bool EncodeAs4PathHook(const PathAttributes& a, const AttrContext& ctx,
+                       wire::Writer& w) {
+  const AsPath* path = a.as4_path ? &*a.as4_path : nullptr;
+  AsPath as4;
+  if (path == nullptr && !internal::FourOctetAs(ctx) && a.as_path &&
+      NeedsAs4(*a.as_path)) {
+    for (const AsPathSegment& s : a.as_path->segments) {
+      if (!IsConfed(s.type)) as4.segments.push_back(s);
+    }
+    path = &as4;
+  }
+  if (path == nullptr) return true;
+  return internal::WriteAttribute(
+      AttrCode::kAs4Path,
+      [&](wire::Writer& v) {
+        return EncodeAsPath(*path, /*four_octet=*/true, v);
+      },
+      w);
+}
+
+void TextAs4Path(wire::Bytes value, const AttrContext&, std::string& out) {
+  PathText(value, /*four_octet=*/true, out);
+}
+
+void JsonAs4Path(wire::Bytes value, const AttrContext&, JsonWriter& j) {
+  PathJson(value, /*four_octet=*/true, j);
 }
 
 }  // namespace
@@ -284,19 +388,27 @@ namespace internal {
 extern const AttributeDesc kAsPathDesc = {
     .code = static_cast<uint8_t>(AttrCode::kAsPath),
     .name = "AS_PATH",
+    .json_key = "as_path",
     .flags = kAttrTransitive,
     .on_malformed = Verdict::kTreatAsWithdraw,
     .validate = &ValidateAsPath,
-    .format = &FormatAsPath,
+    .decode = &DecodeAsPathHook,
+    .encode = &EncodeAsPathHook,
+    .text = &TextAsPath,
+    .json = &JsonAsPath,
 };
 // RFC 6793 §3 optional transitive; §6 attribute discard.
 extern const AttributeDesc kAs4PathDesc = {
     .code = static_cast<uint8_t>(AttrCode::kAs4Path),
     .name = "AS4_PATH",
+    .json_key = "as4_path",
     .flags = kAttrOptional | kAttrTransitive,
     .on_malformed = Verdict::kAttributeDiscard,
     .validate = &ValidateAs4Path,
-    .format = &FormatAs4Path,
+    .decode = &DecodeAs4PathHook,
+    .encode = &EncodeAs4PathHook,
+    .text = &TextAs4Path,
+    .json = &JsonAs4Path,
 };
 }  // namespace internal
 }  // namespace bgpy

@@ -140,11 +140,15 @@ std::string FormatAttributeValue(uint8_t code, wire::Bytes value,
                                  const SessionParams& params) {
   const AttributeDesc* d = LookupAttribute(code);
   AttrContext ctx{&params};
-  if (d == nullptr || d->format == nullptr ||
-      (d->validate != nullptr && !d->validate(value, ctx).ok())) {
-    return internal::Hex(value);
-  }
-  return d->format(value, ctx);
+  if (d == nullptr || !d->validate(value, ctx).ok()) return HexString(value);
+  std::string out;
+  d->text(value, ctx, out);
+  return out;
+}
+
+const char* AttributeJsonKey(uint8_t code) {
+  const AttributeDesc* d = LookupAttribute(code);
+  return d != nullptr ? d->json_key : "";
 }
 
 namespace internal {
@@ -185,15 +189,41 @@ bool FourOctetAs(const AttrContext& ctx) {
   return ctx.params == nullptr || ctx.params->four_octet_as;
 }
 
-std::string Hex(wire::Bytes b) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string s;
-  s.reserve(b.size() * 2);
-  for (uint8_t c : b) {
-    s.push_back(kDigits[c >> 4]);
-    s.push_back(kDigits[c & 15]);
+void AppendJoined(const std::vector<std::string>& items, std::string& out) {
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out.push_back(' ');
+    out += items[i];
   }
-  return s;
+}
+
+void WriteStringArray(const std::vector<std::string>& items, JsonWriter& j) {
+  j.BeginArray();
+  for (const std::string& s : items) j.String(s);
+  j.EndArray();
+}
+
+absl::Status RawValidate(wire::Bytes, const AttrContext&) {
+  return absl::OkStatus();
+}
+
+bool RawDecode(wire::Bytes, const AttrContext&, PathAttributes&) {
+  return false;  // no typed field: the attribute goes to `others`
+}
+
+bool RawEncode(const PathAttributes&, const AttrContext&, wire::Writer&) {
+  return true;  // written from `others`
+}
+
+void RawText(wire::Bytes value, const AttrContext&, std::string& out) {
+  if (value.empty()) {
+    out += "(empty)";
+  } else {
+    AppendHex(&out, value);
+  }
+}
+
+void RawJson(wire::Bytes value, const AttrContext&, JsonWriter& j) {
+  j.BeginObject().Field("hex", HexString(value)).EndObject();
 }
 
 uint64_t LoadBe(const uint8_t* p, int n) {

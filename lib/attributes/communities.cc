@@ -32,14 +32,46 @@ absl::Status ValidateCommunities(wire::Bytes value, const AttrContext&) {
   return internal::CheckListLength(AttrCode::kCommunities, value, 4);
 }
 
-std::string FormatCommunities(wire::Bytes value, const AttrContext&) {
-  std::string out;
+bool DecodeCommunities(wire::Bytes value, const AttrContext&,
+                       PathAttributes& out) {
+  if (!out.communities.empty()) return false;
+  auto l = DecodeU32List(value);
+  if (!l.ok()) return false;
+  out.communities = *std::move(l);
+  return true;
+}
+
+bool EncodeCommunities(const PathAttributes& a, const AttrContext&,
+                       wire::Writer& w) {
+  if (a.communities.empty()) return true;
+  return internal::WriteAttribute(
+      AttrCode::kCommunities,
+      [&](wire::Writer& v) {
+        for (uint32_t c : a.communities) v.WriteU32(c);
+        return v.ok();
+      },
+      w);
+}
+
+uint32_t CommunityAt(wire::Bytes value, size_t i) {
+  return static_cast<uint32_t>(internal::LoadBe(value.data() + i, 4));
+}
+
+// Well-known communities by name ("65000:1 no-export").
+void TextCommunities(wire::Bytes value, const AttrContext&, std::string& out) {
   for (size_t i = 0; i + 4 <= value.size(); i += 4) {
-    if (!out.empty()) out.push_back(' ');
-    out += FormatCommunity(
-        static_cast<uint32_t>(internal::LoadBe(value.data() + i, 4)), true);
+    if (i > 0) out.push_back(' ');
+    out += FormatCommunity(CommunityAt(value, i), /*names=*/true);
   }
-  return out;
+}
+
+// Numbers only (["65000:1","65535:65281"]), so consumers match one form.
+void JsonCommunities(wire::Bytes value, const AttrContext&, JsonWriter& j) {
+  j.BeginArray();
+  for (size_t i = 0; i + 4 <= value.size(); i += 4) {
+    j.String(FormatCommunity(CommunityAt(value, i)));
+  }
+  j.EndArray();
 }
 
 }  // namespace
@@ -92,10 +124,14 @@ namespace internal {
 extern const AttributeDesc kCommunitiesDesc = {
     .code = static_cast<uint8_t>(AttrCode::kCommunities),
     .name = "COMMUNITIES",
+    .json_key = "communities",
     .flags = kAttrOptional | kAttrTransitive,
     .on_malformed = Verdict::kTreatAsWithdraw,
     .validate = &ValidateCommunities,
-    .format = &FormatCommunities,
+    .decode = &DecodeCommunities,
+    .encode = &EncodeCommunities,
+    .text = &TextCommunities,
+    .json = &JsonCommunities,
 };
 }  // namespace internal
 }  // namespace bgpy

@@ -77,15 +77,43 @@ absl::Status ValidateExtendedCommunities(wire::Bytes value,
                                    kEntrySize);
 }
 
-std::string FormatExtendedCommunities(wire::Bytes value, const AttrContext&) {
+// "rt:65000:1" per entry.
+std::vector<std::string> Strings(wire::Bytes value) {
+  std::vector<std::string> out;
   auto list = DecodeExtendedCommunities(value);
-  if (!list.ok()) return internal::Hex(value);
-  std::string out;
-  for (const ExtendedCommunity& c : *list) {
-    if (!out.empty()) out.push_back(' ');
-    out += c.ToString();
+  if (list.ok()) {
+    for (const ExtendedCommunity& c : *list) out.push_back(c.ToString());
   }
   return out;
+}
+
+bool DecodeHook(wire::Bytes value, const AttrContext&, PathAttributes& out) {
+  if (!out.ext_communities.empty()) return false;
+  auto l = DecodeExtendedCommunities(value);
+  if (!l.ok()) return false;
+  out.ext_communities = *std::move(l);
+  return true;
+}
+
+bool EncodeHook(const PathAttributes& a, const AttrContext&, wire::Writer& w) {
+  if (a.ext_communities.empty()) return true;
+  return internal::WriteAttribute(
+      AttrCode::kExtendedCommunities,
+      [&](wire::Writer& v) {
+        for (const ExtendedCommunity& e : a.ext_communities) {
+          v.WriteBytes(e.bytes);
+        }
+        return v.ok();
+      },
+      w);
+}
+
+void TextHook(wire::Bytes value, const AttrContext&, std::string& out) {
+  internal::AppendJoined(Strings(value), out);
+}
+
+void JsonHook(wire::Bytes value, const AttrContext&, JsonWriter& j) {
+  internal::WriteStringArray(Strings(value), j);
 }
 
 }  // namespace
@@ -133,7 +161,7 @@ std::string ExtendedCommunity::ToString() const {
     }
   }
   return absl::StrFormat("0x%02x:0x%02x:%s", type(), subtype(),
-                         internal::Hex(wire::Bytes(bytes.data() + 2, 6)));
+                         HexString(wire::Bytes(bytes.data() + 2, 6)));
 }
 
 absl::StatusOr<ExtendedCommunity> ExtendedCommunity::Parse(
@@ -209,10 +237,14 @@ namespace internal {
 extern const AttributeDesc kExtendedCommunitiesDesc = {
     .code = static_cast<uint8_t>(AttrCode::kExtendedCommunities),
     .name = "EXTENDED_COMMUNITIES",
+    .json_key = "ext_communities",
     .flags = kAttrOptional | kAttrTransitive,
     .on_malformed = Verdict::kTreatAsWithdraw,
     .validate = &ValidateExtendedCommunities,
-    .format = &FormatExtendedCommunities,
+    .decode = &DecodeHook,
+    .encode = &EncodeHook,
+    .text = &TextHook,
+    .json = &JsonHook,
 };
 }  // namespace internal
 }  // namespace bgpy

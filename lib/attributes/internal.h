@@ -13,6 +13,8 @@
 #include "absl/strings/string_view.h"
 #include "bgpy/attributes.h"
 #include "bgpy/errors.h"
+#include "bgpy/hex.h"
+#include "bgpy/json.h"
 #include "bgpy/wire.h"
 
 namespace bgpy::internal {
@@ -38,8 +40,34 @@ absl::Status CheckListLength(AttrCode code, wire::Bytes value, size_t unit);
 // Session params from a context (4-octet AS when none given).
 bool FourOctetAs(const AttrContext& ctx);
 
-// Lowercase hex of bytes, no separators.
-std::string Hex(wire::Bytes b);
+// Writes attribute `code` with its row's canonical flags; the value is what
+// `write_value(wire::Writer&)` writes (it returns false on failure). False if
+// `w` is full or the value does not fit.
+template <typename F>
+bool WriteAttribute(AttrCode code, const F& write_value, wire::Writer& w) {
+  const uint8_t c = static_cast<uint8_t>(code);
+  std::vector<uint8_t> value;
+  {
+    wire::Writer vw(&value);
+    if (!write_value(vw) || !vw.ok()) return false;
+  }
+  return EncodeAttribute(LookupAttribute(c)->flags, c, value, w);
+}
+
+// Text and JSON of an operator string list ("a b c" / ["a","b","c"]).
+void AppendJoined(const std::vector<std::string>& items, std::string& out);
+void WriteStringArray(const std::vector<std::string>& items, JsonWriter& j);
+
+// Shared hooks for rows without a typed field in PathAttributes (the value
+// stays in PathAttributes::others): any value is accepted, decode declines,
+// encode writes nothing (`others` is encoded by EncodePathAttributes), text
+// is the hex ("(empty)" for no value) and JSON is {"hex":"..."}.
+absl::Status RawValidate(wire::Bytes value, const AttrContext& ctx);
+bool RawDecode(wire::Bytes value, const AttrContext& ctx, PathAttributes& out);
+bool RawEncode(const PathAttributes& a, const AttrContext& ctx,
+               wire::Writer& w);
+void RawText(wire::Bytes value, const AttrContext& ctx, std::string& out);
+void RawJson(wire::Bytes value, const AttrContext& ctx, JsonWriter& j);
 
 // Reads a big-endian integer of `n` (<= 8) bytes from `p`.
 uint64_t LoadBe(const uint8_t* p, int n);

@@ -25,16 +25,43 @@ absl::Status ValidateIpv6ExtendedCommunities(wire::Bytes value,
                                    kEntrySize);
 }
 
-std::string FormatIpv6ExtendedCommunities(wire::Bytes value,
-                                          const AttrContext&) {
+// "rt:2001:db8::1:100" per entry.
+std::vector<std::string> Strings(wire::Bytes value) {
+  std::vector<std::string> out;
   auto list = DecodeIpv6ExtendedCommunities(value);
-  if (!list.ok()) return internal::Hex(value);
-  std::string out;
-  for (const Ipv6ExtendedCommunity& c : *list) {
-    if (!out.empty()) out.push_back(' ');
-    out += c.ToString();
+  if (list.ok()) {
+    for (const Ipv6ExtendedCommunity& c : *list) out.push_back(c.ToString());
   }
   return out;
+}
+
+bool DecodeHook(wire::Bytes value, const AttrContext&, PathAttributes& out) {
+  if (!out.ipv6_ext_communities.empty()) return false;
+  auto l = DecodeIpv6ExtendedCommunities(value);
+  if (!l.ok()) return false;
+  out.ipv6_ext_communities = *std::move(l);
+  return true;
+}
+
+bool EncodeHook(const PathAttributes& a, const AttrContext&, wire::Writer& w) {
+  if (a.ipv6_ext_communities.empty()) return true;
+  return internal::WriteAttribute(
+      AttrCode::kIpv6ExtendedCommunities,
+      [&](wire::Writer& v) {
+        for (const Ipv6ExtendedCommunity& e : a.ipv6_ext_communities) {
+          v.WriteBytes(e.bytes);
+        }
+        return v.ok();
+      },
+      w);
+}
+
+void TextHook(wire::Bytes value, const AttrContext&, std::string& out) {
+  internal::AppendJoined(Strings(value), out);
+}
+
+void JsonHook(wire::Bytes value, const AttrContext&, JsonWriter& j) {
+  internal::WriteStringArray(Strings(value), j);
 }
 
 }  // namespace
@@ -69,10 +96,14 @@ namespace internal {
 extern const AttributeDesc kIpv6ExtendedCommunitiesDesc = {
     .code = static_cast<uint8_t>(AttrCode::kIpv6ExtendedCommunities),
     .name = "IPV6_EXT_COMMUNITIES",
+    .json_key = "ipv6_ext_communities",
     .flags = kAttrOptional | kAttrTransitive,
     .on_malformed = Verdict::kTreatAsWithdraw,
     .validate = &ValidateIpv6ExtendedCommunities,
-    .format = &FormatIpv6ExtendedCommunities,
+    .decode = &DecodeHook,
+    .encode = &EncodeHook,
+    .text = &TextHook,
+    .json = &JsonHook,
 };
 }  // namespace internal
 }  // namespace bgpy

@@ -20,15 +20,45 @@ absl::Status ValidateLargeCommunities(wire::Bytes value, const AttrContext&) {
                                    kEntrySize);
 }
 
-std::string FormatLargeCommunities(wire::Bytes value, const AttrContext&) {
+// "65000:1:2" per entry.
+std::vector<std::string> Strings(wire::Bytes value) {
+  std::vector<std::string> out;
   auto list = DecodeLargeCommunities(value);
-  if (!list.ok()) return internal::Hex(value);
-  std::string out;
-  for (const LargeCommunity& c : *list) {
-    if (!out.empty()) out.push_back(' ');
-    out += c.ToString();
+  if (list.ok()) {
+    for (const LargeCommunity& c : *list) out.push_back(c.ToString());
   }
   return out;
+}
+
+bool DecodeHook(wire::Bytes value, const AttrContext&, PathAttributes& out) {
+  if (!out.large_communities.empty()) return false;
+  auto l = DecodeLargeCommunities(value);
+  if (!l.ok()) return false;
+  out.large_communities = *std::move(l);
+  return true;
+}
+
+bool EncodeHook(const PathAttributes& a, const AttrContext&, wire::Writer& w) {
+  if (a.large_communities.empty()) return true;
+  return internal::WriteAttribute(
+      AttrCode::kLargeCommunities,
+      [&](wire::Writer& v) {
+        for (const LargeCommunity& l : a.large_communities) {
+          v.WriteU32(l.global);
+          v.WriteU32(l.local1);
+          v.WriteU32(l.local2);
+        }
+        return v.ok();
+      },
+      w);
+}
+
+void TextHook(wire::Bytes value, const AttrContext&, std::string& out) {
+  internal::AppendJoined(Strings(value), out);
+}
+
+void JsonHook(wire::Bytes value, const AttrContext&, JsonWriter& j) {
+  internal::WriteStringArray(Strings(value), j);
 }
 
 }  // namespace
@@ -73,10 +103,14 @@ namespace internal {
 extern const AttributeDesc kLargeCommunitiesDesc = {
     .code = static_cast<uint8_t>(AttrCode::kLargeCommunities),
     .name = "LARGE_COMMUNITIES",
+    .json_key = "large_communities",
     .flags = kAttrOptional | kAttrTransitive,
     .on_malformed = Verdict::kTreatAsWithdraw,
     .validate = &ValidateLargeCommunities,
-    .format = &FormatLargeCommunities,
+    .decode = &DecodeHook,
+    .encode = &EncodeHook,
+    .text = &TextHook,
+    .json = &JsonHook,
 };
 }  // namespace internal
 }  // namespace bgpy

@@ -6,9 +6,9 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "attributes/internal.h"
 #include "bgpy/attributes.h"
-#include "bgpy/nlri.h"
 
 namespace bgpy {
 namespace {
@@ -39,24 +39,6 @@ std::string FormatRd(uint64_t rd) {
   }
 }
 
-std::string FormatNlri(Family family, wire::Bytes nlri,
-                       const AttrContext& ctx) {
-  bool add_path = ctx.params != nullptr && ctx.params->HasAddPath(family);
-  if (!NlriView::Validate(
-           family, nlri, add_path,
-           static_cast<uint8_t>(UpdateSubcode::kOptionalAttributeError))
-           .ok()) {
-    return internal::Hex(nlri);
-  }
-  std::string out;
-  for (const NlriEntryView& e : NlriView(family, nlri, add_path)) {
-    if (!out.empty()) out.push_back(' ');
-    if (e.path_id) absl::StrAppend(&out, "path-id ", *e.path_id, " ");
-    out += FormatNlriEntry(family, e.bytes);
-  }
-  return out;
-}
-
 absl::Status ValidateMpReach(wire::Bytes value, const AttrContext&) {
   return DecodeMpReach(value).status();
 }
@@ -65,28 +47,85 @@ absl::Status ValidateMpUnreach(wire::Bytes value, const AttrContext&) {
   return DecodeMpUnreach(value).status();
 }
 
-std::string FormatMpReach(wire::Bytes value, const AttrContext& ctx) {
-  auto mp = DecodeMpReach(value);
-  if (!mp.ok()) return internal::Hex(value);
-  auto nh = DecodeMpNextHop(mp->next_hop);
-  std::string out =
-      absl::StrCat(FamilyName(mp->family), " next-hop ",
-                   nh.ok() ? nh->ToString() : internal::Hex(mp->next_hop));
-  if (!mp->nlri.empty()) {
-    absl::StrAppend(&out, " nlri ", FormatNlri(mp->family, mp->nlri, ctx));
-  }
-  return out;
+// "ipv6-unicast (afi 2, safi 1)"
+std::string FamilyText(Family f) {
+  return absl::StrFormat("%s (afi %d, safi %d)", FamilyName(f),
+                         static_cast<int>(f.afi), static_cast<int>(f.safi));
 }
 
-std::string FormatMpUnreach(wire::Bytes value, const AttrContext& ctx) {
-  auto mp = DecodeMpUnreach(value);
-  if (!mp.ok()) return internal::Hex(value);
-  std::string out = FamilyName(mp->family);
-  if (!mp->withdrawn.empty()) {
-    absl::StrAppend(&out, " withdrawn ",
-                    FormatNlri(mp->family, mp->withdrawn, ctx));
+void FamilyFields(Family f, JsonWriter& j) {
+  j.Field("family", FamilyName(f))
+      .Field("afi", static_cast<int>(f.afi))
+      .Field("safi", static_cast<int>(f.safi));
+}
+
+// The next hop(s) as text; "" when there is none, hex when the length fits
+// no known form.
+std::string NextHopText(wire::Bytes nh) {
+  if (nh.empty()) return "";
+  absl::StatusOr<MpNextHop> decoded = DecodeMpNextHop(nh);
+  if (!decoded.ok()) return HexString(nh);
+  return decoded->ToString();
+}
+
+// MP_REACH_NLRI and MP_UNREACH_NLRI carry routes, not path attributes: they
+// have no field in PathAttributes (DecodePathAttributes skips them and
+// UpdateBuilder writes them from the routes), so decode declines and encode
+// writes nothing. Text and JSON show the family and next hop; the routes
+// are rendered per family.
+bool DecodeNothing(wire::Bytes, const AttrContext&, PathAttributes&) {
+  return false;
+}
+
+bool EncodeNothing(const PathAttributes&, const AttrContext&, wire::Writer&) {
+  return true;
+}
+
+// "ipv6-unicast (afi 2, safi 1), next hop 2001:db8::1"
+void TextMpReach(wire::Bytes value, const AttrContext&, std::string& out) {
+  auto mp = DecodeMpReach(value);
+  if (!mp.ok()) {
+    AppendHex(&out, value);
+    return;
   }
-  return out;
+  std::string nh = NextHopText(mp->next_hop);
+  absl::StrAppend(&out, FamilyText(mp->family), ", next hop ",
+                  nh.empty() ? "(none)" : nh);
+}
+
+// {"family":"ipv6-unicast","afi":2,"safi":1,"next_hop":"2001:db8::1"}
+void JsonMpReach(wire::Bytes value, const AttrContext&, JsonWriter& j) {
+  auto mp = DecodeMpReach(value);
+  j.BeginObject();
+  if (mp.ok()) {
+    FamilyFields(mp->family, j);
+    j.Field("next_hop", NextHopText(mp->next_hop));
+  } else {
+    j.Field("hex", HexString(value));
+  }
+  j.EndObject();
+}
+
+// "ipv6-unicast (afi 2, safi 1)"
+void TextMpUnreach(wire::Bytes value, const AttrContext&, std::string& out) {
+  auto mp = DecodeMpUnreach(value);
+  if (!mp.ok()) {
+    AppendHex(&out, value);
+    return;
+  }
+  out += FamilyText(mp->family);
+}
+
+// {"family":"ipv6-unicast","afi":2,"safi":1}
+void JsonMpUnreach(wire::Bytes value, const AttrContext&, JsonWriter& j) {
+  auto mp = DecodeMpUnreach(value);
+  j.BeginObject();
+  if (mp.ok()) {
+    FamilyFields(mp->family, j);
+  } else {
+    j.Field("hex", HexString(value));
+  }
+  j.EndObject();
 }
 
 }  // namespace
@@ -191,19 +230,27 @@ namespace internal {
 extern const AttributeDesc kMpReachNlriDesc = {
     .code = static_cast<uint8_t>(AttrCode::kMpReachNlri),
     .name = "MP_REACH_NLRI",
+    .json_key = "mp_reach_nlri",
     .flags = kAttrOptional,
     .on_malformed = Verdict::kSessionReset,
     .validate = &ValidateMpReach,
-    .format = &FormatMpReach,
+    .decode = &DecodeNothing,
+    .encode = &EncodeNothing,
+    .text = &TextMpReach,
+    .json = &JsonMpReach,
 };
 // RFC 4760 §4 optional non-transitive; RFC 7606 §7.11 as above.
 extern const AttributeDesc kMpUnreachNlriDesc = {
     .code = static_cast<uint8_t>(AttrCode::kMpUnreachNlri),
     .name = "MP_UNREACH_NLRI",
+    .json_key = "mp_unreach_nlri",
     .flags = kAttrOptional,
     .on_malformed = Verdict::kSessionReset,
     .validate = &ValidateMpUnreach,
-    .format = &FormatMpUnreach,
+    .decode = &DecodeNothing,
+    .encode = &EncodeNothing,
+    .text = &TextMpUnreach,
+    .json = &JsonMpUnreach,
 };
 }  // namespace internal
 }  // namespace bgpy

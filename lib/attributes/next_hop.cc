@@ -28,8 +28,31 @@ absl::Status ValidateNextHop(wire::Bytes value, const AttrContext&) {
   return absl::OkStatus();
 }
 
-std::string FormatNextHop(wire::Bytes value, const AttrContext&) {
+std::string NextHopText(wire::Bytes value) {
   return FormatIpv4(static_cast<uint32_t>(internal::LoadBe(value.data(), 4)));
+}
+
+bool DecodeNextHop(wire::Bytes value, const AttrContext&, PathAttributes& out) {
+  if (out.next_hop) return false;
+  out.next_hop = IpAddress::V4Bytes(value.data());
+  return true;
+}
+
+// Only an IPv4 next hop has a NEXT_HOP attribute; others go in MP_REACH_NLRI.
+bool EncodeNextHop(const PathAttributes& a, const AttrContext&,
+                   wire::Writer& w) {
+  if (!a.next_hop || !a.next_hop->is_v4()) return true;
+  return internal::WriteAttribute(
+      AttrCode::kNextHop,
+      [&](wire::Writer& v) { return v.WriteU32(a.next_hop->v4()); }, w);
+}
+
+void TextNextHop(wire::Bytes value, const AttrContext&, std::string& out) {
+  out += NextHopText(value);
+}
+
+void JsonNextHop(wire::Bytes value, const AttrContext&, JsonWriter& j) {
+  j.String(NextHopText(value));
 }
 
 }  // namespace
@@ -39,10 +62,14 @@ namespace internal {
 extern const AttributeDesc kNextHopDesc = {
     .code = static_cast<uint8_t>(AttrCode::kNextHop),
     .name = "NEXT_HOP",
+    .json_key = "next_hop",
     .flags = kAttrTransitive,
     .on_malformed = Verdict::kTreatAsWithdraw,
     .validate = &ValidateNextHop,
-    .format = &FormatNextHop,
+    .decode = &DecodeNextHop,
+    .encode = &EncodeNextHop,
+    .text = &TextNextHop,
+    .json = &JsonNextHop,
 };
 }  // namespace internal
 }  // namespace bgpy

@@ -1,7 +1,8 @@
 // Copyright 2026 The bgpy Authors.
 //
-// opaque_rows.cc: rows for attributes bgpy names but does not decode: name
-// and flags only, values shown as hex.
+// opaque_rows.cc: rows for attributes bgpy names but does not decode: any
+// value is accepted and kept in PathAttributes::others, and shown as hex
+// (the shared raw hooks of internal.h).
 #include "attributes/internal.h"
 #include "bgpy/attributes.h"
 
@@ -14,46 +15,66 @@ namespace bgpy::internal {
 extern const AttributeDesc kPmsiTunnelDesc = {
     .code = static_cast<uint8_t>(AttrCode::kPmsiTunnel),
     .name = "PMSI_TUNNEL",
+    .json_key = "pmsi_tunnel",
     .flags = kAttrOptional | kAttrTransitive,
     .on_malformed = Verdict::kTreatAsWithdraw,
-    .validate = nullptr,
-    .format = nullptr,
+    .validate = &RawValidate,
+    .decode = &RawDecode,
+    .encode = &RawEncode,
+    .text = &RawText,
+    .json = &RawJson,
 };
 // RFC 9012 §2 optional transitive.
 extern const AttributeDesc kTunnelEncapsulationDesc = {
     .code = static_cast<uint8_t>(AttrCode::kTunnelEncapsulation),
     .name = "TUNNEL_ENCAPSULATION",
+    .json_key = "tunnel_encapsulation",
     .flags = kAttrOptional | kAttrTransitive,
     .on_malformed = Verdict::kTreatAsWithdraw,
-    .validate = nullptr,
-    .format = nullptr,
+    .validate = &RawValidate,
+    .decode = &RawDecode,
+    .encode = &RawEncode,
+    .text = &RawText,
+    .json = &RawJson,
 };
 // RFC 8205 §3 optional non-transitive; §5.2 treat-as-withdraw.
 extern const AttributeDesc kBgpsecPathDesc = {
     .code = static_cast<uint8_t>(AttrCode::kBgpsecPath),
     .name = "BGPSEC_PATH",
+    .json_key = "bgpsec_path",
     .flags = kAttrOptional,
     .on_malformed = Verdict::kTreatAsWithdraw,
-    .validate = nullptr,
-    .format = nullptr,
+    .validate = &RawValidate,
+    .decode = &RawDecode,
+    .encode = &RawEncode,
+    .text = &RawText,
+    .json = &RawJson,
 };
 // RFC 8669 §3 optional transitive; §6 attribute discard.
 extern const AttributeDesc kPrefixSidDesc = {
     .code = static_cast<uint8_t>(AttrCode::kPrefixSid),
     .name = "PREFIX_SID",
+    .json_key = "prefix_sid",
     .flags = kAttrOptional | kAttrTransitive,
     .on_malformed = Verdict::kAttributeDiscard,
-    .validate = nullptr,
-    .format = nullptr,
+    .validate = &RawValidate,
+    .decode = &RawDecode,
+    .encode = &RawEncode,
+    .text = &RawText,
+    .json = &RawJson,
 };
 // RFC 6368 §4 optional transitive.
 extern const AttributeDesc kAttrSetDesc = {
     .code = static_cast<uint8_t>(AttrCode::kAttrSet),
     .name = "ATTR_SET",
+    .json_key = "attr_set",
     .flags = kAttrOptional | kAttrTransitive,
     .on_malformed = Verdict::kTreatAsWithdraw,
-    .validate = nullptr,
-    .format = nullptr,
+    .validate = &RawValidate,
+    .decode = &RawDecode,
+    .encode = &RawEncode,
+    .text = &RawText,
+    .json = &RawJson,
 };
 
 }  // namespace bgpy::internal

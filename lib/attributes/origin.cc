@@ -22,8 +22,29 @@ absl::Status ValidateOrigin(wire::Bytes value, const AttrContext&) {
   return absl::OkStatus();
 }
 
-std::string FormatOrigin(wire::Bytes value, const AttrContext&) {
-  return OriginName(static_cast<Origin>(value[0]));
+bool DecodeOrigin(wire::Bytes value, const AttrContext&, PathAttributes& out) {
+  if (out.origin) return false;
+  out.origin = static_cast<Origin>(value[0]);
+  return true;
+}
+
+bool EncodeOrigin(const PathAttributes& a, const AttrContext&,
+                  wire::Writer& w) {
+  if (!a.origin) return true;
+  return internal::WriteAttribute(
+      AttrCode::kOrigin,
+      [&](wire::Writer& v) {
+        return v.WriteU8(static_cast<uint8_t>(*a.origin));
+      },
+      w);
+}
+
+void TextOrigin(wire::Bytes value, const AttrContext&, std::string& out) {
+  out += OriginName(static_cast<Origin>(value[0]));
+}
+
+void JsonOrigin(wire::Bytes value, const AttrContext&, JsonWriter& j) {
+  j.String(OriginName(static_cast<Origin>(value[0])));
 }
 
 }  // namespace
@@ -54,10 +75,14 @@ namespace internal {
 extern const AttributeDesc kOriginDesc = {
     .code = static_cast<uint8_t>(AttrCode::kOrigin),
     .name = "ORIGIN",
+    .json_key = "origin",
     .flags = kAttrTransitive,
     .on_malformed = Verdict::kTreatAsWithdraw,
     .validate = &ValidateOrigin,
-    .format = &FormatOrigin,
+    .decode = &DecodeOrigin,
+    .encode = &EncodeOrigin,
+    .text = &TextOrigin,
+    .json = &JsonOrigin,
 };
 }  // namespace internal
 }  // namespace bgpy

@@ -1,6 +1,7 @@
 // Copyright 2026 The bgpy Authors.
 //
 // otc.cc: Only to Customer (RFC 9234 §5).
+#include <cstdint>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -10,12 +11,32 @@
 namespace bgpy {
 namespace {
 
+uint32_t OtcValue(wire::Bytes value) {
+  return static_cast<uint32_t>(internal::LoadBe(value.data(), 4));
+}
+
 absl::Status ValidateOtc(wire::Bytes value, const AttrContext&) {
   return internal::CheckFixedLength(AttrCode::kOtc, value, 4);
 }
 
-std::string FormatOtc(wire::Bytes value, const AttrContext&) {
-  return absl::StrCat(internal::LoadBe(value.data(), 4));
+bool DecodeOtc(wire::Bytes value, const AttrContext&, PathAttributes& out) {
+  if (out.otc) return false;
+  out.otc = OtcValue(value);
+  return true;
+}
+
+bool EncodeOtc(const PathAttributes& a, const AttrContext&, wire::Writer& w) {
+  if (!a.otc) return true;
+  return internal::WriteAttribute(
+      AttrCode::kOtc, [&](wire::Writer& v) { return v.WriteU32(*a.otc); }, w);
+}
+
+void TextOtc(wire::Bytes value, const AttrContext&, std::string& out) {
+  absl::StrAppend(&out, OtcValue(value));
+}
+
+void JsonOtc(wire::Bytes value, const AttrContext&, JsonWriter& j) {
+  j.Uint(OtcValue(value));
 }
 
 }  // namespace
@@ -25,10 +46,14 @@ namespace internal {
 extern const AttributeDesc kOtcDesc = {
     .code = static_cast<uint8_t>(AttrCode::kOtc),
     .name = "OTC",
+    .json_key = "otc",
     .flags = kAttrOptional | kAttrTransitive,
     .on_malformed = Verdict::kTreatAsWithdraw,
     .validate = &ValidateOtc,
-    .format = &FormatOtc,
+    .decode = &DecodeOtc,
+    .encode = &EncodeOtc,
+    .text = &TextOtc,
+    .json = &JsonOtc,
 };
 }  // namespace internal
 }  // namespace bgpy
