@@ -198,7 +198,8 @@ const Sample kSamples[] = {
     {AttrCode::kExtendedCommunities, "0002fde800000001", "rt:65000:1"},
     {AttrCode::kAs4Path, "02 01 fa56ea00", "4200000000"},
     {AttrCode::kAs4Aggregator, "fa56ea00 c0000201", "AS 4200000000, 192.0.2.1"},
-    {AttrCode::kPmsiTunnel, "0000000000", "0000000000"},
+    {AttrCode::kPmsiTunnel, "00 06 000640 c0000201",
+     "ingress-replication label 100 endpoint 192.0.2.1"},
     {AttrCode::kTunnelEncapsulation, "00080000", "00080000"},
     {AttrCode::kIpv6ExtendedCommunities,
      "0002 20010db8000000000000000000000001 0064", "rt:2001:db8::1:100"},
@@ -452,8 +453,10 @@ TEST(ValidateTest, FixedLengthTruncatedAtEveryByte) {
         case AttrCode::kAs4Path:
           ExpectUpdateError(st, UpdateSubcode::kOptionalAttributeError);
           break;
-        case AttrCode::kPmsiTunnel:  // untyped: any value
-        case AttrCode::kTunnelEncapsulation:
+        case AttrCode::kPmsiTunnel:  // 5 fixed octets, then the endpoint
+          ExpectUpdateError(st, UpdateSubcode::kOptionalAttributeError);
+          break;
+        case AttrCode::kTunnelEncapsulation:  // untyped: any value
         case AttrCode::kBgpsecPath:
         case AttrCode::kPrefixSid:
         case AttrCode::kAttrSet:

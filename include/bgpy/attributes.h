@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -302,6 +303,71 @@ struct Aigp {
   bool operator==(const Aigp&) const = default;
 };
 
+// PMSI_TUNNEL (RFC 6514 §5): flags, tunnel type, MPLS label and a tunnel
+// identifier whose form depends on the type.
+enum class PmsiTunnelType : uint8_t {
+  kNoTunnelInfo = 0,        // RFC 6514 §5
+  kRsvpTeP2mp = 1,          // RFC 6514 §5
+  kMldpP2mp = 2,            // RFC 6514 §5
+  kPimSsm = 3,              // RFC 6514 §5
+  kPimSm = 4,               // RFC 6514 §5
+  kBidirPim = 5,            // RFC 6514 §5
+  kIngressReplication = 6,  // RFC 6514 §5
+  kMldpMp2mp = 7,           // RFC 6514 §5
+};
+// "ingress-replication", or "type N" for other values.
+std::string PmsiTunnelTypeName(PmsiTunnelType t);
+inline constexpr uint8_t kPmsiLeafInfoRequired = 0x01;  // RFC 6514 §5 L flag
+
+// <Extended Tunnel ID, Reserved (0), Tunnel ID, P2MP ID> of the RSVP-TE
+// P2MP SESSION object (RFC 4875 §19.1.1), 12 octets.
+struct PmsiRsvpTeP2mp {
+  uint32_t extended_tunnel_id = 0;  // usually an IPv4 address
+  uint16_t tunnel_id = 0;
+  uint32_t p2mp_id = 0;
+  bool operator==(const PmsiRsvpTeP2mp&) const = default;
+};
+// <Sender Address, P-Multicast Group> of a PIM tree (types 3, 4, 5), both
+// IPv4 or both IPv6.
+struct PmsiPimTree {
+  IpAddress sender;
+  IpAddress group;
+  bool operator==(const PmsiPimTree&) const = default;
+};
+// The mLDP P2MP / MP2MP FEC element (RFC 6388 §2.2, §3.2): FEC type, root
+// node address (IPv4 or IPv6) and opaque value.
+struct PmsiMldpFec {
+  uint8_t fec_type = 6;  // RFC 6388: 6 P2MP, 8 MP2MP
+  IpAddress root;
+  std::vector<uint8_t> opaque;
+  bool operator==(const PmsiMldpFec&) const = default;
+};
+
+struct PmsiTunnel {
+  uint8_t flags = 0;
+  PmsiTunnelType type = PmsiTunnelType::kNoTunnelInfo;
+  // The 3-octet MPLS Label field as found: the label is in its high 20 bits
+  // (RFC 6514 §5); EVPN over VXLAN puts a 24-bit VNI there (RFC 8365 §5.1.3).
+  uint32_t label_field = 0;
+  // The Tunnel Identifier: the typed form its type calls for (an IpAddress
+  // is the ingress-replication endpoint, type 6), or the bytes as found for
+  // other types and for identifiers that do not fit that form.
+  std::variant<std::vector<uint8_t>, IpAddress, PmsiPimTree, PmsiRsvpTeP2mp,
+               PmsiMldpFec>
+      tunnel_id;
+
+  uint32_t label() const { return label_field >> 4; }
+  void set_label(uint32_t label) { label_field = (label & 0xfffff) << 4; }
+  bool leaf_info_required() const { return flags & kPmsiLeafInfoRequired; }
+  // "ingress-replication label 100 endpoint 192.0.2.1".
+  std::string ToString() const;
+  bool operator==(const PmsiTunnel&) const = default;
+};
+// Errors: 3/9 Optional Attribute Error when shorter than 5 octets or an
+// ingress-replication endpoint is not 4 or 16 octets.
+absl::StatusOr<PmsiTunnel> DecodePmsiTunnel(wire::Bytes value);
+bool EncodePmsiTunnel(const PmsiTunnel& t, wire::Writer& w);
+
 // Decoders for list-valued attributes. Each checks the length is a multiple
 // of the entry size (RFC 7606 §7) and returns kInvalidArgument otherwise.
 absl::StatusOr<std::vector<ExtendedCommunity>> DecodeExtendedCommunities(
@@ -358,6 +424,7 @@ struct PathAttributes {
   std::vector<ExtendedCommunity> ext_communities;
   std::optional<AsPath> as4_path;
   std::optional<Aggregator> as4_aggregator;
+  std::optional<PmsiTunnel> pmsi_tunnel;
   std::vector<Ipv6ExtendedCommunity> ipv6_ext_communities;
   std::optional<Aigp> aigp;
   std::vector<LargeCommunity> large_communities;
