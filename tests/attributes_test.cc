@@ -207,7 +207,7 @@ const Sample kSamples[] = {
     {AttrCode::kLargeCommunities, "0000fde8 00000001 00000002", "65000:1:2"},
     {AttrCode::kBgpsecPath, "0000", "0000"},
     {AttrCode::kOtc, "0000fde8", "65000"},
-    {AttrCode::kPrefixSid, "01000700000000001e", "01000700000000001e"},
+    {AttrCode::kPrefixSid, "01 0007 00 0000 0000001e", "label-index 30"},
     {AttrCode::kAttrSet, "0000fde8", "0000fde8"},
 };
 
@@ -456,9 +456,15 @@ TEST(ValidateTest, FixedLengthTruncatedAtEveryByte) {
         case AttrCode::kPmsiTunnel:  // 5 fixed octets, then the endpoint
           ExpectUpdateError(st, UpdateSubcode::kOptionalAttributeError);
           break;
+        case AttrCode::kPrefixSid:  // RFC 8669 §6: a cut TLV; none is empty
+          if (n == 0) {
+            EXPECT_TRUE(st.ok()) << st;
+          } else {
+            ExpectUpdateError(st, UpdateSubcode::kOptionalAttributeError);
+          }
+          break;
         case AttrCode::kTunnelEncapsulation:  // untyped: any value
         case AttrCode::kBgpsecPath:
-        case AttrCode::kPrefixSid:
         case AttrCode::kAttrSet:
           EXPECT_TRUE(st.ok());
           break;

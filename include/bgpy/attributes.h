@@ -368,6 +368,67 @@ struct PmsiTunnel {
 absl::StatusOr<PmsiTunnel> DecodePmsiTunnel(wire::Bytes value);
 bool EncodePmsiTunnel(const PmsiTunnel& t, wire::Writer& w);
 
+// BGP Prefix-SID (RFC 8669 §3): TLVs, kept in order. Known TLVs are typed;
+// others keep their bytes and re-encode as found.
+struct PrefixSidLabelIndex {  // TLV 1, RFC 8669 §3.1
+  uint8_t reserved = 0;
+  uint16_t flags = 0;
+  uint32_t label_index = 0;
+  bool operator==(const PrefixSidLabelIndex&) const = default;
+};
+struct SrgbRange {           // RFC 8669 §3.2
+  uint32_t first_label = 0;  // 3 octets
+  uint32_t count = 0;        // 3 octets
+  bool operator==(const SrgbRange&) const = default;
+};
+struct PrefixSidOriginatorSrgb {  // TLV 3, RFC 8669 §3.2
+  uint16_t flags = 0;
+  std::vector<SrgbRange> ranges;  // at least one
+  bool operator==(const PrefixSidOriginatorSrgb&) const = default;
+};
+// A sub-TLV of an SRv6 service TLV (RFC 9252 §3.1); type 1 is the SRv6 SID
+// Information sub-TLV, kept as bytes (sid() reads it).
+struct Srv6ServiceSubTlv {
+  uint8_t type = 1;
+  std::vector<uint8_t> value;
+  // Type 1 with at least 21 octets: the SID (RFC 9252 §3.1).
+  std::optional<IpAddress> sid() const;
+  // Type 1: the SRv6 Endpoint Behavior (RFC 8986 §10.2).
+  std::optional<uint16_t> behavior() const;
+  bool operator==(const Srv6ServiceSubTlv&) const = default;
+};
+struct PrefixSidSrv6Service {  // TLVs 5 (L3) and 6 (L2), RFC 9252 §2
+  uint8_t reserved = 0;
+  std::vector<Srv6ServiceSubTlv> sub_tlvs;
+  bool operator==(const PrefixSidSrv6Service&) const = default;
+};
+inline constexpr uint8_t kPrefixSidLabelIndex = 1;      // RFC 8669 §3.1
+inline constexpr uint8_t kPrefixSidOriginatorSrgb = 3;  // RFC 8669 §3.2
+inline constexpr uint8_t kPrefixSidSrv6L3Service = 5;   // RFC 9252 §2
+inline constexpr uint8_t kPrefixSidSrv6L2Service = 6;   // RFC 9252 §2
+struct PrefixSidTlv {
+  uint8_t type = kPrefixSidLabelIndex;
+  // The typed value for types 1, 3, 5 and 6; the bytes for other types.
+  std::variant<std::vector<uint8_t>, PrefixSidLabelIndex,
+               PrefixSidOriginatorSrgb, PrefixSidSrv6Service>
+      value;
+  bool operator==(const PrefixSidTlv&) const = default;
+};
+struct PrefixSid {
+  std::vector<PrefixSidTlv> tlvs;
+  // The first Label-Index TLV's index (RFC 8669 §3.1).
+  std::optional<uint32_t> label_index() const;
+  // "label-index 30, srgb 16000+8000".
+  std::string ToString() const;
+  bool operator==(const PrefixSid&) const = default;
+};
+// Errors (RFC 8669 §6, RFC 9252 §8: the attribute is malformed; 3/9): a TLV
+// or sub-TLV overruns its container, a Label-Index TLV is not 7 octets, an
+// Originator SRGB TLV is not 2 plus a positive multiple of 6, an SRv6
+// service TLV has no reserved octet.
+absl::StatusOr<PrefixSid> DecodePrefixSid(wire::Bytes value);
+bool EncodePrefixSid(const PrefixSid& p, wire::Writer& w);
+
 // Decoders for list-valued attributes. Each checks the length is a multiple
 // of the entry size (RFC 7606 §7) and returns kInvalidArgument otherwise.
 absl::StatusOr<std::vector<ExtendedCommunity>> DecodeExtendedCommunities(
@@ -429,6 +490,7 @@ struct PathAttributes {
   std::optional<Aigp> aigp;
   std::vector<LargeCommunity> large_communities;
   std::optional<uint32_t> otc;
+  std::optional<PrefixSid> prefix_sid;
   // Anything else, kept as found (and re-encoded as found).
   std::vector<PathAttribute> others;
 

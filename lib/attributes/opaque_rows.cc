@@ -37,19 +37,6 @@ extern const AttributeDesc kBgpsecPathDesc = {
     .text = &RawText,
     .json = &RawJson,
 };
-// RFC 8669 §3 optional transitive; §6 attribute discard.
-extern const AttributeDesc kPrefixSidDesc = {
-    .code = static_cast<uint8_t>(AttrCode::kPrefixSid),
-    .name = "PREFIX_SID",
-    .json_key = "prefix_sid",
-    .flags = kAttrOptional | kAttrTransitive,
-    .on_malformed = Verdict::kAttributeDiscard,
-    .validate = &RawValidate,
-    .decode = &RawDecode,
-    .encode = &RawEncode,
-    .text = &RawText,
-    .json = &RawJson,
-};
 // RFC 6368 §4 optional transitive.
 extern const AttributeDesc kAttrSetDesc = {
     .code = static_cast<uint8_t>(AttrCode::kAttrSet),
