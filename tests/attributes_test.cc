@@ -11,9 +11,11 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "bgpy/json.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testlib/hex.h"
+#include "testlib/json.h"
 
 namespace bgpy {
 
@@ -198,7 +200,8 @@ const Sample kSamples[] = {
     {AttrCode::kExtendedCommunities, "0002fde800000001", "rt:65000:1"},
     {AttrCode::kAs4Path, "02 01 fa56ea00", "4200000000"},
     {AttrCode::kAs4Aggregator, "fa56ea00 c0000201", "AS 4200000000, 192.0.2.1"},
-    {AttrCode::kPmsiTunnel, "0000000000", "0000000000"},
+    {AttrCode::kPmsiTunnel, "00 06 000640 c0000201",
+     "ingress-replication label 100 endpoint 192.0.2.1"},
     {AttrCode::kTunnelEncapsulation, "00080000", "00080000"},
     {AttrCode::kIpv6ExtendedCommunities,
      "0002 20010db8000000000000000000000001 0064", "rt:2001:db8::1:100"},
@@ -206,7 +209,7 @@ const Sample kSamples[] = {
     {AttrCode::kLargeCommunities, "0000fde8 00000001 00000002", "65000:1:2"},
     {AttrCode::kBgpsecPath, "0000", "0000"},
     {AttrCode::kOtc, "0000fde8", "65000"},
-    {AttrCode::kPrefixSid, "01000700000000001e", "01000700000000001e"},
+    {AttrCode::kPrefixSid, "01 0007 00 0000 0000001e", "label-index 30"},
     {AttrCode::kAttrSet, "0000fde8", "0000fde8"},
 };
 
@@ -241,6 +244,120 @@ TEST(RegistryTest, EveryRowIsWellFormedAndFormatsItsSample) {
     }
   }
   EXPECT_EQ(codes.size(), sizeof(kSamples) / sizeof(kSamples[0]));
+}
+
+// Every row carries every hook (the generic loops and bgpy::format call them
+// unguarded), and each typed row round-trips its sample: decode into
+// PathAttributes, encode back to the attribute with its canonical flags,
+// and renders non-empty text and valid JSON.
+TEST(RegistryTest, EveryRowHasEveryHookAndTypedRowsRoundTrip) {
+  SessionParams params = FourOctet();
+  AttrContext ctx{&params};
+  std::set<std::string> keys;
+  for (const AttributeDesc* d : RegisteredAttributes()) {
+    ASSERT_NE(d, nullptr);
+    SCOPED_TRACE(absl::StrCat("code ", d->code));
+    ASSERT_NE(d->name, nullptr);
+    ASSERT_NE(d->json_key, nullptr);
+    EXPECT_NE(std::string(d->name), "");
+    EXPECT_NE(std::string(d->json_key), "");
+    EXPECT_TRUE(keys.insert(d->json_key).second) << "duplicate JSON key";
+    EXPECT_STREQ(AttributeJsonKey(d->code), d->json_key);
+    ASSERT_NE(d->validate, nullptr) << d->name;
+    ASSERT_NE(d->decode, nullptr) << d->name;
+    ASSERT_NE(d->encode, nullptr) << d->name;
+    ASSERT_NE(d->text, nullptr) << d->name;
+    ASSERT_NE(d->json, nullptr) << d->name;
+
+    const Sample* sample = nullptr;
+    for (const Sample& s : kSamples) {
+      if (static_cast<uint8_t>(s.code) == d->code) sample = &s;
+    }
+    ASSERT_NE(sample, nullptr) << d->name << " has no sample";
+    std::vector<uint8_t> v = FromHex(sample->value_hex);
+    ASSERT_TRUE(d->validate(v, ctx).ok()) << d->name;
+
+    std::string text;
+    d->text(v, ctx, text);
+    EXPECT_NE(text, "") << d->name;
+    std::string json;
+    JsonWriter j(&json);
+    d->json(v, ctx, j);
+    EXPECT_EQ(j.depth(), 0u) << d->name << ": " << json;
+    EXPECT_TRUE(::bgpy::testing::ParseJson(json).ok())
+        << d->name << ": " << json;
+
+    PathAttributes a;
+    const bool typed = d->decode(v, ctx, a);
+    EXPECT_FALSE(d->decode(v, ctx, a)) << d->name << " decoded twice";
+    std::vector<uint8_t> out;
+    {
+      wire::Writer w(&out);
+      ASSERT_TRUE(d->encode(a, ctx, w)) << d->name;
+    }
+    if (!typed) {  // untyped, MP_REACH/MP_UNREACH: kept elsewhere
+      EXPECT_TRUE(out.empty()) << d->name;
+      continue;
+    }
+    std::vector<uint8_t> want;
+    {
+      wire::Writer w(&want);
+      ASSERT_TRUE(EncodeAttribute(d->flags, d->code, v, w));
+    }
+    EXPECT_EQ(ToHex(out), ToHex(want)) << d->name;
+    // And the generic loops agree.
+    EXPECT_EQ(DecodePathAttributes(want, params), a) << d->name;
+  }
+  EXPECT_STREQ(AttributeJsonKey(99), "");
+}
+
+// The JSON of each sample: the forms examples/common/render.cc wrote.
+TEST(RegistryTest, JsonOfTheSamples) {
+  const std::pair<AttrCode, const char*> want[] = {
+      {AttrCode::kOrigin, R"("IGP")"},
+      {AttrCode::kAsPath, R"([{"type":"AS_SEQUENCE","asns":[65000,65001]},)"
+                          R"({"type":"AS_SET","asns":[3,4]}])"},
+      {AttrCode::kNextHop, R"("192.0.2.1")"},
+      {AttrCode::kMultiExitDisc, "100"},
+      {AttrCode::kLocalPref, "200"},
+      {AttrCode::kAtomicAggregate, "true"},
+      {AttrCode::kAggregator, R"({"asn":65000,"address":"192.0.2.1"})"},
+      {AttrCode::kCommunities, R"(["65000:1","65535:65281"])"},
+      {AttrCode::kOriginatorId, R"("10.0.0.1")"},
+      {AttrCode::kClusterList, R"(["10.0.0.1","10.0.0.2"])"},
+      {AttrCode::kMpReachNlri, R"({"family":"ipv6-unicast","afi":2,"safi":1,)"
+                               R"("next_hop":"2001:db8::1"})"},
+      {AttrCode::kMpUnreachNlri,
+       R"({"family":"ipv6-unicast","afi":2,"safi":1})"},
+      {AttrCode::kExtendedCommunities, R"(["rt:65000:1"])"},
+      {AttrCode::kAs4Path, R"([{"type":"AS_SEQUENCE","asns":[4200000000]}])"},
+      {AttrCode::kAs4Aggregator, R"({"asn":4200000000,"address":"192.0.2.1"})"},
+      {AttrCode::kTunnelEncapsulation, R"({"hex":"00080000"})"},
+      {AttrCode::kIpv6ExtendedCommunities, R"(["rt:2001:db8::1:100"])"},
+      {AttrCode::kAigp, "100"},
+      {AttrCode::kLargeCommunities, R"(["65000:1:2"])"},
+      {AttrCode::kBgpsecPath, R"({"hex":"0000"})"},
+      {AttrCode::kOtc, "65000"},
+      {AttrCode::kAttrSet, R"({"hex":"0000fde8"})"},
+  };
+  SessionParams params = FourOctet();
+  for (const auto& [code, json] : want) {
+    const AttributeDesc* d = LookupAttribute(static_cast<uint8_t>(code));
+    ASSERT_NE(d, nullptr);
+    const Sample* sample = nullptr;
+    for (const Sample& s : kSamples) {
+      if (s.code == code) sample = &s;
+    }
+    ASSERT_NE(sample, nullptr);
+    std::string out;
+    JsonWriter j(&out);
+    d->json(FromHex(sample->value_hex), AttrContext{&params}, j);
+    EXPECT_EQ(out, json) << d->name;
+  }
+  // An empty AS_PATH (iBGP) reads "(empty)".
+  std::string text;
+  LookupAttribute(2)->text({}, AttrContext{&params}, text);
+  EXPECT_EQ(text, "(empty)");
 }
 
 TEST(RegistryTest, NamesFlagsAndVerdicts) {
@@ -452,10 +569,18 @@ TEST(ValidateTest, FixedLengthTruncatedAtEveryByte) {
         case AttrCode::kAs4Path:
           ExpectUpdateError(st, UpdateSubcode::kOptionalAttributeError);
           break;
-        case AttrCode::kPmsiTunnel:  // untyped: any value
-        case AttrCode::kTunnelEncapsulation:
+        case AttrCode::kPmsiTunnel:  // 5 fixed octets, then the endpoint
+          ExpectUpdateError(st, UpdateSubcode::kOptionalAttributeError);
+          break;
+        case AttrCode::kPrefixSid:  // RFC 8669 §6: a cut TLV; none is empty
+          if (n == 0) {
+            EXPECT_TRUE(st.ok()) << st;
+          } else {
+            ExpectUpdateError(st, UpdateSubcode::kOptionalAttributeError);
+          }
+          break;
+        case AttrCode::kTunnelEncapsulation:  // untyped: any value
         case AttrCode::kBgpsecPath:
-        case AttrCode::kPrefixSid:
         case AttrCode::kAttrSet:
           EXPECT_TRUE(st.ok());
           break;

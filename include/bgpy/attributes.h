@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -302,6 +303,132 @@ struct Aigp {
   bool operator==(const Aigp&) const = default;
 };
 
+// PMSI_TUNNEL (RFC 6514 §5): flags, tunnel type, MPLS label and a tunnel
+// identifier whose form depends on the type.
+enum class PmsiTunnelType : uint8_t {
+  kNoTunnelInfo = 0,        // RFC 6514 §5
+  kRsvpTeP2mp = 1,          // RFC 6514 §5
+  kMldpP2mp = 2,            // RFC 6514 §5
+  kPimSsm = 3,              // RFC 6514 §5
+  kPimSm = 4,               // RFC 6514 §5
+  kBidirPim = 5,            // RFC 6514 §5
+  kIngressReplication = 6,  // RFC 6514 §5
+  kMldpMp2mp = 7,           // RFC 6514 §5
+};
+// "ingress-replication", or "type N" for other values.
+std::string PmsiTunnelTypeName(PmsiTunnelType t);
+inline constexpr uint8_t kPmsiLeafInfoRequired = 0x01;  // RFC 6514 §5 L flag
+
+// <Extended Tunnel ID, Reserved (0), Tunnel ID, P2MP ID> of the RSVP-TE
+// P2MP SESSION object (RFC 4875 §19.1.1), 12 octets.
+struct PmsiRsvpTeP2mp {
+  uint32_t extended_tunnel_id = 0;  // usually an IPv4 address
+  uint16_t tunnel_id = 0;
+  uint32_t p2mp_id = 0;
+  bool operator==(const PmsiRsvpTeP2mp&) const = default;
+};
+// <Sender Address, P-Multicast Group> of a PIM tree (types 3, 4, 5), both
+// IPv4 or both IPv6.
+struct PmsiPimTree {
+  IpAddress sender;
+  IpAddress group;
+  bool operator==(const PmsiPimTree&) const = default;
+};
+// The mLDP P2MP / MP2MP FEC element (RFC 6388 §2.2, §3.2): FEC type, root
+// node address (IPv4 or IPv6) and opaque value.
+struct PmsiMldpFec {
+  uint8_t fec_type = 6;  // RFC 6388: 6 P2MP, 8 MP2MP
+  IpAddress root;
+  std::vector<uint8_t> opaque;
+  bool operator==(const PmsiMldpFec&) const = default;
+};
+
+struct PmsiTunnel {
+  uint8_t flags = 0;
+  PmsiTunnelType type = PmsiTunnelType::kNoTunnelInfo;
+  // The 3-octet MPLS Label field as found: the label is in its high 20 bits
+  // (RFC 6514 §5); EVPN over VXLAN puts a 24-bit VNI there (RFC 8365 §5.1.3).
+  uint32_t label_field = 0;
+  // The Tunnel Identifier: the typed form its type calls for (an IpAddress
+  // is the ingress-replication endpoint, type 6), or the bytes as found for
+  // other types and for identifiers that do not fit that form.
+  std::variant<std::vector<uint8_t>, IpAddress, PmsiPimTree, PmsiRsvpTeP2mp,
+               PmsiMldpFec>
+      tunnel_id;
+
+  uint32_t label() const { return label_field >> 4; }
+  void set_label(uint32_t label) { label_field = (label & 0xfffff) << 4; }
+  bool leaf_info_required() const { return flags & kPmsiLeafInfoRequired; }
+  // "ingress-replication label 100 endpoint 192.0.2.1".
+  std::string ToString() const;
+  bool operator==(const PmsiTunnel&) const = default;
+};
+// Errors: 3/9 Optional Attribute Error when shorter than 5 octets or an
+// ingress-replication endpoint is not 4 or 16 octets.
+absl::StatusOr<PmsiTunnel> DecodePmsiTunnel(wire::Bytes value);
+bool EncodePmsiTunnel(const PmsiTunnel& t, wire::Writer& w);
+
+// BGP Prefix-SID (RFC 8669 §3): TLVs, kept in order. Known TLVs are typed;
+// others keep their bytes and re-encode as found.
+struct PrefixSidLabelIndex {  // TLV 1, RFC 8669 §3.1
+  uint8_t reserved = 0;
+  uint16_t flags = 0;
+  uint32_t label_index = 0;
+  bool operator==(const PrefixSidLabelIndex&) const = default;
+};
+struct SrgbRange {           // RFC 8669 §3.2
+  uint32_t first_label = 0;  // 3 octets
+  uint32_t count = 0;        // 3 octets
+  bool operator==(const SrgbRange&) const = default;
+};
+struct PrefixSidOriginatorSrgb {  // TLV 3, RFC 8669 §3.2
+  uint16_t flags = 0;
+  std::vector<SrgbRange> ranges;  // at least one
+  bool operator==(const PrefixSidOriginatorSrgb&) const = default;
+};
+// A sub-TLV of an SRv6 service TLV (RFC 9252 §3.1); type 1 is the SRv6 SID
+// Information sub-TLV, kept as bytes (sid() reads it).
+struct Srv6ServiceSubTlv {
+  uint8_t type = 1;
+  std::vector<uint8_t> value;
+  // Type 1 with at least 21 octets: the SID (RFC 9252 §3.1).
+  std::optional<IpAddress> sid() const;
+  // Type 1: the SRv6 Endpoint Behavior (RFC 8986 §10.2).
+  std::optional<uint16_t> behavior() const;
+  bool operator==(const Srv6ServiceSubTlv&) const = default;
+};
+struct PrefixSidSrv6Service {  // TLVs 5 (L3) and 6 (L2), RFC 9252 §2
+  uint8_t reserved = 0;
+  std::vector<Srv6ServiceSubTlv> sub_tlvs;
+  bool operator==(const PrefixSidSrv6Service&) const = default;
+};
+inline constexpr uint8_t kPrefixSidLabelIndex = 1;      // RFC 8669 §3.1
+inline constexpr uint8_t kPrefixSidOriginatorSrgb = 3;  // RFC 8669 §3.2
+inline constexpr uint8_t kPrefixSidSrv6L3Service = 5;   // RFC 9252 §2
+inline constexpr uint8_t kPrefixSidSrv6L2Service = 6;   // RFC 9252 §2
+struct PrefixSidTlv {
+  uint8_t type = kPrefixSidLabelIndex;
+  // The typed value for types 1, 3, 5 and 6; the bytes for other types.
+  std::variant<std::vector<uint8_t>, PrefixSidLabelIndex,
+               PrefixSidOriginatorSrgb, PrefixSidSrv6Service>
+      value;
+  bool operator==(const PrefixSidTlv&) const = default;
+};
+struct PrefixSid {
+  std::vector<PrefixSidTlv> tlvs;
+  // The first Label-Index TLV's index (RFC 8669 §3.1).
+  std::optional<uint32_t> label_index() const;
+  // "label-index 30, srgb 16000+8000".
+  std::string ToString() const;
+  bool operator==(const PrefixSid&) const = default;
+};
+// Errors (RFC 8669 §6, RFC 9252 §8: the attribute is malformed; 3/9): a TLV
+// or sub-TLV overruns its container, a Label-Index TLV is not 7 octets, an
+// Originator SRGB TLV is not 2 plus a positive multiple of 6, an SRv6
+// service TLV has no reserved octet.
+absl::StatusOr<PrefixSid> DecodePrefixSid(wire::Bytes value);
+bool EncodePrefixSid(const PrefixSid& p, wire::Writer& w);
+
 // Decoders for list-valued attributes. Each checks the length is a multiple
 // of the entry size (RFC 7606 §7) and returns kInvalidArgument otherwise.
 absl::StatusOr<std::vector<ExtendedCommunity>> DecodeExtendedCommunities(
@@ -358,10 +485,12 @@ struct PathAttributes {
   std::vector<ExtendedCommunity> ext_communities;
   std::optional<AsPath> as4_path;
   std::optional<Aggregator> as4_aggregator;
+  std::optional<PmsiTunnel> pmsi_tunnel;
   std::vector<Ipv6ExtendedCommunity> ipv6_ext_communities;
   std::optional<Aigp> aigp;
   std::vector<LargeCommunity> large_communities;
   std::optional<uint32_t> otc;
+  std::optional<PrefixSid> prefix_sid;
   // Anything else, kept as found (and re-encoded as found).
   std::vector<PathAttribute> others;
 

@@ -11,19 +11,6 @@ namespace bgpy::internal {
 // The RFC 7606 §3(c) default (treat-as-withdraw) applies unless the
 // attribute's RFC says otherwise.
 
-// RFC 6514 §5 optional transitive.
-extern const AttributeDesc kPmsiTunnelDesc = {
-    .code = static_cast<uint8_t>(AttrCode::kPmsiTunnel),
-    .name = "PMSI_TUNNEL",
-    .json_key = "pmsi_tunnel",
-    .flags = kAttrOptional | kAttrTransitive,
-    .on_malformed = Verdict::kTreatAsWithdraw,
-    .validate = &RawValidate,
-    .decode = &RawDecode,
-    .encode = &RawEncode,
-    .text = &RawText,
-    .json = &RawJson,
-};
 // RFC 9012 §2 optional transitive.
 extern const AttributeDesc kTunnelEncapsulationDesc = {
     .code = static_cast<uint8_t>(AttrCode::kTunnelEncapsulation),
@@ -44,19 +31,6 @@ extern const AttributeDesc kBgpsecPathDesc = {
     .json_key = "bgpsec_path",
     .flags = kAttrOptional,
     .on_malformed = Verdict::kTreatAsWithdraw,
-    .validate = &RawValidate,
-    .decode = &RawDecode,
-    .encode = &RawEncode,
-    .text = &RawText,
-    .json = &RawJson,
-};
-// RFC 8669 §3 optional transitive; §6 attribute discard.
-extern const AttributeDesc kPrefixSidDesc = {
-    .code = static_cast<uint8_t>(AttrCode::kPrefixSid),
-    .name = "PREFIX_SID",
-    .json_key = "prefix_sid",
-    .flags = kAttrOptional | kAttrTransitive,
-    .on_malformed = Verdict::kAttributeDiscard,
     .validate = &RawValidate,
     .decode = &RawDecode,
     .encode = &RawEncode,
