@@ -22,12 +22,12 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "bgpy/capabilities.h"
+#include "bgpy/format.h"
 #include "bgpy/message.h"
 #include "bgpy/nlri.h"
 #include "bgpy/params.h"
 #include "bgpy/types.h"
 #include "bgpy/update.h"
-#include "common/render.h"
 #include "common/tool_flags.h"
 
 ABSL_FLAG(std::string, input, "hex",
@@ -75,7 +75,7 @@ enum class Input { kHex, kRaw };
 
 struct Options {
   Input input = Input::kHex;
-  Format format = Format::kText;
+  OutputFormat format = OutputFormat::kText;
   std::optional<bool> four_octet_as;            // nullopt: auto
   std::optional<std::vector<Family>> add_path;  // nullopt: auto
   std::string file = "-";
@@ -99,7 +99,7 @@ absl::StatusOr<Options> ParseOptions(
   std::string format = absl::GetFlag(FLAGS_format);
   if (format == "bgpdump")
     return absl::UnimplementedError("--format=bgpdump is not available yet");
-  absl::StatusOr<Format> f = ParseFormat(format);
+  absl::StatusOr<OutputFormat> f = ParseOutputFormat(format);
   if (!f.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--format: unknown value '", format, "' (text, json or hex)"));
@@ -278,8 +278,8 @@ class Context {
       }
     } else {
       std::vector<Family> all = {kIpv4Unicast};
-      for (const FamilyDesc* d : RegisteredFamilies())
-        if (d->family != kIpv4Unicast) all.push_back(d->family);
+      for (Family f : DecodedFamilies())
+        if (f != kIpv4Unicast) all.push_back(f);
       add_paths = {{}, all};
       add_path_varies_ = true;
     }
@@ -313,9 +313,10 @@ class Decoder {
   void Message(wire::Bytes message, std::string source) {
     SessionParams params = context_.For(message);
     MessageMeta meta;
-    meta.source = std::move(source);
+    meta.source = source;
     absl::Status status;
-    std::string out = Render(message, params, options_.format, meta, &status);
+    std::string out =
+        RenderMessage(message, params, options_.format, meta, &status);
     if (!status.ok()) {
       failed_ = true;
       Print(out, /*error=*/true);
@@ -334,7 +335,7 @@ class Decoder {
                   std::string source) {
     failed_ = true;
     MessageMeta meta;
-    meta.source = std::move(source);
+    meta.source = source;
     Print(RenderError(bytes, status, options_.format, meta), /*error=*/true);
   }
 
@@ -343,8 +344,8 @@ class Decoder {
  private:
   void Print(const std::string& s, bool error) {
     // In hex format, stdout carries only re-encoded messages.
-    FILE* f = error && options_.format == Format::kHex ? stderr : stdout;
-    if (options_.format == Format::kText && !error && printed_)
+    FILE* f = error && options_.format == OutputFormat::kHex ? stderr : stdout;
+    if (options_.format == OutputFormat::kText && !error && printed_)
       std::fputc('\n', f);
     std::fwrite(s.data(), 1, s.size(), f);
     if (!error) printed_ = true;

@@ -44,13 +44,13 @@
 #include "absl/time/time.h"
 #include "bgpy/attributes.h"
 #include "bgpy/errors.h"
+#include "bgpy/format.h"
 #include "bgpy/message.h"
 #include "bgpy/negotiate.h"
 #include "bgpy/posix/transport.h"
 #include "bgpy/session.h"
 #include "bgpy/types.h"
 #include "bgpy/update.h"
-#include "common/render.h"
 #include "common/route_gen.h"
 #include "common/tool_flags.h"
 
@@ -201,7 +201,7 @@ struct Options {
   std::optional<absl::Duration> duration;
   int sessions = 1;
   SharedPrefixes sessions_prefixes = SharedPrefixes::kOffset;
-  std::optional<Format> print;  // nullopt: none
+  std::optional<OutputFormat> print;  // nullopt: none
 };
 
 absl::Status Usage(absl::string_view flag, absl::string_view what) {
@@ -413,9 +413,9 @@ absl::StatusOr<Options> ParseOptions() {
   if (print == "none") {
     o.print.reset();
   } else if (print == "text") {
-    o.print = Format::kText;
+    o.print = OutputFormat::kText;
   } else if (print == "json") {
-    o.print = Format::kJson;
+    o.print = OutputFormat::kJson;
   } else {
     return Usage("print", absl::StrCat("'", print, "': text, json or none"));
   }
@@ -626,10 +626,11 @@ class Injector {
     Session* s = loop_.session(id);
     if (const auto* m = std::get_if<MessageReceived>(&ev)) {
       if (o_.print && s != nullptr) {
+        const std::string peer = o_.peer.ToString();
         MessageMeta meta;
         meta.time = absl::Now();
-        meta.peer = o_.peer.ToString();
-        PrintOut(Render(m->bytes, s->recv_params(), *o_.print, meta));
+        meta.peer = peer;
+        PrintOut(RenderMessage(m->bytes, s->recv_params(), *o_.print, meta));
       }
     } else if (const auto* sc = std::get_if<StateChanged>(&ev)) {
       if (sc->to == SessionState::kEstablished) {

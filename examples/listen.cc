@@ -27,6 +27,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "bgpy/errors.h"
+#include "bgpy/format.h"
 #include "bgpy/message.h"
 #include "bgpy/negotiate.h"
 #include "bgpy/nlri.h"
@@ -34,7 +35,6 @@
 #include "bgpy/session.h"
 #include "bgpy/types.h"
 #include "bgpy/update.h"
-#include "common/render.h"
 #include "common/tool_flags.h"
 
 ABSL_FLAG(std::string, listen, "0.0.0.0:179",
@@ -80,10 +80,6 @@ constexpr char kUsage[] =
 constexpr int kExitOk = 0;
 constexpr int kExitUsage = 1;
 
-const Family kAllFamilies[] = {kIpv4Unicast, kIpv6Unicast,
-                               Family(Afi::kIpv4, Safi::kMulticast),
-                               Family(Afi::kIpv6, Safi::kMulticast)};
-
 struct Options {
   IpAddress address;
   uint16_t port = posix::kBgpPort;
@@ -92,7 +88,7 @@ struct Options {
   uint32_t router_id = 0;
   uint16_t hold_time = kDefaultHoldTime;
   std::vector<Family> families;
-  std::optional<Format> print;
+  std::optional<OutputFormat> print;
   std::optional<absl::Duration> duration;
 };
 
@@ -163,16 +159,14 @@ absl::StatusOr<Options> ParseOptions() {
 
   const std::string families = absl::GetFlag(FLAGS_families);
   if (families == "all") {
-    o.families.assign(std::begin(kAllFamilies), std::end(kAllFamilies));
+    o.families = DecodedFamilies();
   } else {
     for (absl::string_view name :
          absl::StrSplit(families, absl::ByAnyChar(", "), absl::SkipEmpty())) {
       absl::StatusOr<Family> f = ParseFamily(name);
       if (!f.ok())
         return Usage("families", absl::StrCat("unknown family '", name, "'"));
-      bool known = false;
-      for (Family k : kAllFamilies) known = known || k == *f;
-      if (!known)
+      if (!IsKnownFamily(*f))
         return Usage("families", absl::StrCat(name, " is not available yet"));
       o.families.push_back(*f);
     }
@@ -181,9 +175,9 @@ absl::StatusOr<Options> ParseOptions() {
 
   const std::string print = absl::GetFlag(FLAGS_print);
   if (print == "text") {
-    o.print = Format::kText;
+    o.print = OutputFormat::kText;
   } else if (print == "json") {
-    o.print = Format::kJson;
+    o.print = OutputFormat::kJson;
   } else if (print != "none") {
     return Usage("print", absl::StrCat("'", print, "': text, json or none"));
   }
@@ -228,20 +222,13 @@ const char* TypeName(MessageType t) {
   return "unknown";
 }
 
-void CountUpdate(const MessageReceived& m, const SessionParams& params,
-                 PeerCounters& c) {
-  absl::StatusOr<UpdateView> v = UpdateView::Parse(m.bytes, params);
-  if (!v.ok()) return;  // the session already checked it
-  if (v->end_of_rib()) return;
-  auto add = [&c](const NlriView& n, bool announce) {
-    if (n.empty()) return;
-    auto& [a, w] = c.routes[n.family()];
-    (announce ? a : w) += n.size();
-  };
-  add(v->nlri(), true);
-  add(v->withdrawn(), false);
-  if (std::optional<NlriView> n = v->mp_reach_nlri()) add(*n, true);
-  if (std::optional<NlriView> n = v->mp_unreach_nlri()) add(*n, false);
+// Counts the routes of an UPDATE the session parsed (no second parse).
+void CountUpdate(const UpdateView& v, PeerCounters& c) {
+  if (v.end_of_rib()) return;
+  for (const RouteView& r : v.routes()) {
+    auto& [a, w] = c.routes[r.family];
+    ++(r.withdraw ? w : a);
+  }
 }
 
 std::string DescribeNotification(const Notification& n) {
@@ -318,12 +305,20 @@ int Main(int argc, char** argv) {
     if (const auto* m = std::get_if<MessageReceived>(&ev)) {
       ++c.messages[m->type];
       if (s == nullptr) return;
-      if (m->type == MessageType::kUpdate) CountUpdate(*m, s->recv_params(), c);
+      // The session parsed the UPDATE once; counting and printing use that
+      // parse.
+      const std::optional<UpdateView> update = m->update();
+      if (update) CountUpdate(*update, c);
       if (o.print) {
         MessageMeta meta;
         meta.time = absl::Now();
         meta.peer = c.address;
-        std::string out = Render(m->bytes, s->recv_params(), *o.print, meta);
+        std::string out;
+        if (update && *o.print != OutputFormat::kHex) {
+          AppendUpdate(&out, *update, m->findings, *o.print, meta);
+        } else {
+          out = RenderMessage(m->bytes, s->recv_params(), *o.print, meta);
+        }
         std::fwrite(out.data(), 1, out.size(), stdout);
         std::fflush(stdout);
       }

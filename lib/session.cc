@@ -227,7 +227,7 @@ void Session::EmitReceived(MessageType type, absl::Span<const uint8_t> msg,
                            Verdict verdict, std::vector<Finding> findings) {
   events_.push_back(
       MessageReceived{type, std::vector<uint8_t>(msg.begin(), msg.end()),
-                      verdict, std::move(findings)});
+                      verdict, std::move(findings), std::nullopt});
 }
 
 // --- Administrative events
@@ -608,6 +608,9 @@ absl::Status Session::HandleUpdate(absl::Span<const uint8_t> msg, Instant now) {
       std::optional<Family> eor = view->end_of_rib();
       EmitReceived(MessageType::kUpdate, msg, view->verdict(),
                    std::move(findings));
+      // Hand the parse over with the event (rebased onto its own copy).
+      MessageReceived& ev = std::get<MessageReceived>(events_.back());
+      ev.parsed = view->Rebase(ev.bytes);
       if (eor) events_.push_back(EndOfRib{*eor});
       return absl::OkStatus();
     }

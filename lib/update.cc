@@ -316,6 +316,22 @@ std::optional<NlriView> UpdateView::mp_unreach_nlri() const {
   return NlriView(mp->family, mp->withdrawn, add_path_unreach_);
 }
 
+UpdateView UpdateView::Rebase(wire::Bytes same_bytes) const {
+  UpdateView v = *this;
+  // Offsets are taken as integers: the old buffer may be gone.
+  const uintptr_t base = reinterpret_cast<uintptr_t>(msg_.data());
+  auto move = [&](wire::Bytes field) {
+    if (field.empty()) return wire::Bytes(same_bytes.data(), 0);
+    const size_t off = reinterpret_cast<uintptr_t>(field.data()) - base;
+    return wire::Bytes(same_bytes.data() + off, field.size());
+  };
+  v.withdrawn_ = move(withdrawn_);
+  v.attrs_ = move(attrs_);
+  v.nlri_ = move(nlri_);
+  v.msg_ = wire::Bytes(same_bytes.data(), msg_.size());
+  return v;
+}
+
 // --- Per-route iteration
 // ------------------------------------------------------
 

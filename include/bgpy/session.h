@@ -98,6 +98,17 @@ struct MessageReceived {
   std::vector<uint8_t> bytes;
   Verdict verdict = Verdict::kOk;
   std::vector<Finding> findings;
+  // The session's own parse of an UPDATE it accepted, so the caller need
+  // not parse it again: use update(), which points it at `bytes`.
+  std::optional<UpdateView> parsed;
+
+  // The UPDATE as the session parsed it, over this event's `bytes`
+  // (std::nullopt for other messages and for an UPDATE that reset the
+  // session). Valid while `bytes` is.
+  std::optional<UpdateView> update() const {
+    if (!parsed) return std::nullopt;
+    return parsed->Rebase(bytes);
+  }
 };
 
 struct NotificationSent {

@@ -172,6 +172,11 @@ class UpdateView {
   // End-of-RIB marker (RFC 4724 §2): the family, if this is one.
   std::optional<Family> end_of_rib() const;
 
+  // The same view over `same_bytes`: a copy of the message this view was
+  // parsed from (same size). Lets a parse travel with a copy of the bytes
+  // without checking them again.
+  UpdateView Rebase(wire::Bytes same_bytes) const;
+
   // True if the session reads 4-octet AS numbers (as passed to Parse).
   bool four_octet_as() const { return four_octet_; }
   Update ToOwned() const;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bgpy/bgpy.h"
+#include "bgpy/format.h"
 
 namespace {
 
@@ -64,6 +65,23 @@ int main() {
   if (view->as_path() != attrs.as_path) return Fail("as_path");
   if (view->next_hop() != attrs.next_hop) return Fail("next_hop");
   if (view->med() != attrs.med) return Fail("med");
+
+  // The README's bgpy::format example, verbatim (tests/format_test.cc checks
+  // that the README still shows these lines).
+  // README format begin
+  bgpy::MessageMeta meta;
+  meta.peer = "192.0.2.1";
+  std::string json = bgpy::JsonLine(wire, params, meta);  // as bgpy-listen
+  std::string text =
+      bgpy::RenderMessage(wire, params, bgpy::OutputFormat::kText, meta);
+  // README format end
+  if (json.find("\"172.16.0.0/16\"") == std::string::npos ||
+      json.find("\"peer\":\"192.0.2.1\"") == std::string::npos) {
+    return Fail("JsonLine: " + json);
+  }
+  if (text.find("UPDATE message") == std::string::npos) {
+    return Fail("RenderMessage: " + text);
+  }
 
   std::printf(
       "consumer: bgpy %s: %zu-octet UPDATE, %zu prefixes round-tripped\n",

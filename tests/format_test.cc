@@ -1,12 +1,14 @@
 // Copyright 2026 The bgpy Authors.
 //
-// Tests for the tools' rendering (examples/common/render.h): exact text for
+// Tests for bgpy::format (include/bgpy/format.h): exact text for
 // a golden UPDATE, JSON parsed back field by field, errors naming the RFC
 // error, hex re-encoding equal to the input, and a JSON escaper that always
 // yields valid JSON.
-#include "common/render.h"
+#include "bgpy/format.h"
 
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <random>
 #include <string>
@@ -18,6 +20,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "bgpy/errors.h"
+#include "bgpy/json.h"
 #include "bgpy/message.h"
 #include "bgpy/params.h"
 #include "gmock/gmock.h"
@@ -25,7 +28,7 @@
 #include "testlib/hex.h"
 #include "testlib/json.h"
 
-namespace bgpy::tools {
+namespace bgpy {
 namespace {
 
 using ::bgpy::testing::FromHex;
@@ -178,7 +181,8 @@ std::vector<std::string> Texts(const JsonValue* array) {
 TEST(RenderTest, GoldenUpdateText) {
   std::vector<uint8_t> msg = FromHex(kGoldenUpdate);
   absl::Status status;
-  std::string out = Render(msg, Params(), Format::kText, Meta(), &status);
+  std::string out =
+      RenderMessage(msg, Params(), OutputFormat::kText, Meta(), &status);
   EXPECT_TRUE(status.ok()) << status;
   EXPECT_EQ(out,
             "2026-01-02T03:04:05.000123Z peer 192.0.2.9\n"
@@ -199,7 +203,8 @@ TEST(RenderTest, GoldenUpdateText) {
 
 TEST(RenderTest, GoldenUpdateJson) {
   std::vector<uint8_t> msg = FromHex(kGoldenUpdate);
-  JsonValue v = ParseLine(Render(msg, Params(), Format::kJson, Meta()));
+  JsonValue v =
+      ParseLine(RenderMessage(msg, Params(), OutputFormat::kJson, Meta()));
   ASSERT_TRUE(v.is_object());
   EXPECT_EQ(Str(v, "time"), "2026-01-02T03:04:05.000123Z");
   EXPECT_EQ(Str(v, "peer"), "192.0.2.9");
@@ -238,7 +243,8 @@ TEST(RenderTest, GoldenUpdateJson) {
 
 TEST(RenderTest, MpUpdateJson) {
   std::vector<uint8_t> msg = FromHex(kMpUpdate);
-  JsonValue v = ParseLine(Render(msg, Params(), Format::kJson, Meta()));
+  JsonValue v =
+      ParseLine(RenderMessage(msg, Params(), OutputFormat::kJson, Meta()));
   const JsonValue* v6 = Or(v.Get("announce")).Get("ipv6-unicast");
   ASSERT_NE(v6, nullptr);
   ASSERT_EQ(v6->items().size(), 1u);
@@ -271,7 +277,7 @@ TEST(RenderTest, MpUpdateJson) {
 
 TEST(RenderTest, MpUpdateText) {
   std::vector<uint8_t> msg = FromHex(kMpUpdate);
-  std::string out = Render(msg, Params(), Format::kText, Meta());
+  std::string out = RenderMessage(msg, Params(), OutputFormat::kText, Meta());
   EXPECT_THAT(out, HasSubstr("  Withdrawn (ipv6-unicast, MP_UNREACH_NLRI): 1\n"
                              "    2001:db8:1::/48\n"));
   EXPECT_THAT(out, HasSubstr("  Announced (ipv6-unicast, MP_REACH_NLRI, next "
@@ -291,13 +297,13 @@ TEST(RenderTest, AddPathEntriesCarryPathId) {
   std::vector<uint8_t> msg = FromHex(Update("", kGoldenAttrs,
                                             "00000007"
                                             "180a0000"));  // id 7 10.0.0.0/24
-  JsonValue v = ParseLine(Render(msg, p, Format::kJson, Meta()));
+  JsonValue v = ParseLine(RenderMessage(msg, p, OutputFormat::kJson, Meta()));
   const JsonValue* v4 = Or(v.Get("announce")).Get("ipv4-unicast");
   ASSERT_NE(v4, nullptr);
   ASSERT_EQ(v4->items().size(), 1u);
   EXPECT_EQ(Str(v4->items()[0], "prefix"), "10.0.0.0/24");
   EXPECT_EQ(Str(v4->items()[0], "path_id"), "7");
-  EXPECT_THAT(Render(msg, p, Format::kText, Meta()),
+  EXPECT_THAT(RenderMessage(msg, p, OutputFormat::kText, Meta()),
               HasSubstr("    10.0.0.0/24 path-id 7\n"));
 }
 
@@ -309,12 +315,13 @@ TEST(RenderTest, TreatAsWithdrawVerdictIsRendered) {
                                             "400304c0000201",
                                             "180a0000"));
   absl::Status status;
-  JsonValue v =
-      ParseLine(Render(msg, Params(), Format::kJson, Meta(), &status));
+  JsonValue v = ParseLine(
+      RenderMessage(msg, Params(), OutputFormat::kJson, Meta(), &status));
   EXPECT_TRUE(status.ok()) << status;
   EXPECT_EQ(Str(v, "verdict"), VerdictName(Verdict::kTreatAsWithdraw));
   const JsonValue* path = Or(v.Get("attributes")).Get("as_path");
-  ASSERT_NE(path, nullptr) << Render(msg, Params(), Format::kJson, Meta());
+  ASSERT_NE(path, nullptr) << RenderMessage(msg, Params(), OutputFormat::kJson,
+                                            Meta());
   EXPECT_EQ(Str(path, "hex"), "02030000fde8");
   EXPECT_NE(path->Get("error"), nullptr);
   ASSERT_NE(path->Get("discarded"), nullptr);
@@ -322,7 +329,7 @@ TEST(RenderTest, TreatAsWithdrawVerdictIsRendered) {
   ASSERT_NE(v.Get("findings"), nullptr);
   ASSERT_FALSE(v.Get("findings")->items().empty());
   EXPECT_EQ(Str(v.Get("findings")->items()[0], "attr_code"), "2");
-  std::string text = Render(msg, Params(), Format::kText, Meta());
+  std::string text = RenderMessage(msg, Params(), OutputFormat::kText, Meta());
   EXPECT_THAT(text, HasSubstr(absl::StrCat(
                         "  RFC 7606 verdict: ",
                         VerdictName(Verdict::kTreatAsWithdraw), "\n")));
@@ -331,9 +338,10 @@ TEST(RenderTest, TreatAsWithdrawVerdictIsRendered) {
 
 TEST(RenderTest, EndOfRib) {
   std::vector<uint8_t> msg = FromHex(Update("", "", ""));
-  JsonValue v = ParseLine(Render(msg, Params(), Format::kJson, Meta()));
+  JsonValue v =
+      ParseLine(RenderMessage(msg, Params(), OutputFormat::kJson, Meta()));
   EXPECT_EQ(Str(v, "end_of_rib"), "ipv4-unicast");
-  EXPECT_EQ(Render(msg, Params(), Format::kText, Meta()),
+  EXPECT_EQ(RenderMessage(msg, Params(), OutputFormat::kText, Meta()),
             "2026-01-02T03:04:05.000123Z peer 192.0.2.9\n"
             "UPDATE message, length 23\n"
             "  End-of-RIB: ipv4-unicast\n");
@@ -341,7 +349,8 @@ TEST(RenderTest, EndOfRib) {
 
 TEST(RenderTest, OpenJsonAndText) {
   std::vector<uint8_t> msg = FromHex(kOpen);
-  JsonValue v = ParseLine(Render(msg, Params(), Format::kJson, Meta()));
+  JsonValue v =
+      ParseLine(RenderMessage(msg, Params(), OutputFormat::kJson, Meta()));
   EXPECT_EQ(Str(v, "type"), "OPEN");
   EXPECT_EQ(Str(v, "my_as"), "65000");
   EXPECT_EQ(Str(v, "hold_time"), "90");
@@ -359,7 +368,8 @@ TEST(RenderTest, OpenJsonAndText) {
   EXPECT_EQ(Str(fams->items()[0], "family"), "ipv4-unicast");
   EXPECT_EQ(Str(fams->items()[0], "mode"), "both");
 
-  std::string text = Render(msg, Params(), Format::kText, MessageMeta());
+  std::string text =
+      RenderMessage(msg, Params(), OutputFormat::kText, MessageMeta());
   EXPECT_THAT(text, HasSubstr("(no timestamp)\nOPEN message, length 51\n"
                               "  Version: 4\n  My AS: 65000\n"
                               "  Hold time: 90\n"
@@ -370,7 +380,7 @@ TEST(RenderTest, OpenJsonAndText) {
 
 TEST(RenderTest, NotificationShutdownMessageIsEscaped) {
   std::vector<uint8_t> msg = FromHex(kNotification);
-  std::string out = Render(msg, Params(), Format::kJson, Meta());
+  std::string out = RenderMessage(msg, Params(), OutputFormat::kJson, Meta());
   EXPECT_THAT(out, HasSubstr(R"("shutdown_message":"say \"bye\"\n")"));
   JsonValue v = ParseLine(out);
   EXPECT_EQ(Str(v, "type"), "NOTIFICATION");
@@ -380,23 +390,24 @@ TEST(RenderTest, NotificationShutdownMessageIsEscaped) {
   EXPECT_EQ(Str(v, "subcode_name"), ErrorSubcodeName(6, 2));
   EXPECT_EQ(Str(v, "shutdown_message"), "say \"bye\"\n");
   EXPECT_EQ(Str(v, "data"), kNotification.substr(19 * 2 + 4));
-  EXPECT_THAT(Render(msg, Params(), Format::kText, Meta()),
+  EXPECT_THAT(RenderMessage(msg, Params(), OutputFormat::kText, Meta()),
               HasSubstr(absl::StrCat("  Error: ", ErrorCodeName(6), " / ",
                                      ErrorSubcodeName(6, 2), " (6/2)\n")));
 }
 
 TEST(RenderTest, KeepaliveAndRouteRefresh) {
-  JsonValue k =
-      ParseLine(Render(FromHex(kKeepalive), Params(), Format::kJson, Meta()));
+  JsonValue k = ParseLine(RenderMessage(FromHex(kKeepalive), Params(),
+                                        OutputFormat::kJson, Meta()));
   EXPECT_EQ(Str(k, "type"), "KEEPALIVE");
   EXPECT_EQ(Str(k, "length"), "19");
   EXPECT_EQ(k.members().size(), 4u);  // time, peer, type, length
-  JsonValue r = ParseLine(
-      Render(FromHex(kRouteRefresh), Params(), Format::kJson, Meta()));
+  JsonValue r = ParseLine(RenderMessage(FromHex(kRouteRefresh), Params(),
+                                        OutputFormat::kJson, Meta()));
   EXPECT_EQ(Str(r, "type"), "ROUTE_REFRESH");
   EXPECT_EQ(Str(r, "family"), "ipv6-unicast");
   EXPECT_EQ(Str(r, "subtype"), "0");
-  EXPECT_EQ(Render(FromHex(kRouteRefresh), Params(), Format::kText, Meta()),
+  EXPECT_EQ(RenderMessage(FromHex(kRouteRefresh), Params(), OutputFormat::kText,
+                          Meta()),
             "2026-01-02T03:04:05.000123Z peer 192.0.2.9\n"
             "ROUTE_REFRESH message, length 23\n"
             "  Family: ipv6-unicast (afi 2, safi 1)\n"
@@ -404,8 +415,8 @@ TEST(RenderTest, KeepaliveAndRouteRefresh) {
 }
 
 TEST(RenderTest, UnknownTimeAndPeerAreNull) {
-  JsonValue v =
-      ParseLine(Render(FromHex(kKeepalive), Params(), Format::kJson, {}));
+  JsonValue v = ParseLine(
+      RenderMessage(FromHex(kKeepalive), Params(), OutputFormat::kJson, {}));
   ASSERT_NE(v.Get("time"), nullptr);
   EXPECT_TRUE(v.Get("time")->is_null());
   EXPECT_TRUE(v.Get("peer")->is_null());
@@ -417,8 +428,8 @@ TEST(RenderTest, HexReencodesToTheInput) {
         kRouteRefresh, Update("", "", "")}) {
     SCOPED_TRACE(hex);
     absl::Status status;
-    std::string out =
-        Render(FromHex(hex), Params(), Format::kHex, Meta(), &status);
+    std::string out = RenderMessage(FromHex(hex), Params(), OutputFormat::kHex,
+                                    Meta(), &status);
     EXPECT_TRUE(status.ok()) << status;
     EXPECT_EQ(out, hex + "\n");
   }
@@ -433,7 +444,8 @@ TEST(RenderTest, BadNlriGivesOneErrorLineNamingTheRfcError) {
   MessageMeta meta = Meta();
   meta.source = "line 3";
   absl::Status status;
-  std::string out = Render(msg, Params(), Format::kJson, meta, &status);
+  std::string out =
+      RenderMessage(msg, Params(), OutputFormat::kJson, meta, &status);
   EXPECT_FALSE(status.ok());
   std::optional<NotificationInfo> n = GetNotification(status);
   ASSERT_TRUE(n.has_value()) << status;
@@ -446,7 +458,7 @@ TEST(RenderTest, BadNlriGivesOneErrorLineNamingTheRfcError) {
               HasSubstr("line 3: UPDATE Message Error / Invalid Network Field "
                         "(3/10): "));
 
-  std::string text = Render(msg, Params(), Format::kText, meta);
+  std::string text = RenderMessage(msg, Params(), OutputFormat::kText, meta);
   EXPECT_EQ(text,
             absl::StrCat("error: line 3: ", DescribeStatus(status), "\n"));
 }
@@ -457,13 +469,15 @@ TEST(RenderTest, EveryTruncationGivesOneValidErrorLine) {
     SCOPED_TRACE(absl::StrCat("truncated to ", n, " octets"));
     std::vector<uint8_t> cut(msg.begin(), msg.begin() + n);
     absl::Status status;
-    std::string out = Render(cut, Params(), Format::kJson, Meta(), &status);
+    std::string out =
+        RenderMessage(cut, Params(), OutputFormat::kJson, Meta(), &status);
     EXPECT_FALSE(status.ok());
     JsonValue v = ParseLine(out);
     ASSERT_TRUE(v.is_object());
     EXPECT_NE(v.Get("error"), nullptr);
     EXPECT_EQ(Str(v, "hex"), ToHex(cut));
-    std::string text = Render(cut, Params(), Format::kText, Meta());
+    std::string text =
+        RenderMessage(cut, Params(), OutputFormat::kText, Meta());
     EXPECT_EQ(text.find('\n'), text.size() - 1);
   }
 }
@@ -472,7 +486,7 @@ TEST(RenderTest, HeaderLengthMismatchIsBadMessageLength) {
   // A KEEPALIVE whose header says 19 followed by one stray octet.
   std::vector<uint8_t> msg = FromHex(kKeepalive + "00");
   absl::Status status;
-  Render(msg, Params(), Format::kJson, Meta(), &status);
+  RenderMessage(msg, Params(), OutputFormat::kJson, Meta(), &status);
   std::optional<NotificationInfo> n = GetNotification(status);
   ASSERT_TRUE(n.has_value()) << status;
   EXPECT_EQ(n->code, 1);
@@ -490,10 +504,10 @@ TEST(RenderTest, DescribeStatus) {
 }
 
 TEST(RenderTest, ParseFormat) {
-  EXPECT_EQ(*ParseFormat("text"), Format::kText);
-  EXPECT_EQ(*ParseFormat("json"), Format::kJson);
-  EXPECT_EQ(*ParseFormat("hex"), Format::kHex);
-  EXPECT_FALSE(ParseFormat("xml").ok());
+  EXPECT_EQ(*ParseOutputFormat("text"), OutputFormat::kText);
+  EXPECT_EQ(*ParseOutputFormat("json"), OutputFormat::kJson);
+  EXPECT_EQ(*ParseOutputFormat("hex"), OutputFormat::kHex);
+  EXPECT_FALSE(ParseOutputFormat("xml").ok());
 }
 
 TEST(RenderTest, FormatTimestampHasMicroseconds) {
@@ -541,4 +555,44 @@ TEST(JsonEscapeTest, RandomBytesAlwaysGiveValidJson) {
 }
 
 }  // namespace
-}  // namespace bgpy::tools
+}  // namespace bgpy
+
+namespace bgpy {
+namespace {
+
+// The README shows the bgpy::format example that tests/consumer/main.cc
+// compiles: the same lines in both.
+TEST(FormatReadme, ExampleIsTheCompiledOne) {
+  const char* src = std::getenv("BGPY_SOURCE_DIR");
+  if (src == nullptr) GTEST_SKIP() << "BGPY_SOURCE_DIR not set";
+  auto read = [](const std::string& path) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    std::string out;
+    if (f == nullptr) return out;
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+    std::fclose(f);
+    return out;
+  };
+  const std::string main_cc =
+      read(std::string(src) + "/tests/consumer/main.cc");
+  const std::string readme = read(std::string(src) + "/README.md");
+  const std::string begin_marker = "// README format begin\n";
+  const size_t b = main_cc.find(begin_marker);
+  const size_t e = main_cc.find("  // README format end");
+  ASSERT_NE(b, std::string::npos);
+  ASSERT_NE(e, std::string::npos);
+  std::vector<std::string> lines = absl::StrSplit(
+      main_cc.substr(b + begin_marker.size(), e - b - begin_marker.size()),
+      '\n', absl::SkipWhitespace());
+  ASSERT_EQ(lines.size(), 5u);
+  for (std::string& line : lines) {
+    ASSERT_EQ(line.substr(0, 2), "  ");
+    EXPECT_NE(readme.find(line.substr(2) + "\n"), std::string::npos)
+        << "README.md lacks: " << line.substr(2);
+  }
+}
+
+}  // namespace
+}  // namespace bgpy
