@@ -15,22 +15,25 @@ endif()
 if(TARGET bgpy_posix AND TARGET posix_transport_test)
   target_link_libraries(posix_transport_test PRIVATE bgpy_posix)
 endif()
-# inject_listen_test runs the built bgpy-inject and bgpy-listen against each
-# other on loopback (examples/inject.cc, examples/listen.cc) and unit-tests
-# their route generator (bgpy_tools_common).
-if(TARGET inject_listen_test)
+# The tests of bgpy-inject and bgpy-listen (tests/tools/inject_listen_test.cc) run
+# the built tools against each other on loopback (examples/inject/,
+# examples/listen.cc) and unit-test their route generator
+# (bgpy_tools_common).
+foreach(t inject_listen_test)
+  if(NOT TARGET ${t})
+    continue()
+  endif()
   if(TARGET bgpy-inject AND TARGET bgpy-listen)
-    target_link_libraries(inject_listen_test PRIVATE bgpy_tools_common)
-    add_dependencies(inject_listen_test bgpy-inject bgpy-listen
-      bgpy-embed-example)
+    target_link_libraries(${t} PRIVATE bgpy_tools_common)
+    add_dependencies(${t} bgpy-inject bgpy-listen bgpy-embed-example)
     # Fallback when BGPY_BINARY_DIR is not in the environment.
-    target_compile_definitions(inject_listen_test PRIVATE
+    target_compile_definitions(${t} PRIVATE
       BGPY_INJECT_BINARY="$<TARGET_FILE:bgpy-inject>"
       BGPY_LISTEN_BINARY="$<TARGET_FILE:bgpy-listen>")
   else()
-    target_compile_definitions(inject_listen_test PRIVATE BGPY_NO_TOOLS=1)
+    target_compile_definitions(${t} PRIVATE BGPY_NO_TOOLS=1)
   endif()
-endif()
+endforeach()
 # Interop tests against real BGP daemons (tests/interop/, owned by h9):
 # library bgpy_interop, binaries interop_<x>, ctest label `interop`.
 include(${CMAKE_CURRENT_SOURCE_DIR}/interop/interop.cmake)
