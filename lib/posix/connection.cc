@@ -50,6 +50,7 @@ void EventLoop::CloseFd(Peer& p, int slot) {
   if (c.fd >= 0) close(c.fd);
   c.fd = -1;
   c.connecting = false;
+  c.write_blocked = false;
   c.close_deadline.reset();
   c.interest = 0;
 }
@@ -167,7 +168,6 @@ void EventLoop::DropConnection(Peer& p, int slot, const absl::Status& error,
 bool EventLoop::Flush(Peer& p, int slot, Instant now) {
   Connection& c = p.conn[slot];
   Session& s = p.link.session(slot);
-  bool had_output = !s.PendingOutput().empty();
   while (true) {
     absl::Span<const uint8_t> out = s.PendingOutput();
     if (out.empty()) break;
@@ -176,11 +176,18 @@ bool EventLoop::Flush(Peer& p, int slot, Instant now) {
       p.stats.bytes_sent += static_cast<uint64_t>(n);
       // With a route source attached, this builds the next UPDATEs.
       s.ConsumeOutput(static_cast<size_t>(n), now);
-      continue;
+      if (static_cast<size_t>(n) == out.size()) continue;
+      // A short write: the socket buffer is full. Wait for EPOLLOUT, which
+      // comes once a good part of it is free, rather than racing the
+      // reader with a send() for every few bytes it takes.
+      c.backlogged = true;
+      c.write_blocked = true;
+      break;
     }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
       c.backlogged = true;
+      c.write_blocked = true;
       break;
     }
     DropConnection(
@@ -191,7 +198,6 @@ bool EventLoop::Flush(Peer& p, int slot, Instant now) {
         now);
     return false;
   }
-  if (had_output) MarkDirty(p);
   return true;
 }
 
@@ -260,7 +266,8 @@ void EventLoop::ServiceConnection(Peer& p, int slot, Instant now) {
       (stopping_ || !s.WantsConnect() || s.connect_attempt() != c.attempt)) {
     CloseFd(p, slot);
   }
-  if (c.fd >= 0 && !c.connecting && Flush(p, slot, now)) {
+  // While the socket is full, only EPOLLOUT (Step) writes again.
+  if (c.fd >= 0 && !c.connecting && (c.write_blocked || Flush(p, slot, now))) {
     if (s.WantsClose() || !s.connected()) {
       if (s.PendingOutput().empty() || !s.connected()) {
         CloseConnection(p, slot, now, /*graceful=*/true);

@@ -28,6 +28,11 @@ int TimeoutMs(Duration d) {
   return static_cast<int>(std::min<int64_t>(ms, 3600 * 1000));
 }
 
+// Connected and not waiting for EPOLLOUT: a write may go out now.
+bool Writable(const internal::Connection& c) {
+  return c.fd >= 0 && !c.connecting && !c.write_blocked;
+}
+
 }  // namespace
 
 EventLoop::EventLoop(LoopOptions options)
@@ -236,7 +241,7 @@ absl::Status EventLoop::QueueUpdate(PeerId id,
   const int slot = p->link.primary();
   absl::Status st = p->session().QueueUpdate(bytes, now);
   if (absl::IsResourceExhausted(st)) p->conn[slot].backlogged = true;
-  if (p->conn[slot].fd >= 0 && !p->conn[slot].connecting) Flush(*p, slot, now);
+  if (Writable(p->conn[slot])) Flush(*p, slot, now);
   MarkDirty(*p);
   return st;
 }
@@ -247,7 +252,7 @@ absl::Status EventLoop::QueueEndOfRib(PeerId id, Family family) {
   Instant now = Now();
   const int slot = p->link.primary();
   absl::Status st = p->session().QueueEndOfRib(family, now);
-  if (p->conn[slot].fd >= 0 && !p->conn[slot].connecting) Flush(*p, slot, now);
+  if (Writable(p->conn[slot])) Flush(*p, slot, now);
   MarkDirty(*p);
   return st;
 }
@@ -258,7 +263,7 @@ absl::Status EventLoop::SetRouteSource(PeerId id, RouteSource* source) {
   Instant now = Now();
   const int slot = p->link.primary();
   absl::Status st = p->session().SetRouteSource(source, now);
-  if (p->conn[slot].fd >= 0 && !p->conn[slot].connecting) Flush(*p, slot, now);
+  if (Writable(p->conn[slot])) Flush(*p, slot, now);
   MarkDirty(*p);
   return st;
 }
@@ -269,7 +274,7 @@ absl::Status EventLoop::PullRoutes(PeerId id) {
   Instant now = Now();
   const int slot = p->link.primary();
   p->session().PullRoutes(now);
-  if (p->conn[slot].fd >= 0 && !p->conn[slot].connecting) Flush(*p, slot, now);
+  if (Writable(p->conn[slot])) Flush(*p, slot, now);
   MarkDirty(*p);
   return absl::OkStatus();
 }
@@ -503,7 +508,10 @@ absl::Status EventLoop::Step(Duration timeout) {
             FinishConnect(*p, slot, now);
           break;
         }
-        if ((what & EPOLLOUT) && !Flush(*p, slot, now)) break;
+        if (what & EPOLLOUT) {
+          c.write_blocked = false;
+          if (!Flush(*p, slot, now)) break;
+        }
         if (c.fd >= 0 && (what & (EPOLLIN | EPOLLERR | EPOLLHUP)))
           HandleReadable(*p, slot, now);
         MarkDirty(*p);

@@ -77,7 +77,9 @@ struct Connection {
   uint64_t attempt = 0;  // Session::connect_attempt() of the connect
   Instant connect_deadline;
   std::optional<Instant> close_deadline;
-  bool backlogged = false;  // output waited for the socket
+  bool backlogged = false;  // output waited: tell the owner on_writable
+  // The last write was short or refused: wait for EPOLLOUT before the next.
+  bool write_blocked = false;
 };
 
 // (remote address, remote port, local address): what tells configured
