@@ -41,7 +41,11 @@ class RouteGenerator {
   // The next route (only while !done()), and a step back when that route
   // did not fit the message and must be offered again.
   Prefix Next() {
-    const Prefix p = Make(next_);
+    // IPv4 inline: this runs once per route (a million times a second).
+    const Prefix p =
+        v6_ ? Make(next_)
+            : PrefixInternal::Unchecked(
+                  IpAddress::V4(static_cast<uint32_t>(next_)), length_);
     ++emitted_;
     next_ += step_;
     return p;
