@@ -69,13 +69,14 @@ struct Link {
   // is done with it (flushed), or when a slot was freed under it.
   void Pump(Instant now, int rounds = 100) {
     for (int round = 0; round < rounds && open; ++round) {
-      bool moved = Move(*a, sa, *b, sb, now) | Move(*b, sb, *a, sa, now);
+      const bool a_to_b = Move(*a, sa, *b, sb, now);
+      const bool b_to_a = Move(*b, sb, *a, sa, now);
       if (!a->peer.has(sa) || !b->peer.has(sb) || Done(*a, sa) ||
           Done(*b, sb)) {
         Close(now);
         return;
       }
-      if (!moved) return;
+      if (!a_to_b && !b_to_a) return;
     }
   }
   void Close(Instant now) {
