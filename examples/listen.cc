@@ -35,28 +35,16 @@
 #include "bgpy/session.h"
 #include "bgpy/types.h"
 #include "bgpy/update.h"
+#include "common/session_flags.h"
 #include "common/tool_flags.h"
 
 ABSL_FLAG(std::string, listen, "0.0.0.0:179",
           "ADDR:PORT to listen on ([::]:179 for IPv6, which takes IPv4 too); "
           "a bare ADDR means port 179, :PORT means 0.0.0.0");
-ABSL_FLAG(std::string, local_as, "", "our AS number (required)");
-ABSL_FLAG(std::string, peer_as, "0",
-          "the AS peers must have; 0 (the default) accepts any");
-ABSL_FLAG(std::string, router_id, "",
-          "BGP identifier A.B.C.D; default: the listen address when it is a "
-          "specific IPv4 address, else 1.1.1.1");
-ABSL_FLAG(std::string, hold_time, "90",
-          "hold time offered, seconds (0 or 3..65535)");
 ABSL_FLAG(std::string, families, "all",
           "families offered: all (ipv4/ipv6 unicast and multicast) or a "
           "list such as ipv4-unicast,ipv6-unicast");
-ABSL_FLAG(std::string, print, "text",
-          "received messages: text, json (one line each) or none");
 ABSL_FLAG(std::string, mrt_out, "", "MRT BGP4MP output: not available yet");
-ABSL_FLAG(std::string, duration, "",
-          "stop (Cease / Administrative Shutdown to every peer) after this "
-          "long; default: run until SIGINT/SIGTERM");
 
 namespace bgpy::tools {
 namespace {
@@ -92,14 +80,10 @@ struct Options {
   std::optional<absl::Duration> duration;
 };
 
-absl::Status Usage(absl::string_view flag, absl::string_view what) {
-  return absl::InvalidArgumentError(absl::StrCat("--", flag, ": ", what));
-}
-
 absl::StatusOr<Options> ParseOptions() {
   Options o;
   if (!absl::GetFlag(FLAGS_mrt_out).empty())
-    return Usage("mrt-out", "not available yet");
+    return UsageError("mrt-out", "not available yet");
 
   // ADDR:PORT, [V6]:PORT, ADDR, :PORT.
   std::string listen = absl::GetFlag(FLAGS_listen);
@@ -107,11 +91,12 @@ absl::StatusOr<Options> ParseOptions() {
   if (!listen.empty() && listen[0] == '[') {
     size_t close = listen.find(']');
     if (close == std::string::npos)
-      return Usage("listen", absl::StrCat("'", listen, "': missing ']'"));
+      return UsageError("listen", absl::StrCat("'", listen, "': missing ']'"));
     addr = listen.substr(1, close - 1);
     if (close + 1 < listen.size()) {
       if (listen[close + 1] != ':')
-        return Usage("listen", absl::StrCat("'", listen, "': expected ':'"));
+        return UsageError("listen",
+                          absl::StrCat("'", listen, "': expected ':'"));
       port = listen.substr(close + 2);
     }
   } else if (size_t colon = listen.rfind(':');
@@ -123,39 +108,27 @@ absl::StatusOr<Options> ParseOptions() {
   if (addr.empty()) addr = "0.0.0.0";
   absl::StatusOr<IpAddress> a = IpAddress::Parse(addr);
   if (!a.ok())
-    return Usage("listen", absl::StrCat("'", addr, "' is not an IP address"));
+    return UsageError("listen",
+                      absl::StrCat("'", addr, "' is not an IP address"));
   o.address = *a;
   absl::StatusOr<uint64_t> p = ParseUintFlag("listen", port, 0, 65535);
   if (!p.ok()) return p.status();
   o.port = static_cast<uint16_t>(*p);
 
-  const std::string local_as = absl::GetFlag(FLAGS_local_as);
-  if (local_as.empty()) return Usage("local-as", "required (our AS number)");
-  absl::StatusOr<uint32_t> las = ParseAsnFlag("local-as", local_as);
-  if (!las.ok()) return las.status();
-  o.local_as = *las;
-  if (std::string pa = absl::GetFlag(FLAGS_peer_as); pa != "0" && !pa.empty()) {
-    absl::StatusOr<uint32_t> v = ParseAsnFlag("peer-as", pa);
-    if (!v.ok()) return v.status();
-    o.peer_as = *v;
-  }
-  if (std::string rid = absl::GetFlag(FLAGS_router_id); !rid.empty()) {
-    absl::StatusOr<uint32_t> id = ParseIpv4(rid);
-    if (!id.ok() || *id == 0)
-      return Usage("router-id",
-                   absl::StrCat("'", rid, "' is not a non-zero A.B.C.D"));
-    o.router_id = *id;
+  BGPY_ASSIGN_OR_RETURN(SessionFlags f, ParseSessionFlags());
+  o.local_as = f.local_as;
+  o.peer_as = f.peer_as;
+  if (f.router_id) {
+    o.router_id = *f.router_id;
   } else if (o.address.is_v4() && o.address.v4() != 0) {
     o.router_id = o.address.v4();
   } else {
     o.router_id = 0x01010101;  // 1.1.1.1
   }
-  absl::StatusOr<uint64_t> hold =
-      ParseUintFlag("hold-time", absl::GetFlag(FLAGS_hold_time), 0, 65535);
-  if (!hold.ok()) return hold.status();
-  if (*hold == 1 || *hold == 2)
-    return Usage("hold-time", "must be 0 or at least 3 (RFC 4271 §4.2)");
-  o.hold_time = static_cast<uint16_t>(*hold);
+  o.hold_time = f.hold_time;
+  if (f.print == PrintMode::kText) o.print = OutputFormat::kText;
+  if (f.print == PrintMode::kJson) o.print = OutputFormat::kJson;
+  o.duration = f.duration;
 
   const std::string families = absl::GetFlag(FLAGS_families);
   if (families == "all") {
@@ -165,27 +138,16 @@ absl::StatusOr<Options> ParseOptions() {
          absl::StrSplit(families, absl::ByAnyChar(", "), absl::SkipEmpty())) {
       absl::StatusOr<Family> f = ParseFamily(name);
       if (!f.ok())
-        return Usage("families", absl::StrCat("unknown family '", name, "'"));
+        return UsageError("families",
+                          absl::StrCat("unknown family '", name, "'"));
       if (!IsKnownFamily(*f))
-        return Usage("families", absl::StrCat(name, " is not available yet"));
+        return UsageError("families",
+                          absl::StrCat(name, " is not available yet"));
       o.families.push_back(*f);
     }
-    if (o.families.empty()) return Usage("families", "no family given");
+    if (o.families.empty()) return UsageError("families", "no family given");
   }
 
-  const std::string print = absl::GetFlag(FLAGS_print);
-  if (print == "text") {
-    o.print = OutputFormat::kText;
-  } else if (print == "json") {
-    o.print = OutputFormat::kJson;
-  } else if (print != "none") {
-    return Usage("print", absl::StrCat("'", print, "': text, json or none"));
-  }
-  if (std::string d = absl::GetFlag(FLAGS_duration); !d.empty()) {
-    absl::StatusOr<absl::Duration> v = ParseDurationFlag("duration", d);
-    if (!v.ok()) return v.status();
-    o.duration = *v;
-  }
   return o;
 }
 
@@ -240,8 +202,8 @@ std::string DescribeNotification(const Notification& n) {
 }
 
 int Main(int argc, char** argv) {
-  std::vector<std::string> positional =
-      ParseToolCommandLine(argc, argv, kUsage, "listen.cc");
+  std::vector<std::string> positional = ParseToolCommandLine(
+      argc, argv, kUsage, {"listen.cc", kSessionFlagsFile}, {"duration"});
   if (positional.size() > 1) {
     Err(absl::StrCat("unexpected argument '", positional[1], "'"));
     return kExitUsage;
@@ -252,6 +214,7 @@ int Main(int argc, char** argv) {
     return kExitUsage;
   }
   const Options& o = *options;
+  RaiseDescriptorLimit();
 
   SessionConfig session;
   session.local_as = o.local_as;

@@ -64,20 +64,6 @@ const char* SessionStateName(SessionState s) {
   return "?";
 }
 
-CollisionWinner ResolveCollision(uint32_t local_id, uint32_t remote_id,
-                                 uint32_t local_as, uint32_t remote_as) {
-  // RFC 4271 §6.8: "If the value of the local BGP Identifier is less than
-  // the remote one, the local system closes the BGP connection that already
-  // exists (the one that is already in the OpenConfirm state), and accepts
-  // the BGP connection initiated by the remote system."
-  if (local_id != remote_id)
-    return local_id > remote_id ? CollisionWinner::kLocallyInitiated
-                                : CollisionWinner::kRemotelyInitiated;
-  // RFC 6286 §2.3: equal identifiers: the larger AS number wins.
-  return local_as > remote_as ? CollisionWinner::kLocallyInitiated
-                              : CollisionWinner::kRemotelyInitiated;
-}
-
 Session::Session(SessionConfig config)
     : config_(std::move(config)),
       rng_state_(config_.seed),
@@ -715,7 +701,7 @@ absl::Status Session::HandleRouteRefresh(absl::Span<const uint8_t> msg,
 // --- Output
 // ---------------------------------------------------------------------------
 
-void Session::ConsumeOutput(size_t n) {
+void Session::ConsumeOutput(size_t n, Instant now) {
   out_pos_ += std::min(n, backlog());
   if (out_pos_ == out_.size()) {
     out_.clear();
@@ -724,11 +710,10 @@ void Session::ConsumeOutput(size_t n) {
     out_.erase(out_.begin(), out_.begin() + static_cast<ptrdiff_t>(out_pos_));
     out_pos_ = 0;
   }
-  if (source_ != nullptr) PullRoutes(last_now_);
+  if (source_ != nullptr) PullRoutes(now);
 }
 
 absl::Status Session::SetRouteSource(RouteSource* source, Instant now) {
-  last_now_ = now;
   if (source != nullptr && state_ != SessionState::kEstablished) {
     return absl::FailedPreconditionError(
         absl::StrCat("SetRouteSource() in state ", SessionStateName(state_)));
@@ -744,7 +729,6 @@ absl::Status Session::SetRouteSource(RouteSource* source, Instant now) {
 }
 
 void Session::PullRoutes(Instant now) {
-  last_now_ = now;
   if (source_ == nullptr || state_ != SessionState::kEstablished) return;
   // Each round either sends a message or ends the loop: a source that says
   // kMore twice without adding a route is not asked again until the next

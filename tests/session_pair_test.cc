@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "bgpy/collision.h"
 #include "bgpy/session.h"
 #include "bgpy/update.h"
 #include "gmock/gmock.h"

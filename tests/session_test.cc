@@ -107,7 +107,7 @@ std::vector<uint8_t> RouteRefreshMsg(int sub = 0) {
 
 std::string Out(Session& s) {
   std::string hex = ToHex(s.PendingOutput());
-  s.ConsumeOutput(s.PendingOutput().size());
+  s.ConsumeOutput(s.PendingOutput().size(), FakeEpoch());
   return hex;
 }
 
@@ -954,7 +954,7 @@ TEST(SessionTest, OutputBacklogLimit) {
   EXPECT_EQ(s.QueueUpdate(EmptyUpdate(), kT0).code(),
             absl::StatusCode::kResourceExhausted);
   EXPECT_EQ(s.PendingOutput().size(), 46u);
-  s.ConsumeOutput(30);  // a partial write
+  s.ConsumeOutput(30, kT0);  // a partial write
   ASSERT_TRUE(s.QueueUpdate(EmptyUpdate(), kT0).ok());
   EXPECT_EQ(s.PendingOutput().size(), 39u);
   // A batch bigger than the limit passes only into an empty backlog.
@@ -965,7 +965,7 @@ TEST(SessionTest, OutputBacklogLimit) {
   }
   EXPECT_EQ(s.QueueUpdate(batch, kT0).code(),
             absl::StatusCode::kResourceExhausted);
-  s.ConsumeOutput(1000);
+  s.ConsumeOutput(1000, kT0);
   EXPECT_TRUE(s.QueueUpdate(batch, kT0).ok());
   EXPECT_EQ(s.PendingOutput().size(), 92u);
 }
@@ -1052,23 +1052,8 @@ TEST(SessionTest, IdleHoldThenAutomaticStart) {
   EXPECT_FALSE(s.NextDeadline().has_value());
 }
 
-// --- Collisions (RFC 4271 §6.8)
+// --- Collisions (RFC 4271 §6.8; ResolveCollision in collision_test.cc)
 // -------------------------------------------------------
-
-TEST(SessionTest, ResolveCollision) {
-  EXPECT_EQ(ResolveCollision(0x0a000002, 0x0a000001),
-            CollisionWinner::kLocallyInitiated);
-  EXPECT_EQ(ResolveCollision(0x0a000001, 0x0a000002),
-            CollisionWinner::kRemotelyInitiated);
-  // Compared as unsigned: 128.0.0.1 > 10.0.0.1.
-  EXPECT_EQ(ResolveCollision(0x80000001, 0x0a000001),
-            CollisionWinner::kLocallyInitiated);
-  // Equal identifiers (eBGP, RFC 6286 §2.3): the larger AS wins.
-  EXPECT_EQ(ResolveCollision(1, 1, 65002, 65001),
-            CollisionWinner::kLocallyInitiated);
-  EXPECT_EQ(ResolveCollision(1, 1, 65001, 65002),
-            CollisionWinner::kRemotelyInitiated);
-}
 
 TEST(SessionTest, CanCollidePerState) {
   for (auto [state, can] : std::vector<std::pair<SessionState, bool>>{

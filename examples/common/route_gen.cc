@@ -32,9 +32,12 @@ absl::StatusOr<RouteGenerator> RouteGenerator::Make(const Prefix& first,
   // Number of blocks of this length in the address space, from `first` on.
   const U128 base = ToInt(first.address());
   const U128 first_block = host_bits >= 128 ? 0 : base >> host_bits;
-  const U128 blocks_left =
-      g.length_ == 0 ? 1
-                     : (U128{1} << g.length_) - first_block;  // length <= 128
+  // A /128 has 2^128 blocks, more than U128 holds (and more than any
+  // count): not computed, never checked (shifting by 128 is undefined).
+  const U128 blocks_left = g.length_ == 0 ? 1
+                           : g.length_ >= 128
+                               ? 0
+                               : (U128{1} << g.length_) - first_block;
   // Guard the sum first: offset + count may overflow 64 bits.
   const U128 wanted = U128{offset} + U128{count};
   if (g.length_ < 128 && wanted > blocks_left) {

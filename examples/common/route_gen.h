@@ -38,6 +38,23 @@ class RouteGenerator {
   // The route at index `i` (0 <= i < count()), computed directly.
   Prefix At(uint64_t i) const;
 
+  // The next route (only while !done()), and a step back when that route
+  // did not fit the message and must be offered again.
+  Prefix Next() {
+    // IPv4 inline: this runs once per route (a million times a second).
+    const Prefix p =
+        v6_ ? Make(next_)
+            : PrefixInternal::Unchecked(
+                  IpAddress::V4(static_cast<uint32_t>(next_)), length_);
+    ++emitted_;
+    next_ += step_;
+    return p;
+  }
+  void Unget() {
+    --emitted_;
+    next_ -= step_;
+  }
+
   // Adds up to `max_routes` next routes to `b` as announcements (or
   // withdrawals), appending every full UPDATE to `out`. Stops early once
   // `out` holds at least `target_bytes` (only right after a full message,

@@ -34,31 +34,82 @@ std::vector<std::string> NormalizeFlagNames(int argc, char** argv) {
 }
 
 namespace {
-std::string& FlagsFile() {
-  static std::string* file = new std::string;
-  return *file;
-}
-}  // namespace
 
-std::vector<std::string> ParseToolCommandLine(int argc, char** argv,
-                                              absl::string_view usage,
-                                              absl::string_view flags_file) {
+std::vector<std::string>& FlagsFiles() {
+  static auto* files = new std::vector<std::string>;
+  return *files;
+}
+
+bool IsNumber(absl::string_view v) {
+  double d = 0;
+  return !v.empty() && absl::SimpleAtod(v, &d);
+}
+
+std::vector<std::string> Parse(
+    int argc, char** argv, absl::string_view usage,
+    std::vector<std::string> files,
+    std::initializer_list<absl::string_view> duration_flags) {
   absl::SetProgramUsageMessage(usage);
-  // --help lists the flags of the tool's own file (by default Abseil looks
+  // --help lists the flags of the tool's own files (by default Abseil looks
   // for a file named after the binary).
-  FlagsFile() = std::string(flags_file);
+  FlagsFiles() = std::move(files);
   absl::FlagsUsageConfig usage_config;
   usage_config.contains_help_flags = [](absl::string_view path) {
-    return absl::EndsWith(path, FlagsFile());
+    for (const std::string& f : FlagsFiles())
+      if (absl::EndsWith(path, f)) return true;
+    return false;
   };
   usage_config.contains_helpshort_flags = usage_config.contains_help_flags;
   absl::SetFlagsUsageConfig(usage_config);
   std::vector<std::string> normalized = NormalizeFlagNames(argc, argv);
+  // A bare number given to a duration flag means seconds.
+  for (size_t i = 1; i < normalized.size(); ++i) {
+    std::string& arg = normalized[i];
+    if (arg == "--") break;
+    for (absl::string_view name : duration_flags) {
+      for (absl::string_view dashes : {"--", "-"}) {
+        const std::string eq = absl::StrCat(dashes, name, "=");
+        if (absl::StartsWith(arg, eq) && IsNumber(arg.substr(eq.size()))) {
+          arg += "s";
+        } else if (arg == absl::StrCat(dashes, name) &&
+                   i + 1 < normalized.size() && IsNumber(normalized[i + 1])) {
+          normalized[i + 1] += "s";
+        }
+      }
+    }
+  }
   std::vector<char*> args;
   for (std::string& s : normalized) args.push_back(s.data());
   std::vector<char*> positional =
       absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
   return std::vector<std::string>(positional.begin(), positional.end());
+}
+
+}  // namespace
+
+std::vector<std::string> ParseToolCommandLine(int argc, char** argv,
+                                              absl::string_view usage,
+                                              absl::string_view flags_file) {
+  return Parse(argc, argv, usage, {std::string(flags_file)}, {});
+}
+
+std::vector<std::string> ParseToolCommandLine(
+    int argc, char** argv, absl::string_view usage,
+    std::initializer_list<absl::string_view> flags_files,
+    std::initializer_list<absl::string_view> duration_flags) {
+  std::vector<std::string> files(flags_files.begin(), flags_files.end());
+  return Parse(argc, argv, usage, std::move(files), duration_flags);
+}
+
+absl::Status UsageError(absl::string_view flag, absl::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat("--", flag, ": ", what));
+}
+
+absl::Status CheckPositive(absl::string_view flag, absl::Duration d) {
+  if (d <= absl::ZeroDuration() || d == absl::InfiniteDuration())
+    return UsageError(
+        flag, absl::StrCat("'", absl::FormatDuration(d), "' must be positive"));
+  return absl::OkStatus();
 }
 
 absl::StatusOr<uint64_t> ParseUintFlag(absl::string_view flag,

@@ -6,9 +6,11 @@
 #define BGPY_EXAMPLES_COMMON_TOOL_FLAGS_H_
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -28,6 +30,21 @@ std::vector<std::string> NormalizeFlagNames(int argc, char** argv);
 std::vector<std::string> ParseToolCommandLine(int argc, char** argv,
                                               absl::string_view usage,
                                               absl::string_view flags_file);
+// The same for a tool whose flags are defined in several files (paths
+// ending with one of `flags_files`). `duration_flags` (names with '_') are
+// absl::Duration flags that also accept a bare number of seconds: "5" and
+// "1.5" are read as "5s" and "1.5s".
+std::vector<std::string> ParseToolCommandLine(
+    int argc, char** argv, absl::string_view usage,
+    std::initializer_list<absl::string_view> flags_files,
+    std::initializer_list<absl::string_view> duration_flags);
+
+// The one usage error of the tools: kInvalidArgument "--<flag>: <what>"
+// (`flag` spelled with '-', as the user types it). Tools print its message
+// and exit 1.
+absl::Status UsageError(absl::string_view flag, absl::string_view what);
+// UsageError "must be positive" unless 0 < d < infinity.
+absl::Status CheckPositive(absl::string_view flag, absl::Duration d);
 
 // A decimal number in [min, max]; kInvalidArgument "--<flag>: ..." otherwise.
 absl::StatusOr<uint64_t> ParseUintFlag(absl::string_view flag,

@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
     auto out = session.PendingOutput();
     if (!out.empty()) {
       ssize_t n = send(fd, out.data(), out.size(), MSG_NOSIGNAL);
-      if (n > 0) session.ConsumeOutput(static_cast<size_t>(n));
+      if (n > 0) session.ConsumeOutput(static_cast<size_t>(n), Clock::now());
     }
     if (session.WantsClose() && session.PendingOutput().empty()) break;
     // 2. Handle what happened.

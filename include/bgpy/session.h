@@ -12,7 +12,7 @@
 //   s.OnConnected(now);                       // event 16/17
 //   absl::Status st = s.Receive(bytes, now);  // any chunking
 //   while (auto ev = s.PollEvent()) Handle(*ev);
-//   auto out = s.PendingOutput(); s.ConsumeOutput(Write(out));
+//   auto out = s.PendingOutput(); s.ConsumeOutput(Write(out), now);
 //   if (auto t = s.NextDeadline()) Arm(*t);   // when due: s.OnTimer(now)
 //   if (s.WantsClose()) { Flush(); Close(); s.OnClosed(now); }
 //
@@ -22,13 +22,9 @@
 // is dropped when it closes.
 //
 // Collisions (RFC 4271 §6.8) involve two connections and so two Sessions;
-// their owner resolves them: when one Session's peer identifier becomes known
-// (state OpenConfirm: negotiated() is set) and another Session to the same
-// peer has CanCollide(), ResolveCollision(local_id, peer_id) names the
-// connection to keep, and the owner calls Stop(now,
-// CeaseSubcode::kConnectionCollisionResolution) on the other one (event 23,
-// OpenCollisionDump). A Session already Established always wins over a new
-// connection (the RFC's default, CollisionDetectEstablishedState off).
+// PeerConnections (bgpy/collision.h) holds both and resolves them. A
+// Session already Established always wins over a new connection (the RFC's
+// default, CollisionDetectEstablishedState off).
 //
 // Deviations from the RFC 4271 §8 text, all as deployed implementations do:
 // - A failed or closed connection in Connect/Active/OpenSent goes to Active
@@ -139,19 +135,6 @@ using SessionEvent =
     std::variant<StateChanged, MessageReceived, NotificationSent,
                  NotificationReceived, EndOfRib, RouteRefreshReceived>;
 
-// --- Collisions (RFC 4271 §6.8)
-// ---------------------------------------------------
-
-enum class CollisionWinner : uint8_t {
-  kLocallyInitiated,   // keep the connection we opened
-  kRemotelyInitiated,  // keep the connection the peer opened
-};
-// RFC 4271 §6.8: the connection opened by the speaker with the higher BGP
-// identifier (compared as host-order integers) is kept. Equal identifiers
-// (allowed on eBGP, RFC 6286 §2.3) are broken by the larger AS number.
-CollisionWinner ResolveCollision(uint32_t local_id, uint32_t remote_id,
-                                 uint32_t local_as = 0, uint32_t remote_as = 0);
-
 // --- Pulled routes
 // --------------------------------------------------------------
 
@@ -235,7 +218,9 @@ class Session {
     return absl::MakeConstSpan(out_).subspan(out_pos_);
   }
   // Marks the first `n` pending bytes as sent (clamped to what is pending).
-  void ConsumeOutput(size_t n);
+  // With a RouteSource attached, pulls more routes at `now` (sending an
+  // UPDATE restarts the keepalive timer from `now`).
+  void ConsumeOutput(size_t n, Instant now);
 
   // The next event, oldest first.
   std::optional<SessionEvent> PollEvent();
@@ -252,7 +237,7 @@ class Session {
   bool connected() const { return connected_; }
 
   // True in OpenSent and OpenConfirm: the states in which a collision with
-  // another connection to the same peer is resolved by ResolveCollision().
+  // another connection to the same peer is resolved (bgpy/collision.h).
   bool CanCollide() const;
 
   // Set from OpenConfirm on (and kept in Idle until the next connection, for
@@ -378,9 +363,6 @@ class Session {
 
   RouteSource* source_ = nullptr;
   std::optional<UpdateBuilder> builder_;
-  // The latest `now` the caller gave: ConsumeOutput() pulls routes, and
-  // sending them restarts the keepalive timer from this time.
-  Instant last_now_{};
 };
 
 }  // namespace bgpy

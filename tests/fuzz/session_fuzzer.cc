@@ -294,7 +294,7 @@ class Driver {
     const absl::Span<const uint8_t> out = s.PendingOutput();
     n = std::min(n, out.size());
     checker_.Feed(out.subspan(0, n));
-    s.ConsumeOutput(n);
+    s.ConsumeOutput(n, now_);
     for (;;) {
       absl::StatusOr<std::optional<wire::Bytes>> next = checker_.Next();
       FUZZ_CHECK(next.ok(), "the session sent a bad message header");

@@ -76,7 +76,7 @@ bool SessionPair::Step() {
                   std::vector<uint8_t>(out.begin() + i, out.begin() + i + n)});
       }
     }
-    x.session.ConsumeOutput(out.size());
+    x.session.ConsumeOutput(out.size(), now_);
   }
 
   // Delivery.

@@ -20,33 +20,24 @@
 // Back-pressure: the owner queues UPDATEs with QueueUpdate() until it returns
 // kResourceExhausted, then waits for on_writable(id).
 //
-// Connection collisions (RFC 4271 §6.8). A connection from a configured
-// peer's address is taken as the peer's connection when its Session waits
-// in Connect/Active with no connection up. When the Session has its own
-// outgoing connection (still connecting, or in OpenSent/OpenConfirm), the
-// incoming one is kept beside it with a second Session (the same
-// SessionConfig, passive). As soon as one of the two Sessions knows the
-// peer's BGP identifier (OpenConfirm) and the other CanCollide(), the loop
-// applies ResolveCollision(): the loser is stopped with Cease/Connection
-// Collision Resolution (6/7), its NOTIFICATION flushed, and closed. A
-// Session that reaches Established while the other connection is still
-// connecting wins over it. If one connection fails before the resolution,
-// the other simply carries on. An incoming connection while the peer is
-// Established (or already has two connections, or its own connection is
-// itself an incoming one) is closed at once without a message: the
-// Established connection wins (RFC 4271 §6.8).
+// Peers. A configured peer is told apart by (remote address, remote port,
+// local address), so one loop runs any number of sessions to one router
+// from different source addresses. A connection accepted from an address
+// goes to the configured peer of that address whose local address is the
+// one it arrived on (or that has none). Timers are kept in a heap: a step
+// costs O(log n) in the number of peers, not O(n).
 //
-// While two connections exist, on_event receives the events of BOTH
-// Sessions under the same PeerId, each in its own order: the loser's
+// Connection collisions (RFC 4271 §6.8) are resolved by the peer's
+// PeerConnections (bgpy/collision.h; the rules are there): the loop runs
+// the TCP connection of each of its two slots and calls Resolve() after
+// every input. While two connections exist, on_event receives the events of
+// BOTH Sessions under the same PeerId, each in its own order: the loser's
 // StateChanged events come too (it ends with NotificationSent or
 // NotificationReceived Cease/7 and a StateChanged away from OpenSent,
 // OpenConfirm or Established), so an owner tracking the state from
 // StateChanged alone sees them interleaved; session(id) always names the
 // Session of the connection that the loop considers the peer's (the
-// survivor once resolved) and connection(id) tells which one that is. When
-// the incoming connection won and later ends, the loop replaces its
-// (passive) Session with a fresh one from the PeerConfig, so an active peer
-// connects again.
+// survivor once resolved) and connection(id) tells which one that is.
 #ifndef BGPY_POSIX_TRANSPORT_H_
 #define BGPY_POSIX_TRANSPORT_H_
 
@@ -58,6 +49,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -65,6 +57,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "bgpy/collision.h"
 #include "bgpy/errors.h"
 #include "bgpy/negotiate.h"
 #include "bgpy/session.h"
@@ -190,7 +183,8 @@ class EventLoop {
   // Adds a peer and starts its Session (ManualStart, RFC 4271 §8.1.2 event
   // 1 or 4); an active peer connects right away. kInvalidArgument for a bad
   // SessionConfig, an MD5 key over 80 octets, a local address of another
-  // family, or a second peer with the same address.
+  // family; kAlreadyExists for a second peer with the same (address, port,
+  // local address).
   absl::StatusOr<PeerId> AddPeer(PeerConfig config);
   // Closes the peer's connection at once (nothing sent) and forgets it.
   void RemovePeer(PeerId id);
@@ -222,6 +216,11 @@ class EventLoop {
   // what the socket takes. kNotFound for an unknown peer.
   absl::Status QueueUpdate(PeerId id, absl::Span<const uint8_t> bytes);
   absl::Status QueueEndOfRib(PeerId id, Family family);
+  // Session::SetRouteSource / PullRoutes at the loop's clock, then writes
+  // what the socket takes. The session pulls from `source` whenever the
+  // socket drains, building UPDATEs straight into its output.
+  absl::Status SetRouteSource(PeerId id, RouteSource* source);
+  absl::Status PullRoutes(PeerId id);
 
   // Waits for I/O or timers at most `timeout` (zero = poll) and handles
   // everything ready. Returns kCancelled once a stop was requested (after
@@ -253,38 +252,55 @@ class EventLoop {
  private:
   struct Peer;
   struct Listener;
+  struct HeapEntry {
+    Instant at;
+    PeerId id;
+    uint32_t generation;
+    bool operator>(const HeapEntry& o) const { return at > o.at; }
+  };
 
   Peer* Find(PeerId id);
   const Peer* Find(PeerId id) const;
   void MarkDirty(Peer& p);
   absl::StatusOr<PeerId> CreatePeer(PeerConfig config, bool dynamic,
                                     Instant now);
-  // Delivers the peer's events, writes, closes, connects as its Session asks.
+  void ForgetKey(const Peer& p);
+  // Delivers the peer's events, writes, closes, connects as its Sessions
+  // ask, and resolves collisions.
   void Service(Peer& p, Instant now);
   bool ProcessDirty(Instant now);  // false if work is left over
-  void Register(Peer& p);
-  void UpdateInterest(Peer& p);
-  void CloseFd(Peer& p);
-  void StartConnect(Peer& p, Instant now);
-  void FinishConnect(Peer& p, Instant now);
-  void ConnectFailed(Peer& p, const absl::Status& error, Instant now);
+
+  // Connections (connection.cc), by slot of the peer's PeerConnections.
+  void Register(Peer& p, int slot);
+  void UpdateInterest(Peer& p, int slot);
+  void CloseFd(Peer& p, int slot);
+  void StartConnect(Peer& p, int slot, Instant now);
+  void FinishConnect(Peer& p, int slot, Instant now);
+  void ConnectFailed(Peer& p, int slot, const absl::Status& error, Instant now);
+  // Hands an accepted `fd` to the peer (PeerConnections::Accept); closes it
+  // if refused.
   void Adopt(Peer& p, int fd, Instant now);
-  // Keeps an incoming `fd` beside the peer's own connection (a collision).
-  void AdoptRival(Peer& p, int fd, Instant now);
-  // Resolves a collision between the peer's two connections, promotes the
-  // second one when the first is gone, forgets a finished second one.
-  void ResolveCollision(Peer& p, Instant now);
-  void ServiceConnection(Peer& c, Instant now);
-  void HandleReadable(Peer& p, Instant now);
-  bool Flush(Peer& p, Instant now);  // false: write error, connection gone
-  void CloseConnection(Peer& p, Instant now, bool graceful);
-  void DropConnection(Peer& p, const absl::Status& error, Instant now);
-  void Deliver(Peer& p);
+  void ServiceConnection(Peer& p, int slot, Instant now);
+  void HandleReadable(Peer& p, int slot, Instant now);
+  bool Flush(Peer& p, int slot, Instant now);  // false: connection gone
+  void CloseConnection(Peer& p, int slot, Instant now, bool graceful);
+  void DropConnection(Peer& p, int slot, const absl::Status& error,
+                      Instant now);
+  void Deliver(Peer& p, int slot);
+
+  // Listening (listener.cc).
   void Accept(Listener& l, Instant now);
+  Peer* FindConfigured(const IpAddress& remote, const IpAddress& local);
+
+  // Timers: a min-heap of (deadline, peer) with stale entries skipped.
+  std::optional<Instant> PeerDeadline(const Peer& p) const;
+  void Schedule(Peer& p);
+  std::optional<Instant> EarliestDeadline();
+  void FireTimers(Instant now);
+  void FirePeerTimers(Peer& p, Instant now);
+
   void CollectGarbage();
   void DrainWakeups();
-  std::optional<Instant> EarliestDeadline() const;
-  void FireTimers(Instant now);
   absl::Status Step(Duration timeout);
 
   LoopOptions options_;
@@ -295,8 +311,13 @@ class EventLoop {
   PeerId next_id_ = 1;
   uint32_t next_conn_serial_ = 1;
   absl::flat_hash_map<PeerId, std::unique_ptr<Peer>> peers_;
-  absl::flat_hash_map<IpAddress, PeerId> by_address_;  // configured peers
-  std::vector<PeerId> dirty_;                          // peers to Service()
+  // Configured peers by (remote address, remote port, local address), and
+  // by remote address alone for accepting.
+  absl::flat_hash_map<std::tuple<IpAddress, uint16_t, IpAddress>, PeerId>
+      by_key_;
+  absl::flat_hash_map<IpAddress, std::vector<PeerId>> by_address_;
+  std::vector<PeerId> dirty_;      // peers to Service()
+  std::vector<HeapEntry> timers_;  // std::push_heap with std::greater
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::vector<uint8_t> read_buf_;
   bool garbage_ = false;       // removed peers to erase

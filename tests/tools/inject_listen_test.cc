@@ -240,6 +240,7 @@ class Proc {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   }
+  pid_t pid() const { return pid_; }
   void Signal(int sig) {
     if (pid_ > 0 && exit_code_ == kRunning) kill(pid_, sig);
   }
@@ -563,8 +564,12 @@ TEST(InjectListenTest, UsageErrorsExitOneNamingTheFlag) {
     std::string want;
   };
   const Case cases[] = {
-      {{"--count=abc"}, "--count"},
-      {{"--count=10", "--med=-1"}, "--med"},
+      // Typed flags: Abseil names the flag ("... for flag 'count'").
+      {{"--count=abc"}, "flag 'count'"},
+      {{"--count=10", "--med=-1"}, "flag 'med'"},
+      {{"--count=10", "--duration=soon"}, "flag 'duration'"},
+      {{"--count=10", "--duration=0"}, "--duration: '0' must be positive"},
+      {{"--count=10", "--sessions=0"}, "--sessions"},
       {{"--count=10", "--family=l2vpn-evpn"}, "not available yet"},
       {{"--count=10", "--family=bogus"}, "--family"},
       {{"--count=10", "--rd=65000:1"}, "--rd: not available yet"},
@@ -587,6 +592,71 @@ TEST(InjectListenTest, UsageErrorsExitOneNamingTheFlag) {
   Proc no_as(Bin("bgpy-listen"), {"--listen=127.0.0.1:0"});
   EXPECT_EQ(no_as.Wait(), 1);
   EXPECT_THAT(no_as.err(), HasSubstr("--local-as"));
+}
+
+// /proc/PID/status field `key` ("VmRSS", "Threads"): its number, or -1.
+int64_t ProcStatus(pid_t pid, absl::string_view key) {
+  for (const std::string& line :
+       Lines(ReadFile(absl::StrCat("/proc/", pid, "/status")))) {
+    if (!absl::StartsWith(line, absl::StrCat(key, ":"))) continue;
+    std::vector<std::string> f =
+        absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
+    int64_t v = -1;
+    if (f.size() >= 2 && absl::SimpleAtoi(f[1], &v)) return v;
+  }
+  return -1;
+}
+
+int Count(const std::string& s, const std::string& what) {
+  int n = 0;
+  for (size_t at = 0; (at = s.find(what, at)) != s.npos; at += what.size()) ++n;
+  return n;
+}
+
+// --sessions=1000 from one process on one thread (DESIGN.md: one loop, many
+// sessions): sources 127.0.1.1 .. 127.0.4.232, every session Established,
+// every route arrives.
+TEST(InjectListenTest, ThousandSessionsOnOneThread) {
+  constexpr int kSessions = 1000;
+  constexpr int kCount = 10;
+  Listener listen({"--print=none", "--duration=55s"});
+  ASSERT_NE(listen.port(), 0);
+  Proc inject(
+      Bin("bgpy-inject"),
+      {"--peer=127.0.0.1", absl::StrCat("--port=", listen.port()),
+       "--local-address=127.0.1.1", "--local-as=65500", "--prefix=10.0.0.0/32",
+       absl::StrCat("--count=", kCount), absl::StrCat("--sessions=", kSessions),
+       "--print=none", "--duration=50s"});
+  // Every session Established at the listener.
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(40);
+  int established = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    established = Count(listen.proc().err(), "-> Established");
+    if (established >= kSessions) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(established, kSessions) << inject.err();
+  // One thread, however many sessions.
+  EXPECT_EQ(ProcStatus(inject.pid(), "Threads"), 1);
+  const int64_t rss_kb = ProcStatus(inject.pid(), "VmRSS");
+  EXPECT_GT(rss_kb, 0);
+  EXPECT_LT(rss_kb, 200 * 1024) << "RSS " << rss_kb << " kB";
+  std::fprintf(stderr, "bgpy-inject: %d sessions, RSS %lld kB\n", kSessions,
+               static_cast<long long>(rss_kb));
+  // Routes are in flight; the End-of-RIB of each session ends them.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  inject.Signal(SIGTERM);
+  ASSERT_EQ(inject.Wait(std::chrono::seconds(15)), 0) << inject.err();
+  EXPECT_THAT(inject.err(),
+              HasSubstr(absl::StrCat("total (", kSessions, " sessions): ",
+                                     kSessions * kCount, " routes")));
+  EXPECT_THAT(inject.err(), ::testing::Not(HasSubstr("not established")));
+  listen.Stop();
+  const std::string err = listen.proc().err();
+  EXPECT_EQ(Count(err, absl::StrCat("ipv4-unicast ", kCount, " announced")),
+            kSessions)
+      << err.substr(0, 2000);
 }
 
 #endif  // BGPY_NO_TOOLS
