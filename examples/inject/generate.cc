@@ -38,7 +38,12 @@ RouteAttributes MakeAttributes(const Options& o, const Negotiated* n,
   if (o.family == kIpv4Unicast) {
     a.next_hop = next_hop;
   } else {
-    r.mp_next_hop.assign(next_hop.bytes(), next_hop.bytes() + 16);
+    // The family's row writes its MP_REACH next hop.
+    MpNextHop nh;
+    nh.address = next_hop;
+    wire::Writer w(&r.mp_next_hop);
+    const FamilyDesc* d = FindFamily(o.family);
+    if (d != nullptr) d->encode_next_hop(nh, w);
   }
   return r;
 }

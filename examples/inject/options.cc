@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "bgpy/errors.h"
+#include "bgpy/nlri.h"
 #include "common/tool_flags.h"
 
 // Connection.
@@ -28,7 +29,9 @@ ABSL_FLAG(bool, passive, false,
           "wait for the peer to connect to --local-address:--port instead "
           "of connecting");
 // Routes.
-ABSL_FLAG(std::string, family, "ipv4-unicast", "ipv4-unicast or ipv6-unicast");
+ABSL_FLAG(std::string, family, "ipv4-unicast",
+          "the family to announce: ipv4-unicast, ipv6-unicast, ipv4-multicast "
+          "or ipv6-multicast");
 ABSL_FLAG(std::string, prefix, "",
           "first route, e.g. 10.0.0.0/32; every route has its length and each "
           "next route is the next block of that length (required)");
@@ -158,7 +161,9 @@ absl::Status ParseRoutes(Options& o) {
   absl::StatusOr<Family> fam = ParseFamily(family);
   if (!fam.ok())
     return UsageError("family", absl::StrCat("unknown family '", family, "'"));
-  if (*fam != kIpv4Unicast && *fam != kIpv6Unicast)
+  // Any family whose row decodes (and so generates) routes; the others are
+  // named in the table but not built yet.
+  if (!IsKnownFamily(*fam))
     return UsageError("family", absl::StrCat(family, " is not available yet"));
   o.family = *fam;
 

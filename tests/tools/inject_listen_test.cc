@@ -503,6 +503,28 @@ TEST(InjectListenTest, Ipv6UnicastWithNextHopAndPrependedAs) {
   }
 }
 
+// Any family whose row decodes can be injected: the family list comes from
+// the registry, not from a list in the tool.
+TEST(InjectListenTest, Ipv4MulticastFromTheFamilyTable) {
+  Listener listen;
+  ASSERT_NE(listen.port(), 0);
+  Proc inject(Bin("bgpy-inject"),
+              {"--peer=127.0.0.1", absl::StrCat("--port=", listen.port()),
+               "--local-address=127.0.0.2", "--local-as=65500",
+               "--family=ipv4-multicast", "--prefix=232.0.0.0/32",
+               "--count=500", "--duration=1s", "--print=none"});
+  ASSERT_EQ(inject.Wait(), 0) << inject.err();
+  std::vector<JsonValue> msgs = listen.Stop();
+  std::vector<std::string> routes = Routes(msgs, "announce", "ipv4-multicast");
+  ASSERT_EQ(routes.size(), 500u);
+  EXPECT_EQ(routes[0], "232.0.0.0/32");
+  EXPECT_EQ(routes[499], "232.0.1.243/32");
+  for (const JsonValue& m : msgs) {
+    if (Text(m, "type") != "UPDATE" || m.Get("end_of_rib") != nullptr) continue;
+    EXPECT_EQ(Text(m, "next_hop"), "127.0.0.2");
+  }
+}
+
 TEST(InjectListenTest, FlapWithdrawsAndReannounces) {
   Listener listen;
   ASSERT_NE(listen.port(), 0);
