@@ -6,26 +6,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "attributes/internal.h"
 #include "bgpy/hex.h"
 
 namespace bgpy {
-namespace {
-
-// Parses a decimal number of at most `max`, digits only (no sign, no
-// spaces, at most 5 digits).
-bool ParseSmallDecimal(absl::string_view s, uint32_t max, uint32_t& out) {
-  if (s.empty() || s.size() > 5) return false;
-  uint32_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + static_cast<uint32_t>(c - '0');
-  }
-  if (v > max) return false;
-  out = v;
-  return true;
-}
-
-}  // namespace
 
 absl::Span<const FamilyDesc* const> RegisteredFamilies() {
   static const FamilyDesc* const kRows[] = {
@@ -71,10 +55,10 @@ absl::StatusOr<Family> ParseFamily(absl::string_view name) {
   absl::string_view rest = name;
   if (absl::ConsumePrefix(&rest, "afi-")) {
     size_t dash = rest.find("-safi-");
-    uint32_t afi, safi;
+    uint64_t afi, safi;
     if (dash != absl::string_view::npos &&
-        ParseSmallDecimal(rest.substr(0, dash), 0xffff, afi) &&
-        ParseSmallDecimal(rest.substr(dash + 6), 0xff, safi)) {
+        internal::ParseUint(rest.substr(0, dash), 0xffff, afi) &&
+        internal::ParseUint(rest.substr(dash + 6), 0xff, safi)) {
       return Family(static_cast<uint16_t>(afi), static_cast<uint8_t>(safi));
     }
   }
