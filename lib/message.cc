@@ -95,6 +95,26 @@ absl::StatusOr<MessageHeader> ParseHeader(wire::Bytes data, size_t max_size) {
   return MessageHeader{length, static_cast<MessageType>(type)};
 }
 
+absl::StatusOr<MessageHeader> CheckMessage(
+    wire::Bytes message, size_t max_size, std::optional<MessageType> expected) {
+  if (expected && message.size() >= kHeaderSize &&
+      message[18] != static_cast<uint8_t>(*expected)) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "message type is %s, not %s", MessageTypeName(message[18]),
+        MessageTypeName(static_cast<uint8_t>(*expected))));
+  }
+  BGPY_ASSIGN_OR_RETURN(MessageHeader h, ParseHeader(message, max_size));
+  if (h.length != message.size()) {
+    const uint8_t len_field[2] = {message[16], message[17]};
+    return HeaderError(
+        HeaderSubcode::kBadMessageLength, len_field,
+        absl::StrFormat("%s length field says %d octets, message has %d",
+                        MessageTypeName(message[18]), h.length,
+                        message.size()));
+  }
+  return h;
+}
+
 // --- MessageSplitter ---------------------------------------------------------
 
 void MessageSplitter::Feed(wire::Bytes data) {
@@ -190,14 +210,7 @@ MessageType TypeOf(const Message& m) {
 absl::StatusOr<Message> DecodeMessage(wire::Bytes message,
                                       const SessionParams& params) {
   BGPY_ASSIGN_OR_RETURN(MessageHeader h,
-                        ParseHeader(message, params.max_message_size()));
-  if (h.length != message.size()) {
-    const uint8_t len_field[2] = {message[16], message[17]};
-    return HeaderError(
-        HeaderSubcode::kBadMessageLength, len_field,
-        absl::StrFormat("length field says %d octets, message has %d", h.length,
-                        message.size()));
-  }
+                        CheckMessage(message, params.max_message_size()));
   switch (h.type) {
     case MessageType::kOpen: {
       BGPY_ASSIGN_OR_RETURN(Open o, DecodeOpen(message));

@@ -34,19 +34,9 @@ class Verdicts {
 absl::StatusOr<UpdateView> UpdateView::Parse(wire::Bytes message,
                                              const SessionParams& params,
                                              std::vector<Finding>* findings) {
-  BGPY_ASSIGN_OR_RETURN(MessageHeader h,
-                        ParseHeader(message, params.max_message_size()));
-  if (h.type != MessageType::kUpdate) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "not an UPDATE: ", MessageTypeName(static_cast<uint8_t>(h.type))));
-  }
-  if (h.length != message.size()) {
-    const uint8_t len_field[2] = {message[16], message[17]};
-    return HeaderError(
-        HeaderSubcode::kBadMessageLength, len_field,
-        absl::StrFormat("length field says %d octets, message has %d", h.length,
-                        message.size()));
-  }
+  BGPY_RETURN_IF_ERROR(
+      CheckMessage(message, params.max_message_size(), MessageType::kUpdate)
+          .status());
   UpdateView v;
   v.msg_ = message;
   v.four_octet_ = params.four_octet_as;

@@ -46,8 +46,20 @@ struct MessageHeader {
 // Checks the 19-octet header at the start of `data` (RFC 4271 §6.1): marker
 // all ones (1/1), length within 19..max and right for the type (1/2, data =
 // the length field), known type (1/3, data = the type). Needs only the
-// first 19 octets. `max_size` is 4096 or 65535 (RFC 8654).
+// first 19 octets (the stream splitter's half of CheckMessage). `max_size`
+// is 4096 or 65535 (RFC 8654); OPEN and KEEPALIVE stay within 4096.
+// kInvalidArgument (no NOTIFICATION) with fewer than 19 octets.
 absl::StatusOr<MessageHeader> ParseHeader(wire::Bytes data, size_t max_size);
+
+// The framing check of one whole message, used by every decoder, the
+// session and bgpy::format: ParseHeader, then the length field must equal
+// `message.size()` (1/2, data = the length field). With `expected`, a
+// message of another type is a caller mistake: kInvalidArgument, no
+// NOTIFICATION (checked before the header, so DecodeOpen on an UPDATE says
+// so rather than what is wrong with the UPDATE).
+absl::StatusOr<MessageHeader> CheckMessage(
+    wire::Bytes message, size_t max_size,
+    std::optional<MessageType> expected = std::nullopt);
 
 // Splits a byte stream into whole messages, whatever the chunking.
 // Buffers at most one partial message (bounded by max_size).
