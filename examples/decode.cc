@@ -16,13 +16,12 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "bgpy/capabilities.h"
 #include "bgpy/format.h"
+#include "bgpy/hex.h"
 #include "bgpy/message.h"
 #include "bgpy/nlri.h"
 #include "bgpy/params.h"
@@ -357,42 +356,19 @@ class Decoder {
   bool printed_ = false;
 };
 
-std::optional<int> HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return std::nullopt;
-}
-
-// One hex line to bytes; whitespace and ':' separators are ignored, a
-// leading "0x" too.
+// One hex line to bytes (bgpy::ParseHex); ':' separators are ignored like
+// whitespace, a leading "0x" too.
 absl::StatusOr<std::vector<uint8_t>> ParseHexLine(absl::string_view line) {
-  line = absl::StripAsciiWhitespace(line);
-  if (absl::StartsWith(line, "0x") || absl::StartsWith(line, "0X"))
-    line.remove_prefix(2);
-  std::vector<uint8_t> out;
-  int high = -1;  // the pending high nibble, -1 when none
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (absl::ascii_isspace(static_cast<unsigned char>(c)) || c == ':')
-      continue;
-    std::optional<int> d = HexDigit(c);
-    if (!d) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "not hex: unexpected character '",
-          absl::CHexEscape(line.substr(i, 1)), "' at column ", i + 1));
-    }
-    if (high >= 0) {
-      out.push_back(static_cast<uint8_t>(high << 4 | *d));
-      high = -1;
-    } else {
-      high = *d;
-    }
+  std::string text(absl::StripAsciiWhitespace(line));
+  for (char& c : text) {
+    if (c == ':') c = ' ';
   }
-  if (high >= 0) {
-    return absl::InvalidArgumentError("not hex: odd number of digits");
+  absl::StatusOr<std::vector<uint8_t>> bytes = ParseHex(text);
+  if (!bytes.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("not hex: ", bytes.status().message()));
   }
-  return out;
+  return bytes;
 }
 
 bool ReadLine(FILE* in, std::string& line) {

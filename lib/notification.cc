@@ -6,10 +6,10 @@
 #include <optional>
 #include <string>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "bgpy/errors.h"
+#include "bgpy/hex.h"
 #include "bgpy/message.h"
 
 namespace bgpy {
@@ -126,12 +126,6 @@ std::optional<Notification> Notification::HardResetCause() const {
 
 namespace {
 
-// Hex of a byte vector, for Describe().
-std::string Hex(const std::vector<uint8_t>& v) {
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(v.data()), v.size()));
-}
-
 // The peer's text with control characters escaped, so one NOTIFICATION
 // stays one log line.
 std::string Printable(absl::string_view text) {
@@ -157,7 +151,7 @@ std::string DescribeImpl(const Notification& n, int depth) {
       if (!text->empty()) absl::StrAppend(&out, ": ", Printable(*text));
     } else if (!n.data.empty()) {
       absl::StrAppend(&out, " (malformed shutdown communication ",
-                      Hex(n.data), ")");
+                      HexString(n.data), ")");
     }
     return out;
   }
@@ -167,7 +161,7 @@ std::string DescribeImpl(const Notification& n, int depth) {
       return out;
     }
   }
-  if (!n.data.empty()) absl::StrAppend(&out, " (data ", Hex(n.data), ")");
+  if (!n.data.empty()) absl::StrAppend(&out, " (data ", HexString(n.data), ")");
   return out;
 }
 
