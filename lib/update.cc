@@ -711,4 +711,38 @@ std::vector<uint8_t> UpdateBuilder::EndOfRib(Family f) {
   return out;
 }
 
+// --- UPDATE (owned)
+// ------------------------------------------------------------
+
+const PathAttribute* Update::FindAttribute(uint8_t code) const {
+  for (const auto& a : attributes) {
+    if (a.code == code) return &a;
+  }
+  return nullptr;
+}
+
+absl::StatusOr<Update> DecodeUpdate(wire::Bytes message,
+                                    const SessionParams& params) {
+  BGPY_ASSIGN_OR_RETURN(UpdateView v, UpdateView::Parse(message, params));
+  return v.ToOwned();
+}
+
+absl::Status EncodeUpdate(const Update& u, const SessionParams& params,
+                          wire::Writer& w) {
+  const bool add_path = params.HasAddPath(kIpv4Unicast);
+  const size_t start = BeginMessage(MessageType::kUpdate, w);
+  size_t at = w.ReserveU16();
+  EncodeNlriEntries(u.withdrawn, add_path, w);
+  if (w.ok() && !w.FillLength16(at)) {
+    return absl::OutOfRangeError("withdrawn routes exceed 65535 octets");
+  }
+  at = w.ReserveU16();
+  for (const auto& a : u.attributes) EncodeAttribute(a, w);
+  if (w.ok() && !w.FillLength16(at)) {
+    return absl::OutOfRangeError("path attributes exceed 65535 octets");
+  }
+  EncodeNlriEntries(u.nlri, add_path, w);
+  return FinishMessage(start, params.max_message_size(), w);
+}
+
 }  // namespace bgpy
