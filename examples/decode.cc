@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,13 +15,12 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
-#include "bgpy/capabilities.h"
+#include "bgpy/decode_context.h"
 #include "bgpy/format.h"
+#include "bgpy/hex.h"
 #include "bgpy/message.h"
 #include "bgpy/nlri.h"
 #include "bgpy/params.h"
@@ -144,170 +142,14 @@ absl::StatusOr<Options> ParseOptions(
   return o;
 }
 
-// --- Session context
-// -------------------------------------------------------------
-
-bool Advertises(const Open& open, Family f, bool send) {
-  const AddPathCapability* ap = open.Find<AddPathCapability>();
-  if (ap == nullptr) return false;
-  for (const AddPathCapability::Entry& e : ap->entries) {
-    if (e.family != f) continue;
-    if (e.mode == AddPathMode::kBoth) return true;
-    if (send && e.mode == AddPathMode::kSend) return true;
-    if (!send && e.mode == AddPathMode::kReceive) return true;
-  }
-  return false;
-}
-
-std::vector<Family> AddPathFamiliesOf(const Open& open) {
-  std::vector<Family> out;
-  if (const AddPathCapability* ap = open.Find<AddPathCapability>())
-    for (const AddPathCapability::Entry& e : ap->entries)
-      out.push_back(e.family);
-  return out;
-}
-
-bool IsIpFamily(Family f) {
-  return (f.afi == Afi::kIpv4 || f.afi == Afi::kIpv6) &&
-         (f.safi == Safi::kUnicast || f.safi == Safi::kMulticast);
-}
-
-// True if an IP NLRI field holds a zero-length prefix (0.0.0.0/0 or ::/0).
-// Read without ADD-PATH, an ADD-PATH field whose path ids are small starts
-// with such entries (the path id's zero octets), so a reading that gives
-// them is less plausible than one that does not.
-bool HasDefaultRoute(const NlriView& v) {
-  if (v.add_path() || !IsIpFamily(v.family())) return false;
-  for (const NlriEntryView& e : v)
-    if (e.bytes.size() == 1 && e.bytes[0] == 0) return true;
-  return false;
-}
-
-bool Suspicious(const UpdateView& view) {
-  if (HasDefaultRoute(view.withdrawn()) || HasDefaultRoute(view.nlri()))
-    return true;
-  if (auto v = view.mp_reach_nlri(); v && HasDefaultRoute(*v)) return true;
-  if (auto v = view.mp_unreach_nlri(); v && HasDefaultRoute(*v)) return true;
-  return false;
-}
-
-// The decoding context: fixed by flags, taken from the OPENs seen in the
-// input, or inferred per UPDATE.
-class Context {
- public:
-  explicit Context(const Options& o)
-      : four_octet_as_(o.four_octet_as), add_path_(o.add_path) {}
-
-  void OnOpen(const Open& open) {
-    opens_.push_back(open);
-    if (opens_.size() > 2) opens_.pop_front();
-  }
-
-  // The params to decode `message` with (an UPDATE is tried under each
-  // candidate reading; other messages do not depend on the context).
-  SessionParams For(wire::Bytes message) const {
-    std::vector<SessionParams> candidates = Candidates();
-    bool is_update =
-        message.size() > kHeaderSize - 1 &&
-        message[kHeaderSize - 1] == static_cast<uint8_t>(MessageType::kUpdate);
-    if (!is_update || candidates.size() == 1) return candidates[0];
-    std::optional<size_t> suspicious, parsed;
-    for (size_t i = 0; i < candidates.size(); ++i) {
-      absl::StatusOr<UpdateView> view =
-          UpdateView::Parse(message, candidates[i]);
-      if (!view.ok()) continue;
-      if (!parsed) parsed = i;
-      if (view->verdict() != Verdict::kOk) continue;
-      if (add_path_varies_ && Suspicious(*view)) {
-        if (!suspicious) suspicious = i;
-        continue;
-      }
-      return candidates[i];
-    }
-    if (suspicious) return candidates[*suspicious];
-    if (parsed) return candidates[*parsed];
-    return candidates[0];
-  }
-
- private:
-  std::vector<SessionParams> Candidates() const {
-    SessionParams base;
-    // Offline, accept messages up to 65535 octets (RFC 8654) whatever was
-    // negotiated: the input is what it is.
-    base.extended_message = true;
-
-    std::vector<bool> four;
-    if (four_octet_as_) {
-      four = {*four_octet_as_};
-    } else if (opens_.size() == 2) {
-      // RFC 6793 §4: 4-octet AS only when both speakers advertise it.
-      four = {opens_[0].Find<FourOctetAsCapability>() != nullptr &&
-              opens_[1].Find<FourOctetAsCapability>() != nullptr};
-    } else {
-      four = {true, false};
-    }
-
-    std::vector<std::vector<Family>> add_paths;
-    add_path_varies_ = false;
-    if (add_path_) {
-      add_paths = {*add_path_};
-    } else if (opens_.size() == 2) {
-      // RFC 7911 §4: path ids flow from a sender to a receiver. Without
-      // knowing which speaker sent a message, a family negotiated in one
-      // direction only is tried both ways (with path ids first).
-      std::vector<Family> fixed, one_way;
-      std::vector<Family> families = AddPathFamiliesOf(opens_[0]);
-      for (Family f : families) {
-        bool a_to_b =
-            Advertises(opens_[0], f, true) && Advertises(opens_[1], f, false);
-        bool b_to_a =
-            Advertises(opens_[1], f, true) && Advertises(opens_[0], f, false);
-        if (a_to_b && b_to_a) {
-          fixed.push_back(f);
-        } else if (a_to_b || b_to_a) {
-          one_way.push_back(f);
-        }
-      }
-      if (one_way.empty()) {
-        add_paths = {fixed};
-      } else {
-        std::vector<Family> both = fixed;
-        both.insert(both.end(), one_way.begin(), one_way.end());
-        add_paths = {both, fixed};
-        add_path_varies_ = true;
-      }
-    } else {
-      std::vector<Family> all = {kIpv4Unicast};
-      for (Family f : DecodedFamilies())
-        if (f != kIpv4Unicast) all.push_back(f);
-      add_paths = {{}, all};
-      add_path_varies_ = true;
-    }
-
-    std::vector<SessionParams> out;
-    for (bool f : four) {
-      for (const std::vector<Family>& ap : add_paths) {
-        SessionParams p = base;
-        p.four_octet_as = f;
-        for (Family fam : ap) p.SetAddPath(fam, true);
-        out.push_back(std::move(p));
-      }
-    }
-    return out;
-  }
-
-  std::optional<bool> four_octet_as_;
-  std::optional<std::vector<Family>> add_path_;
-  std::deque<Open> opens_;
-  mutable bool add_path_varies_ = false;
-};
-
 // --- Decoding loop
 // --------------------------------------------------------------
 
 class Decoder {
  public:
-  explicit Decoder(const Options& o) : options_(o), context_(o) {}
+  explicit Decoder(const Options& o)
+      : options_(o),
+        context_(DecodeContext::Fixed{o.four_octet_as, o.add_path}) {}
 
   // Decodes and prints one message; `source` names it for error lines.
   void Message(wire::Bytes message, std::string source) {
@@ -352,47 +194,24 @@ class Decoder {
   }
 
   const Options& options_;
-  Context context_;
+  DecodeContext context_;
   bool failed_ = false;
   bool printed_ = false;
 };
 
-std::optional<int> HexDigit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return std::nullopt;
-}
-
-// One hex line to bytes; whitespace and ':' separators are ignored, a
-// leading "0x" too.
+// One hex line to bytes (bgpy::ParseHex); ':' separators are ignored like
+// whitespace, a leading "0x" too.
 absl::StatusOr<std::vector<uint8_t>> ParseHexLine(absl::string_view line) {
-  line = absl::StripAsciiWhitespace(line);
-  if (absl::StartsWith(line, "0x") || absl::StartsWith(line, "0X"))
-    line.remove_prefix(2);
-  std::vector<uint8_t> out;
-  int high = -1;  // the pending high nibble, -1 when none
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (absl::ascii_isspace(static_cast<unsigned char>(c)) || c == ':')
-      continue;
-    std::optional<int> d = HexDigit(c);
-    if (!d) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "not hex: unexpected character '",
-          absl::CHexEscape(line.substr(i, 1)), "' at column ", i + 1));
-    }
-    if (high >= 0) {
-      out.push_back(static_cast<uint8_t>(high << 4 | *d));
-      high = -1;
-    } else {
-      high = *d;
-    }
+  std::string text(absl::StripAsciiWhitespace(line));
+  for (char& c : text) {
+    if (c == ':') c = ' ';
   }
-  if (high >= 0) {
-    return absl::InvalidArgumentError("not hex: odd number of digits");
+  absl::StatusOr<std::vector<uint8_t>> bytes = ParseHex(text);
+  if (!bytes.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("not hex: ", bytes.status().message()));
   }
-  return out;
+  return bytes;
 }
 
 bool ReadLine(FILE* in, std::string& line) {

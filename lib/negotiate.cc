@@ -4,6 +4,7 @@
 #include "bgpy/negotiate.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -132,6 +133,50 @@ Open BuildOpen(const SessionConfig& config) {
                     std::move(caps));
 }
 
+std::vector<Family> OfferedFamilies(const Open& open) {
+  std::vector<Family> out;
+  for (const Capability* c : open.Capabilities()) {
+    if (const auto* mp = std::get_if<MultiprotocolCapability>(c)) {
+      if (std::find(out.begin(), out.end(), mp->family) == out.end())
+        out.push_back(mp->family);
+    }
+  }
+  if (out.empty()) out.push_back(kIpv4Unicast);  // RFC 4760 §8
+  return out;
+}
+
+SessionParams ParamsFromOpens(const Open& sender, const Open& receiver) {
+  SessionParams p;
+  p.four_octet_as = sender.Find<FourOctetAsCapability>() != nullptr &&
+                    receiver.Find<FourOctetAsCapability>() != nullptr;
+  p.extended_message = sender.Find<ExtendedMessageCapability>() != nullptr &&
+                       receiver.Find<ExtendedMessageCapability>() != nullptr;
+  const AddPathCapability* send = sender.Find<AddPathCapability>();
+  const AddPathCapability* recv = receiver.Find<AddPathCapability>();
+  if (send == nullptr || recv == nullptr) return p;
+  const std::vector<Family> a = OfferedFamilies(sender);
+  const std::vector<Family> b = OfferedFamilies(receiver);
+  auto offered = [](const std::vector<Family>& v, Family f) {
+    return std::find(v.begin(), v.end(), f) != v.end();
+  };
+  auto mode_of = [](const AddPathCapability& ap,
+                    Family f) -> std::optional<AddPathMode> {
+    for (const AddPathCapability::Entry& e : ap.entries)
+      if (e.family == f) return e.mode;  // RFC 7911 §4: the first counts
+    return std::nullopt;
+  };
+  for (const AddPathCapability::Entry& e : send->entries) {
+    if (!offered(a, e.family) || !offered(b, e.family)) continue;
+    std::optional<AddPathMode> s = mode_of(*send, e.family);
+    std::optional<AddPathMode> r = mode_of(*recv, e.family);
+    if (s != e.mode || !r) continue;  // a later duplicate entry
+    const bool can_send = (static_cast<uint8_t>(*s) & 2) != 0;     // Send
+    const bool can_receive = (static_cast<uint8_t>(*r) & 1) != 0;  // Receive
+    if (can_send && can_receive) p.SetAddPath(e.family, true);
+  }
+  return p;
+}
+
 absl::StatusOr<Negotiated> Negotiate(const SessionConfig& config,
                                      const Open& local, const Open& peer) {
   // RFC 4271 §6.2: version.
@@ -181,7 +226,6 @@ absl::StatusOr<Negotiated> Negotiate(const SessionConfig& config,
   std::vector<Family> peer_families;
   std::optional<Role> peer_role;
   bool role_conflict = false;
-  const AddPathCapability* peer_ap = nullptr;
   const ExtendedNextHopCapability* peer_enh = nullptr;
   for (const Capability* c : peer.Capabilities()) {
     if (const auto* mp = std::get_if<MultiprotocolCapability>(c)) {
@@ -199,8 +243,6 @@ absl::StatusOr<Negotiated> Negotiate(const SessionConfig& config,
     } else if (const auto* gr = std::get_if<GracefulRestartCapability>(c)) {
       if (!peer_gr) n.peer_graceful_restart = *gr;
       peer_gr = true;
-    } else if (const auto* ap = std::get_if<AddPathCapability>(c)) {
-      if (peer_ap == nullptr) peer_ap = ap;
     } else if (const auto* enh = std::get_if<ExtendedNextHopCapability>(c)) {
       if (peer_enh == nullptr) peer_enh = enh;
     } else if (const auto* sv = std::get_if<SoftwareVersionCapability>(c)) {
@@ -241,22 +283,6 @@ absl::StatusOr<Negotiated> Negotiate(const SessionConfig& config,
   n.enhanced_route_refresh = config.enhanced_route_refresh && peer_err;
   n.graceful_restart = config.graceful_restart.has_value() && peer_gr;
 
-  // RFC 7911 §5: send when we want to and the peer can receive, and vice
-  // versa; only for families both sides enabled.
-  if (peer_ap != nullptr) {
-    for (const AddPathConfig& a : config.add_path) {
-      if (!n.HasFamily(a.family)) continue;
-      for (const AddPathCapability::Entry& e : peer_ap->entries) {
-        if (e.family != a.family) continue;
-        uint8_t mode = static_cast<uint8_t>(e.mode);
-        AddPathNegotiated r{.family = a.family,
-                            .send = a.send && (mode & 1) != 0,
-                            .receive = a.receive && (mode & 2) != 0};
-        if (r.send || r.receive) n.add_path.push_back(r);
-        break;
-      }
-    }
-  }
   if (peer_enh != nullptr) {
     for (const auto& mine : config.extended_next_hop)
       for (const auto& theirs : peer_enh->entries)
@@ -278,15 +304,20 @@ absl::StatusOr<Negotiated> Negotiate(const SessionConfig& config,
   n.local_open = local;
   n.peer_open = peer;
 
-  n.recv_params.four_octet_as = n.four_octet_as;
-  n.send_params.four_octet_as = n.four_octet_as;
+  n.send_params = ParamsFromOpens(local, peer);
+  n.recv_params = ParamsFromOpens(peer, local);
   // RFC 8654 §3: having advertised it we accept large messages; we send them
   // only when both did.
   n.recv_params.extended_message = config.extended_message;
   n.send_params.extended_message = n.extended_message;
-  for (const AddPathNegotiated& a : n.add_path) {
-    if (a.receive) n.recv_params.SetAddPath(a.family, true);
-    if (a.send) n.send_params.SetAddPath(a.family, true);
+  // RFC 7911 §5, per configured family in order: send when we want to and
+  // the peer can receive, and vice versa (both OPENs carry the wishes).
+  for (const AddPathConfig& a : config.add_path) {
+    if (!n.HasFamily(a.family)) continue;
+    AddPathNegotiated r{.family = a.family,
+                        .send = n.send_params.HasAddPath(a.family),
+                        .receive = n.recv_params.HasAddPath(a.family)};
+    if (r.send || r.receive) n.add_path.push_back(r);
   }
   return n;
 }

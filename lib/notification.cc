@@ -6,41 +6,16 @@
 #include <optional>
 #include <string>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "bgpy/errors.h"
+#include "bgpy/hex.h"
 #include "bgpy/message.h"
 
 namespace bgpy {
 namespace {
 
-constexpr size_t kMinNotificationSize = 21;  // RFC 4271 §4.5
-constexpr size_t kMaxShutdownLength = 255;   // RFC 9003 §2: one length octet
-
-// Checks that `message` is a whole NOTIFICATION whose length field matches
-// its size (RFC 4271 §6.1: 1/2 with the length field as data otherwise).
-absl::Status CheckFrame(wire::Bytes message) {
-  if (message.size() < kHeaderSize) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "NOTIFICATION: message of %d octets is shorter than the header",
-        message.size()));
-  }
-  if (message[18] != static_cast<uint8_t>(MessageType::kNotification)) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "message type is %s, not NOTIFICATION", MessageTypeName(message[18])));
-  }
-  const uint8_t len_field[2] = {message[16], message[17]};
-  const size_t length = size_t{message[16]} << 8 | message[17];
-  if (length != message.size() || length < kMinNotificationSize) {
-    return HeaderError(
-        HeaderSubcode::kBadMessageLength, len_field,
-        absl::StrFormat("NOTIFICATION length field %d, message of %d octets "
-                        "(minimum 21)",
-                        length, message.size()));
-  }
-  return absl::OkStatus();
-}
+constexpr size_t kMaxShutdownLength = 255;  // RFC 9003 §2: one length octet
 
 // Length of the UTF-8 sequence starting at s[i], or 0 if it is not a valid
 // one (RFC 3629 §4: no overlong forms, no surrogates, at most U+10FFFF).
@@ -89,7 +64,10 @@ bool IsShutdownSubcode(uint8_t code, uint8_t subcode) {
 }  // namespace
 
 absl::StatusOr<Notification> DecodeNotification(wire::Bytes message) {
-  BGPY_RETURN_IF_ERROR(CheckFrame(message));
+  // The size the session negotiated is its business (RFC 8654 §4).
+  BGPY_RETURN_IF_ERROR(
+      CheckMessage(message, kMaxExtendedMessageSize, MessageType::kNotification)
+          .status());
   Notification n;
   n.code = message[kHeaderSize];
   n.subcode = message[kHeaderSize + 1];
@@ -148,12 +126,6 @@ std::optional<Notification> Notification::HardResetCause() const {
 
 namespace {
 
-// Hex of a byte vector, for Describe().
-std::string Hex(const std::vector<uint8_t>& v) {
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(v.data()), v.size()));
-}
-
 // The peer's text with control characters escaped, so one NOTIFICATION
 // stays one log line.
 std::string Printable(absl::string_view text) {
@@ -178,8 +150,8 @@ std::string DescribeImpl(const Notification& n, int depth) {
     if (std::optional<std::string> text = n.ShutdownMessage()) {
       if (!text->empty()) absl::StrAppend(&out, ": ", Printable(*text));
     } else if (!n.data.empty()) {
-      absl::StrAppend(&out, " (malformed shutdown communication ", Hex(n.data),
-                      ")");
+      absl::StrAppend(&out, " (malformed shutdown communication ",
+                      HexString(n.data), ")");
     }
     return out;
   }
@@ -189,7 +161,7 @@ std::string DescribeImpl(const Notification& n, int depth) {
       return out;
     }
   }
-  if (!n.data.empty()) absl::StrAppend(&out, " (data ", Hex(n.data), ")");
+  if (!n.data.empty()) absl::StrAppend(&out, " (data ", HexString(n.data), ")");
   return out;
 }
 

@@ -25,37 +25,9 @@
 namespace bgpy {
 namespace {
 
-constexpr size_t kMinOpenSize = 29;     // RFC 4271 §4.2
 constexpr uint8_t kBgpVersion = 4;      // RFC 4271 §4.2
 constexpr size_t kMaxShortParam = 255;  // RFC 5492 §4: one-octet lengths
 constexpr size_t kMaxExtParam = 65535;  // RFC 9072 §2: two-octet lengths
-
-// Checks that `message` is a whole message of `type`, at least `min_size`
-// octets, whose length field matches its size.
-absl::Status CheckFrame(wire::Bytes message, MessageType type,
-                        size_t min_size) {
-  if (message.size() < kHeaderSize) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "%s: message of %d octets is shorter than the header",
-        MessageTypeName(static_cast<uint8_t>(type)), message.size()));
-  }
-  if (message[18] != static_cast<uint8_t>(type)) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "message type is %s, not %s", MessageTypeName(message[18]),
-        MessageTypeName(static_cast<uint8_t>(type))));
-  }
-  const uint8_t len_field[2] = {message[16], message[17]};
-  const size_t length = size_t{message[16]} << 8 | message[17];
-  if (length != message.size() || length < min_size) {
-    return HeaderError(
-        HeaderSubcode::kBadMessageLength, len_field,
-        absl::StrFormat("%s length field %d, message of %d octets (minimum "
-                        "%d)",
-                        MessageTypeName(static_cast<uint8_t>(type)), length,
-                        message.size(), min_size));
-  }
-  return absl::OkStatus();
-}
 
 absl::Status Unspecific(absl::string_view why) {
   return OpenError(OpenSubcode::kUnspecific, {}, absl::StrCat("OPEN: ", why));
@@ -92,12 +64,15 @@ size_t ParameterValueSize(const OptionalParameter& p) {
 }  // namespace
 
 absl::StatusOr<Open> DecodeOpen(wire::Bytes message) {
-  BGPY_RETURN_IF_ERROR(CheckFrame(message, MessageType::kOpen, kMinOpenSize));
+  // OPEN stays within 4096 octets whatever was negotiated (RFC 8654 §4).
+  BGPY_RETURN_IF_ERROR(
+      CheckMessage(message, kMaxMessageSize, MessageType::kOpen).status());
   wire::Reader r(message);
   r.Skip(kHeaderSize);
   Open o;
   uint8_t opt_len = 0;
-  // At least 10 octets remain (kMinOpenSize), so these reads succeed.
+  // At least 10 octets remain (CheckMessage: 29 for an OPEN), so these
+  // reads succeed.
   r.ReadU8(o.version);
   r.ReadU16(o.my_as);
   r.ReadU16(o.hold_time);

@@ -10,10 +10,6 @@
 namespace bgpy {
 namespace {
 
-// RFC 2918 §3: AFI (2), Reserved / Message Subtype (1), SAFI (1).
-constexpr size_t kFixedBody = 4;
-constexpr size_t kMinRouteRefreshSize = kHeaderSize + kFixedBody;
-
 bool IsBorrOrEorr(uint8_t subtype) {
   return subtype ==
              static_cast<uint8_t>(RouteRefreshSubtype::kBeginOfRouteRefresh) ||
@@ -24,25 +20,10 @@ bool IsBorrOrEorr(uint8_t subtype) {
 }  // namespace
 
 absl::StatusOr<RouteRefresh> DecodeRouteRefresh(wire::Bytes message) {
-  if (message.size() < kHeaderSize) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "ROUTE-REFRESH: message of %d octets is shorter than the header",
-        message.size()));
-  }
-  if (message[18] != static_cast<uint8_t>(MessageType::kRouteRefresh)) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "message type is %s, not ROUTE_REFRESH", MessageTypeName(message[18])));
-  }
-  const uint8_t len_field[2] = {message[16], message[17]};
-  const size_t length = size_t{message[16]} << 8 | message[17];
-  if (length != message.size() || length < kMinRouteRefreshSize) {
-    // RFC 4271 §6.1 (the header check): data is the length field.
-    return HeaderError(
-        HeaderSubcode::kBadMessageLength, len_field,
-        absl::StrFormat("ROUTE-REFRESH length field %d, message of %d octets "
-                        "(minimum 23)",
-                        length, message.size()));
-  }
+  // The minimum of 23 octets is ParseHeader's; RFC 7313 §5 below.
+  BGPY_RETURN_IF_ERROR(
+      CheckMessage(message, kMaxExtendedMessageSize, MessageType::kRouteRefresh)
+          .status());
   wire::Reader r(message);
   r.Skip(kHeaderSize);
   uint16_t afi = 0;

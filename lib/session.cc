@@ -20,8 +20,6 @@ namespace {
 constexpr uint8_t kKeepaliveMessage[kHeaderSize] = {
     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x13, 0x04};
-// RFC 4271 §4.3: header plus two 2-octet length fields.
-constexpr size_t kMinUpdateSize = kHeaderSize + 4;
 constexpr size_t kTypeOffset = 18;  // RFC 4271 §4.1
 
 // Output beyond this many consumed bytes is compacted.
@@ -786,23 +784,16 @@ absl::Status Session::QueueUpdate(absl::Span<const uint8_t> bytes,
   size_t count = 0;
   wire::Reader r(bytes);
   while (!r.empty()) {
-    wire::Bytes marker;
-    uint16_t len = 0;
-    uint8_t type = 0;
-    if (!r.ReadBytes(kMarkerSize, marker) || !r.ReadU16(len) || !r.ReadU8(type))
-      return absl::InvalidArgumentError("QueueUpdate(): truncated header");
-    for (uint8_t b : marker)
-      if (b != 0xff)
-        return absl::InvalidArgumentError("QueueUpdate(): bad marker");
-    if (type != static_cast<uint8_t>(MessageType::kUpdate))
+    absl::StatusOr<MessageHeader> h = ParseHeader(r.rest(), max);
+    wire::Bytes msg;
+    absl::Status st = h.status();
+    if (st.ok() && !r.ReadBytes(h->length, msg))
+      st = absl::InvalidArgumentError("truncated message");
+    if (st.ok()) st = CheckMessage(msg, max, MessageType::kUpdate).status();
+    // The caller's mistake: nothing is sent, whatever the framing error.
+    if (!st.ok())
       return absl::InvalidArgumentError(
-          absl::StrCat("QueueUpdate(): message of type ", type));
-    if (len < kMinUpdateSize || len > max)
-      return absl::InvalidArgumentError(
-          absl::StrCat("QueueUpdate(): length ", len, " outside ",
-                       kMinUpdateSize, "..", max));
-    if (!r.Skip(len - kHeaderSize))
-      return absl::InvalidArgumentError("QueueUpdate(): truncated message");
+          absl::StrCat("QueueUpdate(): ", st.message()));
     ++count;
   }
   if (backlog() != 0 && backlog() + bytes.size() > config_.max_output_backlog)

@@ -34,19 +34,9 @@ class Verdicts {
 absl::StatusOr<UpdateView> UpdateView::Parse(wire::Bytes message,
                                              const SessionParams& params,
                                              std::vector<Finding>* findings) {
-  BGPY_ASSIGN_OR_RETURN(MessageHeader h,
-                        ParseHeader(message, params.max_message_size()));
-  if (h.type != MessageType::kUpdate) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "not an UPDATE: ", MessageTypeName(static_cast<uint8_t>(h.type))));
-  }
-  if (h.length != message.size()) {
-    const uint8_t len_field[2] = {message[16], message[17]};
-    return HeaderError(
-        HeaderSubcode::kBadMessageLength, len_field,
-        absl::StrFormat("length field says %d octets, message has %d", h.length,
-                        message.size()));
-  }
+  BGPY_RETURN_IF_ERROR(
+      CheckMessage(message, params.max_message_size(), MessageType::kUpdate)
+          .status());
   UpdateView v;
   v.msg_ = message;
   v.four_octet_ = params.four_octet_as;
@@ -719,6 +709,40 @@ std::vector<uint8_t> UpdateBuilder::EndOfRib(Family f) {
   w.PatchU16(start + kMarkerSize, static_cast<uint16_t>(w.size() - start));
   w.Finish();
   return out;
+}
+
+// --- UPDATE (owned)
+// ------------------------------------------------------------
+
+const PathAttribute* Update::FindAttribute(uint8_t code) const {
+  for (const auto& a : attributes) {
+    if (a.code == code) return &a;
+  }
+  return nullptr;
+}
+
+absl::StatusOr<Update> DecodeUpdate(wire::Bytes message,
+                                    const SessionParams& params) {
+  BGPY_ASSIGN_OR_RETURN(UpdateView v, UpdateView::Parse(message, params));
+  return v.ToOwned();
+}
+
+absl::Status EncodeUpdate(const Update& u, const SessionParams& params,
+                          wire::Writer& w) {
+  const bool add_path = params.HasAddPath(kIpv4Unicast);
+  const size_t start = BeginMessage(MessageType::kUpdate, w);
+  size_t at = w.ReserveU16();
+  EncodeNlriEntries(u.withdrawn, add_path, w);
+  if (w.ok() && !w.FillLength16(at)) {
+    return absl::OutOfRangeError("withdrawn routes exceed 65535 octets");
+  }
+  at = w.ReserveU16();
+  for (const auto& a : u.attributes) EncodeAttribute(a, w);
+  if (w.ok() && !w.FillLength16(at)) {
+    return absl::OutOfRangeError("path attributes exceed 65535 octets");
+  }
+  EncodeNlriEntries(u.nlri, add_path, w);
+  return FinishMessage(start, params.max_message_size(), w);
 }
 
 }  // namespace bgpy

@@ -29,8 +29,10 @@
 #include "absl/strings/str_join.h"
 #include "bgpy/attributes.h"
 #include "bgpy/capabilities.h"
+#include "bgpy/decode_context.h"
 #include "bgpy/errors.h"
 #include "bgpy/message.h"
+#include "bgpy/negotiate.h"
 #include "bgpy/nlri.h"
 #include "bgpy/params.h"
 #include "bgpy/update.h"
@@ -122,65 +124,12 @@ const Corpus* GetCorpus(std::string* why) {
 
 // --- Session context ------------------------------------------------------
 
-bool HasCap(const Open& o, CapabilityCode code) {
-  for (const Capability* c : o.Capabilities()) {
-    if (CapabilityCodeOf(*c) == static_cast<uint8_t>(code)) return true;
-  }
-  return false;
-}
-
-// The receive-side context for messages from `sender` to `receiver`
-// (RFC 6793 §3 4-octet AS, RFC 8654 extended message, RFC 7911 §4 ADD-PATH).
-SessionParams Negotiated(const Open& sender, const Open& receiver) {
-  SessionParams p;
-  p.four_octet_as = HasCap(sender, CapabilityCode::kFourOctetAs) &&
-                    HasCap(receiver, CapabilityCode::kFourOctetAs);
-  p.extended_message = HasCap(sender, CapabilityCode::kExtendedMessage) &&
-                       HasCap(receiver, CapabilityCode::kExtendedMessage);
-  const auto* send = sender.Find<AddPathCapability>();
-  const auto* recv = receiver.Find<AddPathCapability>();
-  if (send != nullptr && recv != nullptr) {
-    for (const auto& s : send->entries) {
-      if (s.mode != AddPathMode::kSend && s.mode != AddPathMode::kBoth) {
-        continue;
-      }
-      for (const auto& r : recv->entries) {
-        if (r.family == s.family &&
-            (r.mode == AddPathMode::kReceive || r.mode == AddPathMode::kBoth)) {
-          p.SetAddPath(s.family, true);
-        }
-      }
-    }
-  }
-  return p;
-}
-
 std::string Describe(const SessionParams& p) {
   std::vector<std::string> ap;
-  for (Family f : p.add_path) ap.push_back(FamilyName(f));
+  for (Family f : p.add_path_families()) ap.push_back(FamilyName(f));
   return absl::StrCat(p.four_octet_as ? "4-octet AS" : "2-octet AS",
                       p.extended_message ? ", extended message" : "",
                       ap.empty() ? "" : ", ADD-PATH ", absl::StrJoin(ap, ","));
-}
-
-// Context inference when the OPENs are not in the capture: the first
-// reading (2-octet before 4-octet, no ADD-PATH before ADD-PATH, as tshark's
-// heuristics) under which the UPDATE parses cleanly.
-std::vector<SessionParams> InferenceCandidates(size_t message_size) {
-  std::vector<SessionParams> out;
-  for (bool four : {false, true}) {
-    for (bool add_path : {false, true}) {
-      SessionParams p;
-      p.four_octet_as = four;
-      p.extended_message = message_size > kMaxMessageSize;
-      if (add_path) {
-        p.SetAddPath(kIpv4Unicast, true);
-        p.SetAddPath(kIpv6Unicast, true);
-      }
-      out.push_back(p);
-    }
-  }
-  return out;
 }
 
 // --- Our side of the comparison --------------------------------------------
@@ -639,49 +588,23 @@ TEST(CorpusTest, NormalMessagesDecodeRoundTripAndMatchTshark) {
       const TsharkMessage& tm = (*tshark)[i];
       const std::vector<uint8_t> bytes = FromHex((*hex)[i]);
       ASSERT_GE(bytes.size(), kHeaderSize) << where;
-      const uint8_t type = bytes[18];
 
       // Session context: both OPENs of this TCP stream, if seen.
       std::optional<SessionParams> known;
       auto snd = opens.find({tm.tcp_stream, tm.src});
       auto rcv = opens.find({tm.tcp_stream, tm.dst});
       if (snd != opens.end() && rcv != opens.end()) {
-        known = Negotiated(snd->second, rcv->second);
+        known = ParamsFromOpens(snd->second, rcv->second);
         if (bytes.size() > kMaxMessageSize && !known->extended_message) {
           st.Fail(where, "message over 4096 octets without RFC 8654");
           known->extended_message = true;
         }
       }
-      std::vector<SessionParams> candidates =
-          known ? std::vector<SessionParams>{*known}
-                : InferenceCandidates(bytes.size());
-
-      // Decode under the first context that parses cleanly (RFC 7606
-      // verdict kOk), else the first that parses at all.
+      // Without both OPENs: the library's guessing order (DecodeContext).
+      const SessionParams chosen = known ? *known : DecodeContext().For(bytes);
       std::optional<SessionParams> params;
-      absl::Status first_error;
-      if (type == static_cast<uint8_t>(MessageType::kUpdate)) {
-        for (bool need_clean : {true, false}) {
-          for (const SessionParams& p : candidates) {
-            auto v = UpdateView::Parse(bytes, p);
-            if (!v.ok()) {
-              if (first_error.ok()) first_error = v.status();
-              continue;
-            }
-            if (need_clean && v->verdict() != Verdict::kOk) continue;
-            params = p;
-            break;
-          }
-          if (params) break;
-        }
-      } else {
-        absl::Status s = DecodeMessage(bytes, candidates.front()).status();
-        if (s.ok()) {
-          params = candidates.front();
-        } else {
-          first_error = s;
-        }
-      }
+      absl::Status first_error = DecodeMessage(bytes, chosen).status();
+      if (first_error.ok()) params = chosen;
 
       if (const ExpectedRejection* r = FindRejection(file, line)) {
         SessionParams rp;
@@ -808,7 +731,7 @@ TEST(CorpusTest, NormalMessagesDecodeRoundTripAndMatchTshark) {
 // must say what is wrong.
 void DecodeEveryWay(const std::string& where, const std::vector<uint8_t>& bytes,
                     Stats& st) {
-  for (const SessionParams& p : InferenceCandidates(bytes.size())) {
+  for (const SessionParams& p : DecodeContext().Candidates()) {
     for (bool ext : {false, true}) {
       SessionParams q = p;
       q.extended_message = ext;

@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "bgpy/message.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testlib/hex.h"

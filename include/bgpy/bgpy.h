@@ -7,6 +7,7 @@
 #include "bgpy/attributes.h"
 #include "bgpy/capabilities.h"
 #include "bgpy/collision.h"
+#include "bgpy/decode_context.h"
 #include "bgpy/errors.h"
 #include "bgpy/message.h"
 #include "bgpy/negotiate.h"

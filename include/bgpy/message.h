@@ -1,11 +1,13 @@
 // Copyright 2026 The bgpy Authors.
 //
-// message.h: the five BGP messages (RFC 4271 §4), framing, and a stream
-// splitter.
+// message.h: the five BGP messages (RFC 4271 §4) and dispatch over them.
 //
 // Owned message types (Open, Update, Notification, Keepalive, RouteRefresh)
 // keep everything needed to re-encode a decoded well-formed message to its
-// exact bytes. For the UPDATE hot path use UpdateView (update.h).
+// exact bytes. Framing and the stream splitter are in framing.h; UPDATE
+// (owned, view and builder) is in update.h. Both are included here, so
+// message.h still gives everything; the includes run one way:
+// framing.h <- update.h <- message.h.
 #ifndef BGPY_MESSAGE_H_
 #define BGPY_MESSAGE_H_
 
@@ -21,57 +23,14 @@
 #include "bgpy/attributes.h"
 #include "bgpy/capabilities.h"
 #include "bgpy/errors.h"
+#include "bgpy/framing.h"
 #include "bgpy/nlri.h"
 #include "bgpy/params.h"
 #include "bgpy/types.h"
+#include "bgpy/update.h"
 #include "bgpy/wire.h"
 
 namespace bgpy {
-
-enum class MessageType : uint8_t {
-  kOpen = 1,
-  kUpdate = 2,
-  kNotification = 3,
-  kKeepalive = 4,
-  kRouteRefresh = 5,  // RFC 2918
-};
-// "OPEN", "UPDATE", "NOTIFICATION", "KEEPALIVE", "ROUTE_REFRESH", "TYPE_N".
-std::string MessageTypeName(uint8_t type);
-
-struct MessageHeader {
-  uint16_t length = 0;
-  MessageType type = MessageType::kKeepalive;
-};
-
-// Checks the 19-octet header at the start of `data` (RFC 4271 §6.1): marker
-// all ones (1/1), length within 19..max and right for the type (1/2, data =
-// the length field), known type (1/3, data = the type). Needs only the
-// first 19 octets. `max_size` is 4096 or 65535 (RFC 8654).
-absl::StatusOr<MessageHeader> ParseHeader(wire::Bytes data, size_t max_size);
-
-// Splits a byte stream into whole messages, whatever the chunking.
-// Buffers at most one partial message (bounded by max_size).
-class MessageSplitter {
- public:
-  explicit MessageSplitter(size_t max_size = kMaxMessageSize)
-      : max_size_(max_size) {}
-  void set_max_size(size_t m) { max_size_ = m; }
-
-  // Appends received bytes.
-  void Feed(wire::Bytes data);
-  // The next whole message (header included), valid until the next call to
-  // Feed() or Next(); std::nullopt when more bytes are needed; a header
-  // error (RFC 4271 §6.1) is final: the stream cannot be resynchronised.
-  absl::StatusOr<std::optional<wire::Bytes>> Next();
-  // Bytes buffered and not yet returned.
-  size_t buffered() const { return buf_.size() - pos_; }
-
- private:
-  std::vector<uint8_t> buf_;
-  size_t pos_ = 0;
-  size_t max_size_;
-  absl::Status error_;
-};
 
 // --- OPEN (RFC 4271 §4.2, RFC 5492, RFC 9072) --------------------------------
 
@@ -169,25 +128,6 @@ struct RouteRefresh {
 absl::StatusOr<RouteRefresh> DecodeRouteRefresh(wire::Bytes message);
 absl::Status EncodeRouteRefresh(const RouteRefresh& r, wire::Writer& w);
 
-// --- UPDATE, owned (RFC 4271 §4.3)
-// -----------------------------------------------
-
-struct Update {
-  std::vector<NlriEntry> withdrawn;       // IPv4 unicast
-  std::vector<PathAttribute> attributes;  // in order, as found
-  std::vector<NlriEntry> nlri;            // IPv4 unicast
-
-  // The first attribute with `code`, if any.
-  const PathAttribute* FindAttribute(uint8_t code) const;
-  bool operator==(const Update&) const = default;
-};
-// Decodes through UpdateView::Parse (so the same checks apply).
-absl::StatusOr<Update> DecodeUpdate(wire::Bytes message,
-                                    const SessionParams& params);
-// kOutOfRange if the message exceeds params.max_message_size().
-absl::Status EncodeUpdate(const Update& u, const SessionParams& params,
-                          wire::Writer& w);
-
 // --- Any message
 // -------------------------------------------------------------------
 
@@ -204,12 +144,6 @@ absl::Status EncodeMessage(const Message& m, const SessionParams& params,
 // Convenience: a fresh vector.
 absl::StatusOr<std::vector<uint8_t>> EncodeMessage(const Message& m,
                                                    const SessionParams& params);
-
-// Writes a header with a placeholder length; FinishMessage fills it in.
-size_t BeginMessage(MessageType type, wire::Writer& w);
-// Fills the length of the message begun at `start`. kOutOfRange if it
-// exceeds `max_size` or the writer overflowed.
-absl::Status FinishMessage(size_t start, size_t max_size, wire::Writer& w);
 
 }  // namespace bgpy
 

@@ -162,6 +162,20 @@ struct Negotiated {
 // 4-octet AS, ADD-PATH, Software Version, in that order.
 Open BuildOpen(const SessionConfig& config);
 
+// The families an OPEN offers: its Multiprotocol capabilities in order, or
+// IPv4 unicast alone when it has none (RFC 4760 §8).
+std::vector<Family> OfferedFamilies(const Open& open);
+
+// The codec context of the messages that the speaker of `sender` sends to
+// the speaker of `receiver`, from the two OPENs alone. The one place
+// SessionParams are derived from a pair of OPENs: Negotiate, DecodeContext
+// (decode_context.h) and the tests use it.
+//   four_octet_as: both sent capability 65 (RFC 6793 §4);
+//   extended_message: both sent capability 6 (RFC 8654 §3);
+//   ADD-PATH: each family both offer that `sender` may send (mode Send or
+//   Both) and `receiver` may receive (Receive or Both) (RFC 7911 §4, §5).
+SessionParams ParamsFromOpens(const Open& sender, const Open& receiver);
+
 // Checks the peer's OPEN against our configuration and negotiates. Errors
 // carry the NOTIFICATION to send (RFC 4271 §6.2):
 //   2/1 version other than 4 (data: 00 04, the version we support);
@@ -172,6 +186,9 @@ Open BuildOpen(const SessionConfig& config);
 //   2/6 hold time 1 or 2;
 //   2/11 roles that do not pair, differing repeated roles, or no role under
 //       strict_role (RFC 9234 §4.2).
+// send_params and recv_params are ParamsFromOpens(local, peer) and
+// ParamsFromOpens(peer, local), except that recv_params accepts extended
+// messages as soon as we offered them (RFC 8654 §3).
 absl::StatusOr<Negotiated> Negotiate(const SessionConfig& config,
                                      const Open& local, const Open& peer);
 

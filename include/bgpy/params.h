@@ -21,57 +21,61 @@ inline constexpr uint16_t kAsTrans = 23456;               // RFC 6793 §9
 
 // What a session negotiated, for one direction of messages. Decoding takes
 // the receive-side view, encoding the send-side view.
-struct SessionParams {
+class SessionParams {
+ public:
   // RFC 6793: AS numbers in AS_PATH/AGGREGATOR are 4 octets.
   bool four_octet_as = true;
   // RFC 8654: messages up to 65535 octets.
   bool extended_message = false;
-  // RFC 7911: families whose NLRI carry a 4-octet path identifier, kept in
-  // a fixed array so the params stay trivially copyable (views and builders
-  // copy them).
   static constexpr size_t kMaxAddPathFamilies = 16;
-  std::array<Family, kMaxAddPathFamilies> add_path{};
-  uint8_t add_path_count = 0;
 
   size_t max_message_size() const {
     return extended_message ? kMaxExtendedMessageSize : kMaxMessageSize;
   }
   bool HasAddPath(Family f) const {
-    for (size_t i = 0; i < add_path_count; ++i)
-      if (add_path[i] == f) return true;
+    for (size_t i = 0; i < add_path_count_; ++i)
+      if (add_path_[i] == f) return true;
     return false;
   }
   // Turns ADD-PATH on or off for `f`. False if more than
   // kMaxAddPathFamilies families would be on (a caller mistake).
   bool SetAddPath(Family f, bool on) {
-    for (size_t i = 0; i < add_path_count; ++i) {
-      if (add_path[i] == f) {
+    for (size_t i = 0; i < add_path_count_; ++i) {
+      if (add_path_[i] == f) {
         if (!on) {
-          add_path[i] = add_path[--add_path_count];
-          add_path[add_path_count] = Family();
+          add_path_[i] = add_path_[--add_path_count_];
+          add_path_[add_path_count_] = Family();
         }
         return true;
       }
     }
     if (!on) return true;
-    if (add_path_count == kMaxAddPathFamilies) return false;
-    add_path[add_path_count++] = f;
+    if (add_path_count_ == kMaxAddPathFamilies) return false;
+    add_path_[add_path_count_++] = f;
     return true;
   }
   absl::Span<const Family> add_path_families() const {
-    return absl::MakeConstSpan(add_path.data(), add_path_count);
+    return absl::MakeConstSpan(add_path_.data(), add_path_count_);
   }
   // Same flags and the same ADD-PATH families, in any order.
   bool operator==(const SessionParams& o) const {
     if (four_octet_as != o.four_octet_as ||
         extended_message != o.extended_message ||
-        add_path_count != o.add_path_count) {
+        add_path_count_ != o.add_path_count_) {
       return false;
     }
     for (Family f : add_path_families())
       if (!o.HasAddPath(f)) return false;
     return true;
   }
+
+ private:
+  // RFC 7911: families whose NLRI carry a 4-octet path identifier, kept in
+  // a fixed array so the params stay trivially copyable (views and builders
+  // copy them). Only through HasAddPath/SetAddPath/add_path_families, so
+  // the count and the array cannot disagree.
+  std::array<Family, kMaxAddPathFamilies> add_path_{};
+  uint8_t add_path_count_ = 0;
 };
 
 }  // namespace bgpy

@@ -14,12 +14,30 @@
 #include "absl/status/statusor.h"
 #include "bgpy/attributes.h"
 #include "bgpy/errors.h"
-#include "bgpy/message.h"
+#include "bgpy/framing.h"
 #include "bgpy/nlri.h"
 #include "bgpy/params.h"
 #include "bgpy/wire.h"
 
 namespace bgpy {
+
+// --- UPDATE, owned (RFC 4271 §4.3) -------------------------------------
+
+struct Update {
+  std::vector<NlriEntry> withdrawn;       // IPv4 unicast
+  std::vector<PathAttribute> attributes;  // in order, as found
+  std::vector<NlriEntry> nlri;            // IPv4 unicast
+
+  // The first attribute with `code`, if any.
+  const PathAttribute* FindAttribute(uint8_t code) const;
+  bool operator==(const Update&) const = default;
+};
+// Decodes through UpdateView::Parse (so the same checks apply).
+absl::StatusOr<Update> DecodeUpdate(wire::Bytes message,
+                                    const SessionParams& params);
+// kOutOfRange if the message exceeds params.max_message_size().
+absl::Status EncodeUpdate(const Update& u, const SessionParams& params,
+                          wire::Writer& w);
 
 class UpdateView;
 

@@ -652,26 +652,11 @@ std::string RenderKeepalive(size_t length, OutputFormat f,
                       "\n");
 }
 
-// Header checks shared by all formats: a valid header whose length is the
-// whole input.
-absl::StatusOr<MessageHeader> CheckFraming(wire::Bytes message,
-                                           const SessionParams& params) {
-  BGPY_ASSIGN_OR_RETURN(MessageHeader h,
-                        ParseHeader(message, params.max_message_size()));
-  if (h.length != message.size()) {
-    uint8_t len[2] = {static_cast<uint8_t>(h.length >> 8),
-                      static_cast<uint8_t>(h.length)};
-    return HeaderError(HeaderSubcode::kBadMessageLength, len,
-                       absl::StrCat("header length ", h.length, " but ",
-                                    message.size(), " octets given"));
-  }
-  return h;
-}
-
 absl::StatusOr<std::string> TryRender(wire::Bytes message,
                                       const SessionParams& params,
                                       OutputFormat f, const MessageMeta& meta) {
-  BGPY_ASSIGN_OR_RETURN(MessageHeader h, CheckFraming(message, params));
+  BGPY_ASSIGN_OR_RETURN(MessageHeader h,
+                        CheckMessage(message, params.max_message_size()));
   if (f == OutputFormat::kHex) {
     BGPY_ASSIGN_OR_RETURN(Message m, DecodeMessage(message, params));
     BGPY_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, EncodeMessage(m, params));

@@ -9,8 +9,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 #include "absl/types/span.h"
+#include "bgpy/hex.h"
 #include "bgpy/params.h"
 #include "bgpy/types.h"
 
@@ -19,9 +21,9 @@ namespace bgpy::fuzz {
 // Prints `b` as hex on stderr, prefixed by `what`.
 inline void DumpHex(const char* what, absl::Span<const uint8_t> b) {
   std::fprintf(stderr, "%s (%zu octets):", what, b.size());
-  for (size_t i = 0; i < b.size(); ++i) {
-    if (i % 32 == 0) std::fprintf(stderr, "\n  ");
-    std::fprintf(stderr, "%02x", b[i]);
+  for (size_t i = 0; i < b.size(); i += 32) {
+    const std::string line = HexString(b.subspan(i, 32));
+    std::fprintf(stderr, "\n  %s", line.c_str());
   }
   std::fprintf(stderr, "\n");
 }

@@ -35,7 +35,7 @@ void CheckDecodeEncode(wire::Bytes in, const SessionParams& params) {
   FUZZ_CHECK(out.ok(), "a decoded message does not re-encode");
   FUZZ_CHECK_BYTES(in, wire::Bytes(*out), "re-encoding differs from input");
   // The header agrees with what was decoded.
-  absl::StatusOr<MessageHeader> h = ParseHeader(in, params.max_message_size());
+  absl::StatusOr<MessageHeader> h = CheckMessage(in, params.max_message_size());
   FUZZ_CHECK(h.ok() && h->type == TypeOf(*m) && h->length == in.size(),
              "header disagrees with the decoded message");
 }

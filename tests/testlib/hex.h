@@ -11,10 +11,11 @@
 
 namespace bgpy::testing {
 
-// Hex to bytes; whitespace, ':' and '|' separators are ignored. Aborts the
-// test (ADD_FAILURE + empty result) on odd length or a bad digit.
+// Hex to bytes through bgpy::ParseHex; whitespace, ':' and '|' separators
+// between octets are ignored. Aborts the test (ADD_FAILURE + empty result)
+// on odd length or a bad digit.
 std::vector<uint8_t> FromHex(absl::string_view hex);
-// Lowercase hex, no separators.
+// Lowercase hex, no separators (bgpy::HexString).
 std::string ToHex(absl::Span<const uint8_t> bytes);
 
 // A golden vector built one field at a time; each field records the error
