@@ -81,7 +81,9 @@ struct SessionConfig {
   uint64_t seed = 0;
 
   // Multiprotocol capabilities offered (RFC 4760), in this order.
-  std::vector<Family> families = {kIpv4Unicast};
+  // (Not "= {kIpv4Unicast}": g++ 12 warns maybe-uninitialized on that
+  // initializer list when a default SessionConfig is inlined at -O2.)
+  std::vector<Family> families = std::vector<Family>(1, kIpv4Unicast);
   // ADD-PATH per family and direction (RFC 7911). Families must be offered.
   std::vector<AddPathConfig> add_path;
   bool extended_message = false;        // RFC 8654
