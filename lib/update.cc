@@ -360,9 +360,8 @@ RouteRange::Iterator::Iterator(const RouteRange* range)
 }
 
 void RouteRange::Iterator::Load() {
+  // What a section shares: set once per section, not per route.
   const Section& s = range_->sections_[section_];
-  cur_.path_id = it_->path_id;
-  cur_.entry = it_->bytes;
   if (cur_.family != s.nlri.family() || cur_.desc == nullptr) {
     cur_.family = s.nlri.family();
     cur_.desc = FindFamily(cur_.family);
@@ -370,13 +369,17 @@ void RouteRange::Iterator::Load() {
   cur_.withdraw = s.withdraw;
   cur_.mp = s.mp;
   cur_.next_hop_bytes = s.next_hop;
+  cur_.path_id = it_->path_id;
+  cur_.entry = it_->bytes;
 }
 
 void RouteRange::Iterator::Advance() {
   if (section_ >= 0 && section_ < kDone) {
     ++it_;
     if (it_ != NlriView::Iterator()) {
-      Load();
+      // The same section: only the entry changes.
+      cur_.path_id = it_->path_id;
+      cur_.entry = it_->bytes;
       return;
     }
   }
