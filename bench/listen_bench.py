@@ -27,9 +27,9 @@ What is timed, per run (the receiver is already listening):
         are in it, alike for every receiver); for the stream speaker, the
         CLOCK_MONOTONIC it prints just before its sendall(). The time after
         the receiver's "Established" line is logged too.
-  CPU   the receiver's CPU time from exec until that End-of-RIB line, from
-        /proc/PID/schedstat (ns; rusage counts clock ticks), read as soon as
-        the line arrives. On loopback part of the receive path runs in the
+  CPU   the receiver's CPU time between its Established line and its
+        End-of-RIB line (so without its start-up), from /proc/PID/schedstat
+        (ns; rusage counts clock ticks), read as soon as each line arrives. On loopback part of the receive path runs in the
         sender's send() and is charged to the sender.
 routes/s = N / wall. Then receiver and sender get SIGTERM. Every wait is
 bounded by --timeout.
@@ -101,7 +101,7 @@ def one_run(a, receiver, sender, size):
         stderr=subprocess.DEVNULL if is_drain else subprocess.PIPE)
     pipe = rproc.stdout if is_drain else rproc.stderr
     sproc = None
-    t_est = t_eor = cpu_ms = None
+    t_est = t_eor = cpu_ms = cpu_est = None
     note = ''
     lines = []
     try:
@@ -136,9 +136,12 @@ def one_run(a, receiver, sender, size):
                 if t_est is None and (line == 'established' or
                                       '-> Established' in line):
                     t_est = now
+                    cpu_est = schedstat_ms(rproc.pid)
                 elif line.startswith('eor ') or 'End-of-RIB' in line:
                     t_eor = now
                     cpu_ms = schedstat_ms(rproc.pid)
+                    if cpu_ms is not None and cpu_est is not None:
+                        cpu_ms -= cpu_est
                     if not is_drain and ('(%d announced)' % a.count) \
                             not in line:
                         note = 'wrong count: ' + line
@@ -238,8 +241,8 @@ def main():
         os.rmdir(tmp)
 
     print('\n%d IPv4 /32 routes; wall = sender launch / first send -> receiver\'s '
-          'End-of-RIB (median of %d runs); CPU = receiver process until '
-          'End-of-RIB (median)' % (a.count, a.repeat))
+          'End-of-RIB (median of %d runs); CPU = receiver process from '
+          'Established to End-of-RIB (median)' % (a.count, a.repeat))
     print('| sender | message size | receiver | wall s | M routes/s | '
           'wall / ceiling | CPU ms | CPU / ceiling | runs (s) |')
     print('|---|---|---|---|---|---|---|---|---|')
@@ -259,7 +262,7 @@ def main():
                     '%.4f' % med if med else '-',
                     '%.2f' % (a.count / med / 1e6) if med else '-',
                     '%.2f' % (med / ceil) if med and ceil else '-',
-                    '%.0f' % cpu if cpu is not None else '-',
+                    '%.1f' % cpu if cpu is not None else '-',
                     '%.2f' % (cpu / ceil_cpu) if cpu and ceil_cpu else '-',
                     ' '.join('%.3f' % s if s else 'fail(%s)' % n
                              for s, _, n in runs)))
