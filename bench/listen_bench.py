@@ -50,6 +50,7 @@ import sys
 import tempfile
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import inject_bench as ib  # noqa: E402  (free_port, listening, the speaker)
 
