@@ -380,6 +380,8 @@ def speaker_main(argv):
             sys.exit('speaker: NOTIFICATION %s' % body.hex())
     with open(a.stream_extended if extended else a.stream, 'rb') as f:
         data = f.read()
+    # For listen_bench.py: when the first byte goes (CLOCK_MONOTONIC).
+    print('sending at %.6f' % time.monotonic(), flush=True)
     s.sendall(data)  # Established: the whole pre-encoded stream at once
     s.setblocking(False)
     last_ka = time.monotonic()

@@ -59,8 +59,9 @@ constexpr char kUsage[] =
     "Passive: any number of peers may connect. Offers every family it\n"
     "decodes, 4-octet AS, route refresh, ADD-PATH receive and extended\n"
     "message. Every received message goes to stdout (json: exactly one line\n"
-    "each), flushed at once; session changes and, on exit, a per-peer\n"
-    "summary go to stderr.\n"
+    "each), flushed at once; session changes, End-of-RIB (with the count\n"
+    "of routes announced so far) and, on exit, a per-peer summary go to\n"
+    "stderr.\n"
     "\n"
     "Exit codes: 0 done; 1 usage or configuration error (the message names\n"
     "the flag, or the address that cannot be bound).\n";
@@ -187,9 +188,15 @@ const char* TypeName(MessageType t) {
 // Counts the routes of an UPDATE the session parsed (no second parse).
 void CountUpdate(const UpdateView& v, PeerCounters& c) {
   if (v.end_of_rib()) return;
+  // One map lookup per run of routes of one family, not one per route.
+  std::pair<uint64_t, uint64_t>* counts = nullptr;
+  Family family;
   for (const RouteView& r : v.routes()) {
-    auto& [a, w] = c.routes[r.family];
-    ++(r.withdraw ? w : a);
+    if (counts == nullptr || r.family != family) {
+      family = r.family;
+      counts = &c.routes[family];
+    }
+    ++(r.withdraw ? counts->second : counts->first);
   }
 }
 
@@ -237,6 +244,7 @@ int Main(int argc, char** argv) {
     return kExitUsage;
   }
   std::map<posix::PeerId, PeerCounters> peers;  // ordered by arrival
+  std::string out;  // one message's output; its capacity is reused
 
   posix::ListenConfig lc;
   lc.address = o.address;
@@ -276,7 +284,7 @@ int Main(int argc, char** argv) {
         MessageMeta meta;
         meta.time = absl::Now();
         meta.peer = c.address;
-        std::string out;
+        out.clear();
         if (update && *o.print != OutputFormat::kHex) {
           AppendUpdate(&out, *update, m->findings, *o.print, meta);
         } else {
@@ -285,6 +293,12 @@ int Main(int argc, char** argv) {
         std::fwrite(out.data(), 1, out.size(), stdout);
         std::fflush(stdout);
       }
+    } else if (const auto* eor = std::get_if<EndOfRib>(&ev)) {
+      // Every route before it has been counted (and printed).
+      const auto it = c.routes.find(eor->family);
+      Err(absl::StrCat(c.name, ": End-of-RIB ", FamilyName(eor->family), " (",
+                       it == c.routes.end() ? 0 : it->second.first,
+                       " announced)"));
     } else if (const auto* sc = std::get_if<StateChanged>(&ev)) {
       c.last_state = SessionStateName(sc->to);
       Err(absl::StrCat(c.name, ": ", SessionStateName(sc->from), " -> ",

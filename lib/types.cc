@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
+#include "ipv4_text.h"
 
 namespace bgpy {
 namespace {
@@ -30,6 +31,19 @@ bool ParseSmallDecimal(absl::string_view s, uint32_t max, uint32_t& out) {
   if (v > max) return false;
   out = v;
   return true;
+}
+
+// Writes 0..255 in decimal without leading zeros; returns the end.
+char* WriteDecimalOctet(uint32_t v, char* out) {
+  if (v >= 100) {
+    *out++ = static_cast<char>('0' + v / 100);
+    v %= 100;
+    *out++ = static_cast<char>('0' + v / 10);
+  } else if (v >= 10) {
+    *out++ = static_cast<char>('0' + v / 10);
+  }
+  *out++ = static_cast<char>('0' + v % 10);
+  return out;
 }
 
 __extension__ typedef unsigned __int128 Uint128;
@@ -175,6 +189,13 @@ absl::StatusOr<Prefix> Prefix::Advance(uint64_t n) const {
 }
 
 std::string Prefix::ToString() const {
+  if (addr_.is_v4()) {
+    char buf[15 + 4];
+    char* end = internal::WriteIpv4(addr_.v4(), buf);
+    *end++ = '/';
+    end = WriteDecimalOctet(len_, end);
+    return std::string(buf, end);
+  }
   return absl::StrCat(addr_.ToString(), "/", static_cast<int>(len_));
 }
 
@@ -182,10 +203,23 @@ std::string Prefix::ToString() const {
 // -------------------------------------------------------------
 
 std::string FormatIpv4(uint32_t host_order) {
-  return absl::StrFormat("%u.%u.%u.%u", host_order >> 24,
-                         (host_order >> 16) & 0xff, (host_order >> 8) & 0xff,
-                         host_order & 0xff);
+  char buf[15];
+  return std::string(buf, internal::WriteIpv4(host_order, buf));
 }
+
+namespace internal {
+
+char* WriteIpv4(uint32_t host_order, char* out) {
+  out = WriteDecimalOctet(host_order >> 24, out);
+  *out++ = '.';
+  out = WriteDecimalOctet((host_order >> 16) & 0xff, out);
+  *out++ = '.';
+  out = WriteDecimalOctet((host_order >> 8) & 0xff, out);
+  *out++ = '.';
+  return WriteDecimalOctet(host_order & 0xff, out);
+}
+
+}  // namespace internal
 
 absl::StatusOr<uint32_t> ParseIpv4(absl::string_view text) {
   absl::StatusOr<IpAddress> a = IpAddress::Parse(text);

@@ -350,9 +350,8 @@ RouteRange::Iterator::Iterator(const RouteRange* range)
 }
 
 void RouteRange::Iterator::Load() {
+  // What a section shares: set once per section, not per route.
   const Section& s = range_->sections_[section_];
-  cur_.path_id = it_->path_id;
-  cur_.entry = it_->bytes;
   if (cur_.family != s.nlri.family() || cur_.desc == nullptr) {
     cur_.family = s.nlri.family();
     cur_.desc = FindFamily(cur_.family);
@@ -360,13 +359,17 @@ void RouteRange::Iterator::Load() {
   cur_.withdraw = s.withdraw;
   cur_.mp = s.mp;
   cur_.next_hop_bytes = s.next_hop;
+  cur_.path_id = it_->path_id;
+  cur_.entry = it_->bytes;
 }
 
 void RouteRange::Iterator::Advance() {
   if (section_ >= 0 && section_ < kDone) {
     ++it_;
     if (it_ != NlriView::Iterator()) {
-      Load();
+      // The same section: only the entry changes.
+      cur_.path_id = it_->path_id;
+      cur_.entry = it_->bytes;
       return;
     }
   }
@@ -465,6 +468,8 @@ constexpr size_t kMpReachOverhead = 4 + 3 + 1 + 1;
 
 UpdateBuilder::UpdateBuilder(const SessionParams& params) : params_(params) {
   add_path_ = params_.HasAddPath(family_);
+  announce_.Reserve(params_.max_message_size());
+  withdraw_.Reserve(params_.max_message_size());
 }
 
 absl::Status UpdateBuilder::SetAttributes(const PathAttributes& attrs,
@@ -495,8 +500,8 @@ absl::Status UpdateBuilder::SetRawAttributes(wire::Bytes attrs, Family family,
         attrs.size(), params_.max_message_size()));
   }
   attrs_.assign(attrs.begin(), attrs.end());
-  announce_.reserve(params_.max_message_size());
-  withdraw_.reserve(params_.max_message_size());
+  announce_.Reserve(params_.max_message_size());
+  withdraw_.Reserve(params_.max_message_size());
   family_ = family;
   desc_ = FindFamily(family);
   mp_next_hop_ = std::move(mp_next_hop);
@@ -519,16 +524,14 @@ bool UpdateBuilder::Fits(size_t entry_size, bool announce) const {
   return size <= params_.max_message_size();
 }
 
-bool UpdateBuilder::AddPrefix(std::vector<uint8_t>& buf, const Prefix& p,
+bool UpdateBuilder::AddPrefix(EntryBuffer& buf, const Prefix& p,
                               std::optional<uint32_t> path_id) {
   const size_t n = p.nlri_bytes();
   const size_t need = (add_path_ ? 4 : 0) + 1 + n;
   if (!Fits(need, &buf == &announce_)) return false;
-  // The buffers hold at most one message (reserved in SetRawAttributes), so
-  // this never reallocates.
-  const size_t at = buf.size();
-  buf.resize(at + need);
-  uint8_t* d = buf.data() + at;
+  // Written in place: the buffers hold a whole message (EntryBuffer), so
+  // this neither zero-fills nor reallocates.
+  uint8_t* d = buf.Append(need);
   if (add_path_) {
     const uint32_t id = path_id.value_or(0);
     d[0] = static_cast<uint8_t>(id >> 24);
@@ -542,15 +545,17 @@ bool UpdateBuilder::AddPrefix(std::vector<uint8_t>& buf, const Prefix& p,
   return true;
 }
 
-void UpdateBuilder::AddEntry(std::vector<uint8_t>& buf, const NlriEntry& e) {
+void UpdateBuilder::AddEntry(EntryBuffer& buf, const NlriEntry& e) {
+  uint8_t* d = buf.Append((add_path_ ? 4 : 0) + e.bytes.size());
   if (add_path_) {
     const uint32_t id = e.path_id.value_or(0);
-    buf.push_back(static_cast<uint8_t>(id >> 24));
-    buf.push_back(static_cast<uint8_t>(id >> 16));
-    buf.push_back(static_cast<uint8_t>(id >> 8));
-    buf.push_back(static_cast<uint8_t>(id));
+    d[0] = static_cast<uint8_t>(id >> 24);
+    d[1] = static_cast<uint8_t>(id >> 16);
+    d[2] = static_cast<uint8_t>(id >> 8);
+    d[3] = static_cast<uint8_t>(id);
+    d += 4;
   }
-  buf.insert(buf.end(), e.bytes.begin(), e.bytes.end());
+  if (!e.bytes.empty()) std::memcpy(d, e.bytes.data(), e.bytes.size());
 }
 
 bool UpdateBuilder::Announce(const NlriEntry& e) {
@@ -579,8 +584,7 @@ bool UpdateBuilder::Withdraw(const Prefix& p, std::optional<uint32_t> path_id) {
   return true;
 }
 
-absl::Status UpdateBuilder::AddValue(std::vector<uint8_t>& buf,
-                                     const NlriValue& v,
+absl::Status UpdateBuilder::AddValue(EntryBuffer& buf, const NlriValue& v,
                                      std::optional<uint32_t> path_id) {
   if (desc_ == nullptr) {
     return absl::InvalidArgumentError(
@@ -594,12 +598,18 @@ absl::Status UpdateBuilder::AddValue(std::vector<uint8_t>& buf,
   if (!Fits((add_path_ ? 4 : 0) + size, &buf == &announce_)) {
     return absl::ResourceExhaustedError("message full");
   }
-  wire::Writer w(&buf);
-  if (add_path_) w.WriteU32(path_id.value_or(0));
-  if (!desc_->encode(v, w)) {
-    w.Finish();
-    return absl::InvalidArgumentError(
-        absl::StrCat("the value is not a ", desc_->name, " NLRI"));
+  value_.clear();
+  {
+    wire::Writer w(&value_);
+    if (add_path_) w.WriteU32(path_id.value_or(0));
+    if (!desc_->encode(v, w)) {
+      w.Finish();
+      return absl::InvalidArgumentError(
+          absl::StrCat("the value is not a ", desc_->name, " NLRI"));
+    }
+  }
+  if (!value_.empty()) {
+    std::memcpy(buf.Append(value_.size()), value_.data(), value_.size());
   }
   return absl::OkStatus();
 }
@@ -611,7 +621,7 @@ absl::Status UpdateBuilder::AnnounceValue(const NlriValue& v,
   if (st.ok()) {
     ++announced_;
   } else {
-    announce_.resize(before);
+    announce_.Truncate(before);
   }
   return st;
 }
@@ -623,7 +633,7 @@ absl::Status UpdateBuilder::WithdrawValue(const NlriValue& v,
   if (st.ok()) {
     ++withdrawn_count_;
   } else {
-    withdraw_.resize(before);
+    withdraw_.Truncate(before);
   }
   return st;
 }
@@ -653,7 +663,7 @@ size_t UpdateBuilder::Flush(std::vector<uint8_t>& out) {
     const bool announcing = announced_ > 0;
     // Withdrawn routes field (IPv4 unicast only).
     w.WriteU16(v4 ? static_cast<uint16_t>(withdraw_.size()) : 0);
-    if (v4) w.WriteBytes(withdraw_);
+    if (v4) w.WriteBytes(withdraw_.bytes());
     const size_t alen_at = w.ReserveU16();
     const uint16_t afi = static_cast<uint16_t>(family_.afi);
     const uint8_t safi = static_cast<uint8_t>(family_.safi);
@@ -664,7 +674,7 @@ size_t UpdateBuilder::Flush(std::vector<uint8_t>& out) {
       const size_t at = w.ReserveU16();
       w.WriteU16(afi);
       w.WriteU8(safi);
-      w.WriteBytes(withdraw_);
+      w.WriteBytes(withdraw_.bytes());
       w.FillLength16(at);
     }
     if (!v4 && announcing) {
@@ -676,16 +686,16 @@ size_t UpdateBuilder::Flush(std::vector<uint8_t>& out) {
       w.WriteU8(static_cast<uint8_t>(mp_next_hop_.size()));
       w.WriteBytes(mp_next_hop_);
       w.WriteU8(0);  // reserved
-      w.WriteBytes(announce_);
+      w.WriteBytes(announce_.bytes());
       w.FillLength16(at);
     }
     if (announcing) w.WriteBytes(attrs_);
     w.FillLength16(alen_at);
-    if (v4) w.WriteBytes(announce_);
+    if (v4) w.WriteBytes(announce_.bytes());
     w.PatchU16(start + kMarkerSize, static_cast<uint16_t>(w.size() - start));
   }
-  announce_.clear();
-  withdraw_.clear();
+  announce_.Truncate(0);
+  withdraw_.Truncate(0);
   announced_ = 0;
   withdrawn_count_ = 0;
   return out.size() - before;

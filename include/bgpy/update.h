@@ -267,11 +267,35 @@ class UpdateBuilder {
   static std::vector<uint8_t> EndOfRib(Family f);
 
  private:
+  // Encoded NLRI entries of the message being built. Sized once to a whole
+  // message, so adding an entry writes through a pointer: no zero-fill (as
+  // std::vector::resize would do) and no reallocation.
+  class EntryBuffer {
+   public:
+    void Reserve(size_t n) {
+      if (bytes_.size() < n) bytes_.resize(n);
+    }
+    size_t size() const { return size_; }
+    wire::Bytes bytes() const { return wire::Bytes(bytes_.data(), size_); }
+    // Room for `n` more octets, to be written by the caller.
+    uint8_t* Append(size_t n) {
+      if (size_ + n > bytes_.size()) bytes_.resize(size_ + n);
+      uint8_t* p = bytes_.data() + size_;
+      size_ += n;
+      return p;
+    }
+    void Truncate(size_t n) { size_ = n < size_ ? n : size_; }
+
+   private:
+    std::vector<uint8_t> bytes_;
+    size_t size_ = 0;
+  };
+
   bool Fits(size_t entry_size, bool announce) const;
-  void AddEntry(std::vector<uint8_t>& buf, const NlriEntry& e);
-  bool AddPrefix(std::vector<uint8_t>& buf, const Prefix& p,
+  void AddEntry(EntryBuffer& buf, const NlriEntry& e);
+  bool AddPrefix(EntryBuffer& buf, const Prefix& p,
                  std::optional<uint32_t> path_id);
-  absl::Status AddValue(std::vector<uint8_t>& buf, const NlriValue& v,
+  absl::Status AddValue(EntryBuffer& buf, const NlriValue& v,
                         std::optional<uint32_t> path_id);
 
   SessionParams params_;
@@ -280,8 +304,9 @@ class UpdateBuilder {
   bool add_path_ = false;
   std::vector<uint8_t> attrs_;  // encoded attributes (no MP)
   std::vector<uint8_t> mp_next_hop_;
-  std::vector<uint8_t> announce_;  // encoded entries
-  std::vector<uint8_t> withdraw_;  // encoded entries
+  EntryBuffer announce_;
+  EntryBuffer withdraw_;
+  std::vector<uint8_t> value_;  // AddValue's encoding of one entry
   size_t announced_ = 0;
   size_t withdrawn_count_ = 0;
 };

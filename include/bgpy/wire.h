@@ -121,13 +121,12 @@ class Writer {
   // Writes into `buf`; never allocates.
   explicit Writer(absl::Span<uint8_t> buf)
       : data_(buf.data()), cap_(buf.size()) {}
-  // Appends to `*out` (which keeps its current contents).
-  explicit Writer(std::vector<uint8_t>* out) : vec_(out), base_(out->size()) {
-    data_ = out->data() + base_;
-    cap_ = out->capacity() - base_;
-    out->resize(out->capacity());
-    data_ = out->data() + base_;
-  }
+  // Appends to `*out` (which keeps its current contents). The vector grows
+  // as writes need it; its spare capacity is not zero-filled up front (a
+  // big send buffer with a few octets in it would cost a memset of all of
+  // it per writer).
+  explicit Writer(std::vector<uint8_t>* out)
+      : vec_(out), base_(out->size()), data_(out->data() + base_) {}
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
   ~Writer() { Finish(); }
@@ -228,9 +227,10 @@ class Writer {
       ok_ = false;
       return false;
     }
-    size_t want = base_ + pos_ + n;
-    size_t grow = vec_->size() * 2;
-    vec_->resize(want > grow ? want : grow);
+    // At least doubles what this writer has: few resizes, and the
+    // zero-fill they do stays within twice the octets written.
+    const size_t extra = pos_ > 64 ? pos_ : 64;
+    vec_->resize(base_ + pos_ + (n > extra ? n : extra));
     data_ = vec_->data() + base_;
     cap_ = vec_->size() - base_;
     return true;

@@ -4,6 +4,7 @@
 #include "bgpy/format.h"
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <utility>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -24,6 +26,7 @@
 #include "bgpy/nlri.h"
 #include "bgpy/types.h"
 #include "bgpy/update.h"
+#include "ipv4_text.h"
 
 namespace bgpy {
 namespace {
@@ -166,7 +169,39 @@ absl::InlinedVector<Family, 4> FamiliesOf(const RouteRange& routes,
   return out;
 }
 
+// True for the rows of IPv4 unicast and multicast, whose text is the
+// prefix ("10.0.0.0/24") and whose JSON is {"prefix":"10.0.0.0/24"}.
+bool IsIpv4PrefixRow(const FamilyDesc* desc) {
+  static const auto decode = FindFamily(kIpv4Unicast)->decode;
+  return desc != nullptr && desc->decode == decode;
+}
+
+// Writes "A.B.C.D/L" of an IPv4 prefix entry (length octet and address
+// octets, host bits cleared as the row's decode does) at `out`, which has
+// room for 18 characters; nullptr when the entry does not decode (then the
+// row's hooks render it, or the hex of it).
+char* WriteIpv4PrefixEntry(wire::Bytes e, char* out) {
+  if (e.empty()) return nullptr;
+  const unsigned len = e[0];
+  if (len > 32 || e.size() != 1 + (len + 7) / 8) return nullptr;
+  uint32_t v = 0;
+  for (size_t i = 1; i < e.size(); ++i) v |= uint32_t{e[i]} << (32 - 8 * i);
+  if (len < 32) v &= len == 0 ? 0 : ~uint32_t{0} << (32 - len);
+  out = internal::WriteIpv4(v, out);
+  *out++ = '/';
+  if (len >= 10) *out++ = static_cast<char>('0' + len / 10);
+  *out++ = static_cast<char>('0' + len % 10);
+  return out;
+}
+
 void RouteText(const RouteView& r, NlriValue& scratch, std::string& out) {
+  if (IsIpv4PrefixRow(r.desc)) {
+    char buf[18];
+    if (const char* end = WriteIpv4PrefixEntry(r.entry, buf)) {
+      out.append(buf, static_cast<size_t>(end - buf));
+      return;
+    }
+  }
   if (r.desc != nullptr && r.desc->decode(r.entry, scratch).ok()) {
     r.desc->text(scratch, out);
   } else {
@@ -174,24 +209,79 @@ void RouteText(const RouteView& r, NlriValue& scratch, std::string& out) {
   }
 }
 
-void RoutesJson(const RouteRange& routes, bool withdraw, JsonWriter& j) {
+// {"prefix":"A.B.C.D/L"} or {"prefix":"A.B.C.D/L","path_id":N} of an IPv4
+// prefix entry, as RoutesJson writes it through the row, in one append;
+// false when the entry does not decode.
+bool Ipv4RouteJson(const RouteView& r, JsonWriter& j) {
+  constexpr char kOpen[] = "{\"prefix\":\"";
+  constexpr char kPathId[] = "\",\"path_id\":";
+  char buf[sizeof kOpen + 18 + sizeof kPathId +
+           absl::numbers_internal::kFastToBufferSize + 1];
+  std::memcpy(buf, kOpen, sizeof kOpen - 1);
+  char* p = WriteIpv4PrefixEntry(r.entry, buf + sizeof kOpen - 1);
+  if (p == nullptr) return false;
+  if (r.path_id) {
+    std::memcpy(p, kPathId, sizeof kPathId - 1);
+    p = absl::numbers_internal::FastIntToBuffer(*r.path_id,
+                                                p + sizeof kPathId - 1);
+  } else {
+    *p++ = '"';
+  }
+  *p++ = '}';
+  j.Raw(absl::string_view(buf, static_cast<size_t>(p - buf)));
+  return true;
+}
+
+void RouteJson(const RouteView& r, NlriValue& scratch, JsonWriter& j) {
+  if (IsIpv4PrefixRow(r.desc) && Ipv4RouteJson(r, j)) return;
   j.BeginObject();
+  if (r.desc != nullptr && r.desc->decode(r.entry, scratch).ok()) {
+    r.desc->json(scratch, j);
+  } else {
+    j.Field("hex", HexString(r.entry));
+  }
+  if (r.path_id) j.Field("path_id", *r.path_id);
+  j.EndObject();
+}
+
+// "announce": {FAMILY: [route, ...], ...}, "withdraw": {...}, families in
+// order of first appearance. The routes are walked once when the UPDATE
+// announces one family and withdraws nothing: that walk writes the first
+// family's announcements and notes every family of both directions; the
+// others (if any) take one more walk each.
+void RoutesJson(const RouteRange& routes, JsonWriter& j) {
+  absl::InlinedVector<Family, 4> families[2];  // [withdraw]
   NlriValue scratch;
-  for (Family f : FamiliesOf(routes, withdraw)) {
+  j.Key("announce").BeginObject();
+  bool open = false;
+  Family first;
+  for (const RouteView& r : routes) {
+    absl::InlinedVector<Family, 4>& seen = families[r.withdraw];
+    if (seen.empty() || seen.back() != r.family) {
+      bool known = false;
+      for (Family f : seen) known = known || f == r.family;
+      if (!known) seen.push_back(r.family);
+    }
+    if (r.withdraw) continue;
+    if (!open) {
+      first = r.family;
+      j.Key(FamilyName(first)).BeginArray();
+      open = true;
+    }
+    if (r.family == first) RouteJson(r, scratch, j);
+  }
+  if (open) j.EndArray();
+  auto array = [&](bool withdraw, Family f) {
     j.Key(FamilyName(f)).BeginArray();
     for (const RouteView& r : routes) {
-      if (r.withdraw != withdraw || r.family != f) continue;
-      j.BeginObject();
-      if (r.desc != nullptr && r.desc->decode(r.entry, scratch).ok()) {
-        r.desc->json(scratch, j);
-      } else {
-        j.Field("hex", HexString(r.entry));
-      }
-      if (r.path_id) j.Field("path_id", *r.path_id);
-      j.EndObject();
+      if (r.withdraw == withdraw && r.family == f) RouteJson(r, scratch, j);
     }
     j.EndArray();
-  }
+  };
+  for (size_t i = 1; i < families[0].size(); ++i) array(false, families[0][i]);
+  j.EndObject();
+  j.Key("withdraw").BeginObject();
+  for (Family f : families[1]) array(true, f);
   j.EndObject();
 }
 
@@ -262,10 +352,7 @@ void UpdateJson(const UpdateView& view, absl::Span<const Finding> findings,
     j.Field("end_of_rib", FamilyName(*eor));
   }
   const RouteRange routes = view.routes();
-  j.Key("announce");
-  RoutesJson(routes, /*withdraw=*/false, j);
-  j.Key("withdraw");
-  RoutesJson(routes, /*withdraw=*/true, j);
+  RoutesJson(routes, j);
   const NextHops nh = NextHopsOf(view);
   if (!view.nlri().empty() && !nh.v4.empty()) {
     j.Field("next_hop", nh.v4);
