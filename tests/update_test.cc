@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "absl/strings/str_cat.h"
 #include "bgpy/message.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -64,7 +65,7 @@ std::vector<std::string> Prefixes(const NlriView& v) {
     auto p = DecodeIpPrefix(v.family().afi, e.bytes);
     EXPECT_TRUE(p.ok()) << p.status();
     std::string s = p.ok() ? p->ToString() : "?";
-    if (e.path_id) s += "#" + std::to_string(*e.path_id);
+    if (e.path_id) absl::StrAppend(&s, "#", *e.path_id);
     out.push_back(s);
   }
   return out;
