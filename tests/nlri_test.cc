@@ -64,6 +64,7 @@ TEST(FamilyTable, EveryRowHasEveryHook) {
     EXPECT_NE(d->encoded_size, nullptr);
     EXPECT_NE(d->parse, nullptr);
     EXPECT_NE(d->advance, nullptr);
+    EXPECT_NE(d->generate, nullptr);
     EXPECT_NE(d->text, nullptr);
     EXPECT_NE(d->json, nullptr);
     EXPECT_NE(d->check_next_hop, nullptr);
@@ -181,6 +182,14 @@ TEST(FamilyTable, IpGoldenText) {
   EXPECT_EQ(NlriText(kIpv4Unicast, *next), "10.0.3.0/24");
   EXPECT_EQ(v4->advance(*v4->parse("255.255.255.0/24"), 1).status().code(),
             absl::StatusCode::kOutOfRange);
+  // Generating: route i of a run is the i-th next block after the template.
+  RouteTemplate t;
+  t.prefix = *Prefix::Parse("10.0.0.0/24");
+  absl::StatusOr<NlriValue> gen = v4->generate(t, 258);
+  ASSERT_TRUE(gen.ok());
+  EXPECT_EQ(NlriText(kIpv4Unicast, *gen), "10.1.2.0/24");
+  EXPECT_EQ(v6->generate(t, 0).status().code(),
+            absl::StatusCode::kInvalidArgument);
   // The value of another family does not encode.
   std::vector<uint8_t> out;
   wire::Writer w(&out);

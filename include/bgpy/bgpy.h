@@ -13,6 +13,7 @@
 #include "bgpy/negotiate.h"
 #include "bgpy/nlri.h"
 #include "bgpy/params.h"
+#include "bgpy/route_distinguisher.h"
 #include "bgpy/session.h"
 #include "bgpy/types.h"
 #include "bgpy/update.h"

@@ -12,6 +12,7 @@
 #ifndef BGPY_NLRI_H_
 #define BGPY_NLRI_H_
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,6 +25,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "bgpy/params.h"
+#include "bgpy/route_distinguisher.h"
 #include "bgpy/types.h"
 #include "bgpy/wire.h"
 
@@ -44,6 +46,40 @@ struct OpaqueNlri {
 // route distinguisher + prefix + labels, an EVPN route, a FlowSpec rule as
 // those families land. A new value type is one more alternative here.
 using NlriValue = std::variant<OpaqueNlri, Prefix>;
+
+// What a route generator varies, route by route: the input of
+// FamilyDesc::generate (bgpy-inject's --prefix, --rd, --label, --mac, ...
+// flags). Each family reads the fields it has and ignores the others; route
+// `i` of a run is generate(template, i), computed directly (no state).
+struct RouteTemplate {
+  // The first prefix; route i carries the i-th next block of its length
+  // (10.0.0.0/24, 10.0.1.0/24, ...).
+  Prefix prefix;
+  // VPN families: route i's RD has the assigned number of `rd` plus
+  // i * rd_step (0: every route in the same VRF).
+  std::optional<RouteDistinguisher> rd;
+  uint64_t rd_step = 0;
+  // Labelled and VPN families: route i's label is label + i * label_step
+  // (modulo the 20-bit label space above the reserved 0–15); the family's
+  // default when unset.
+  std::optional<uint32_t> label;
+  uint32_t label_step = 0;
+  // EVPN (RFC 7432, RFC 9136): route type 1–5; MAC of route 0, stepped by
+  // one per route for type 2; ESI (10 octets), Ethernet tag, and the VNI
+  // that takes the label's place under VXLAN (RFC 8365).
+  uint8_t evpn_route_type = 2;
+  std::array<uint8_t, 6> mac{};
+  std::array<uint8_t, 10> esi{};
+  uint32_t ethernet_tag = 0;
+  std::optional<uint32_t> vni;
+  // FlowSpec: a rule in operator text with "{prefix}" where route i's
+  // prefix goes ("destination {prefix} protocol =6 action discard").
+  std::string flowspec;
+  // RTC (RFC 4684): the origin AS of the membership routes; route i's route
+  // target is route_target with its local number advanced by i.
+  uint32_t origin_as = 0;
+  std::optional<uint64_t> route_target;  // 8 octets, big-endian
+};
 
 // One row of the family table: everything bgpy does with a family's NLRI
 // and next hop. Every hook is set on every row (tests walk the registry).
@@ -78,6 +114,11 @@ struct FamilyDesc {
   // block of the same length for prefixes): how route generators step.
   // kOutOfRange past the end; kUnimplemented where a family has no order.
   absl::StatusOr<NlriValue> (*advance)(const NlriValue& v, uint64_t n);
+  // Route `i` of a generated run (see RouteTemplate). kInvalidArgument when
+  // the template lacks what the family needs, naming the flag's field;
+  // kOutOfRange past the end of the family's space; kUnimplemented for
+  // families that cannot be generated (opaque rows).
+  absl::StatusOr<NlriValue> (*generate)(const RouteTemplate& t, uint64_t i);
   // Appends operator text of the value.
   void (*text)(const NlriValue& v, std::string& out);
   // Writes the value's fields into an open JSON object ("prefix": ...).

@@ -7,9 +7,11 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "attributes/ext_community_kinds.h"
 #include "attributes/internal.h"
 #include "bgpy/attributes.h"
 
@@ -139,25 +141,11 @@ ExtendedCommunity ExtendedCommunity::RouteOrigin(uint32_t global,
 }
 
 std::string ExtendedCommunity::ToString() const {
-  if (IsRouteTarget() || IsRouteOrigin()) {
-    const char* tag = IsRouteTarget() ? "rt" : "ro";
-    const uint8_t* b = bytes.data();
-    switch (type()) {
-      case kTypeTwoOctetAs:
-        return absl::StrCat(tag, ":", internal::LoadBe(b + 2, 2), ":",
-                            internal::LoadBe(b + 4, 4));
-      case kTypeIpv4:
-        return absl::StrCat(
-            tag, ":",
-            FormatIpv4(static_cast<uint32_t>(internal::LoadBe(b + 2, 4))), ":",
-            internal::LoadBe(b + 6, 2));
-      default: {  // kTypeFourOctetAs
-        uint64_t asn = internal::LoadBe(b + 2, 4);
-        // A 4-octet AS type holding a small ASN keeps its type with an "L"
-        // suffix (as Junos writes it), so Parse gives the same bytes back.
-        return absl::StrCat(tag, ":", asn, asn <= 0xffff ? "L" : "", ":",
-                            internal::LoadBe(b + 6, 2));
-      }
+  std::string out;
+  for (const internal::ExtCommunityKind* k : internal::ExtCommunityKinds()) {
+    if (k->match(*this)) {
+      k->text(*this, out);
+      return out;
     }
   }
   return absl::StrFormat("0x%02x:0x%02x:%s", type(), subtype(),
@@ -166,45 +154,24 @@ std::string ExtendedCommunity::ToString() const {
 
 absl::StatusOr<ExtendedCommunity> ExtendedCommunity::Parse(
     absl::string_view text) {
+  const absl::string_view tag = text.substr(0, text.find(':'));
+  for (const internal::ExtCommunityKind* k : internal::ExtCommunityKinds()) {
+    if (absl::EqualsIgnoreCase(tag, k->tag) ||
+        (k->alias != nullptr && absl::EqualsIgnoreCase(tag, k->alias))) {
+      return k->parse(text);
+    }
+  }
   auto bad = [&] {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "bad extended community \"", text,
-        "\" (want rt:ASN:N, rt:A.B.C.D:N, ro:... or 0xTT:0xSS:HEX12)"));
+    std::string forms;
+    for (const internal::ExtCommunityKind* k : internal::ExtCommunityKinds()) {
+      absl::StrAppend(&forms, k->form, ", ");
+    }
+    return absl::InvalidArgumentError(absl::StrCat("bad extended community \"",
+                                                   text, "\" (want ", forms,
+                                                   "or 0xTT:0xSS:HEX12)"));
   };
   std::vector<absl::string_view> parts = absl::StrSplit(text, ':');
   if (parts.size() != 3) return bad();
-  std::string tag = absl::AsciiStrToLower(parts[0]);
-  if (tag == "rt" || tag == "ro" || tag == "target" || tag == "origin") {
-    const uint8_t subtype = (tag == "rt" || tag == "target")
-                                ? kSubtypeRouteTarget
-                                : kSubtypeRouteOrigin;
-    absl::string_view global = parts[1];
-    uint64_t local;
-    if (global.find('.') != absl::string_view::npos) {
-      auto addr = ParseIpv4(global);
-      if (!addr.ok() || !internal::ParseUint(parts[2], 0xffff, local)) {
-        return bad();
-      }
-      return Make(subtype, *addr, static_cast<uint32_t>(local), true);
-    }
-    bool force_four =
-        !global.empty() && (global.back() == 'L' || global.back() == 'l');
-    if (force_four) global.remove_suffix(1);
-    uint64_t asn;
-    if (!internal::ParseUint(global, 0xffffffff, asn)) return bad();
-    if (force_four || asn > 0xffff) {
-      if (!internal::ParseUint(parts[2], 0xffff, local)) return bad();
-      ExtendedCommunity c;
-      c.bytes[0] = kTypeFourOctetAs;
-      c.bytes[1] = subtype;
-      internal::StoreBe(&c.bytes[2], 4, asn);
-      internal::StoreBe(&c.bytes[6], 2, local);
-      return c;
-    }
-    if (!internal::ParseUint(parts[2], 0xffffffff, local)) return bad();
-    return Make(subtype, static_cast<uint32_t>(asn),
-                static_cast<uint32_t>(local), false);
-  }
   ExtendedCommunity c;
   if (!ParseHexByte(parts[0], c.bytes[0]) ||
       !ParseHexByte(parts[1], c.bytes[1]) || parts[2].size() != 12) {
@@ -233,6 +200,101 @@ absl::StatusOr<std::vector<ExtendedCommunity>> DecodeExtendedCommunities(
 }
 
 namespace internal {
+namespace {
+
+// Route target and route origin (RFC 4360 §4, RFC 5668): "rt:65000:1",
+// "rt:192.0.2.1:1", "rt:4200000000:1" ("rt:65000L:1" keeps a small ASN in
+// the 4-octet AS type).
+void AddressSpecificText(const ExtendedCommunity& c, std::string& out) {
+  out += c.IsRouteTarget() ? "rt:" : "ro:";
+  const uint8_t* b = c.bytes.data();
+  switch (c.type()) {
+    case kTypeTwoOctetAs:
+      absl::StrAppend(&out, LoadBe(b + 2, 2), ":", LoadBe(b + 4, 4));
+      return;
+    case kTypeIpv4:
+      absl::StrAppend(&out, FormatIpv4(static_cast<uint32_t>(LoadBe(b + 2, 4))),
+                      ":", LoadBe(b + 6, 2));
+      return;
+    default: {  // kTypeFourOctetAs
+      const uint64_t asn = LoadBe(b + 2, 4);
+      absl::StrAppend(&out, asn, asn <= 0xffff ? "L" : "", ":",
+                      LoadBe(b + 6, 2));
+      return;
+    }
+  }
+}
+
+absl::StatusOr<ExtendedCommunity> AddressSpecificParse(uint8_t subtype,
+                                                       absl::string_view text) {
+  auto bad = [&] {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad extended community \"", text,
+                     "\" (want TAG:ASN:N or TAG:A.B.C.D:N)"));
+  };
+  std::vector<absl::string_view> parts = absl::StrSplit(text, ':');
+  if (parts.size() != 3) return bad();
+  absl::string_view global = parts[1];
+  uint64_t local;
+  if (global.find('.') != absl::string_view::npos) {
+    auto addr = ParseIpv4(global);
+    if (!addr.ok() || !ParseUint(parts[2], 0xffff, local)) return bad();
+    return Make(subtype, *addr, static_cast<uint32_t>(local), true);
+  }
+  const bool force_four =
+      !global.empty() && (global.back() == 'L' || global.back() == 'l');
+  if (force_four) global.remove_suffix(1);
+  uint64_t asn;
+  if (!ParseUint(global, 0xffffffff, asn)) return bad();
+  if (force_four || asn > 0xffff) {
+    if (!ParseUint(parts[2], 0xffff, local)) return bad();
+    ExtendedCommunity c;
+    c.bytes[0] = kTypeFourOctetAs;
+    c.bytes[1] = subtype;
+    StoreBe(&c.bytes[2], 4, asn);
+    StoreBe(&c.bytes[6], 2, local);
+    return c;
+  }
+  if (!ParseUint(parts[2], 0xffffffff, local)) return bad();
+  return Make(subtype, static_cast<uint32_t>(asn), static_cast<uint32_t>(local),
+              false);
+}
+
+}  // namespace
+
+const ExtCommunityKind kRouteTargetKind = {
+    .tag = "rt",
+    .alias = "target",
+    .form = "rt:ASN:N, rt:A.B.C.D:N",
+    .match = [](const ExtendedCommunity& c) { return c.IsRouteTarget(); },
+    .text = &AddressSpecificText,
+    .parse =
+        [](absl::string_view text) {
+          return AddressSpecificParse(kSubtypeRouteTarget, text);
+        },
+};
+
+const ExtCommunityKind kRouteOriginKind = {
+    .tag = "ro",
+    .alias = "origin",
+    .form = "ro:ASN:N, ro:A.B.C.D:N",
+    .match = [](const ExtendedCommunity& c) { return c.IsRouteOrigin(); },
+    .text = &AddressSpecificText,
+    .parse =
+        [](absl::string_view text) {
+          return AddressSpecificParse(kSubtypeRouteOrigin, text);
+        },
+};
+
+absl::Span<const ExtCommunityKind* const> ExtCommunityKinds() {
+  static constexpr const ExtCommunityKind* kRows[] = {
+#define BGPY_EXT_COMMUNITY(row) &row,
+#include "attributes/ext_community_kinds.inc"
+#undef BGPY_EXT_COMMUNITY
+  };
+  return kRows;
+}
+
 // RFC 4360 §2 optional transitive; RFC 7606 §7.14 treat-as-withdraw.
 extern const AttributeDesc kExtendedCommunitiesDesc = {
     .code = static_cast<uint8_t>(AttrCode::kExtendedCommunities),

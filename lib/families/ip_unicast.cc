@@ -75,6 +75,17 @@ struct IpRow {
     if (!q.ok()) return q.status();
     return NlriValue(*q);
   }
+  static absl::StatusOr<NlriValue> Generate(const RouteTemplate& t,
+                                            uint64_t i) {
+    if (t.prefix.afi() != kAfi) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("the first prefix ", t.prefix.ToString(), " is not an ",
+                       kAfi == Afi::kIpv4 ? "IPv4" : "IPv6", " prefix"));
+    }
+    absl::StatusOr<Prefix> q = t.prefix.Advance(i);
+    if (!q.ok()) return q.status();
+    return NlriValue(*q);
+  }
   static void Text(const NlriValue& v, std::string& out) {
     if (const Prefix* p = std::get_if<Prefix>(&v)) {
       out += p->ToString();
@@ -106,6 +117,7 @@ constexpr FamilyDesc IpFamily(Family family, const char* name) {
       .encoded_size = &Row::Size,
       .parse = &Row::Parse,
       .advance = &Row::Advance,
+      .generate = &Row::Generate,
       .text = &Row::Text,
       .json = &Row::Json,
       .check_next_hop = v4 ? &CheckV4NextHop : &CheckV6NextHop,

@@ -48,6 +48,11 @@ absl::StatusOr<NlriValue> AdvanceOpaque(const NlriValue&, uint64_t) {
       "routes of this family cannot be generated yet (its NLRI is opaque)");
 }
 
+absl::StatusOr<NlriValue> GenerateOpaque(const RouteTemplate&, uint64_t) {
+  return absl::UnimplementedError(
+      "routes of this family cannot be generated yet (its NLRI is opaque)");
+}
+
 void OpaqueText(const NlriValue& v, std::string& out) {
   if (const OpaqueNlri* o = std::get_if<OpaqueNlri>(&v)) {
     AppendHex(&out, wire::Bytes(o->bytes.data(), o->bytes.size()));
@@ -76,6 +81,7 @@ constexpr FamilyDesc Opaque(Family family, const char* name) {
       .encoded_size = &OpaqueSize,
       .parse = &ParseOpaque,
       .advance = &AdvanceOpaque,
+      .generate = &GenerateOpaque,
       .text = &OpaqueText,
       .json = &OpaqueJson,
       .check_next_hop = &CheckAnyNextHop,

@@ -39,6 +39,7 @@ bool EncodeOpaque(const NlriValue& v, wire::Writer& w);
 size_t OpaqueSize(const NlriValue& v);
 absl::StatusOr<NlriValue> ParseOpaque(absl::string_view text);
 absl::StatusOr<NlriValue> AdvanceOpaque(const NlriValue& v, uint64_t n);
+absl::StatusOr<NlriValue> GenerateOpaque(const RouteTemplate& t, uint64_t i);
 void OpaqueText(const NlriValue& v, std::string& out);
 void OpaqueJson(const NlriValue& v, JsonWriter& j);
 
