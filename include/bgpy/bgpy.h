@@ -9,6 +9,7 @@
 #include "bgpy/collision.h"
 #include "bgpy/decode_context.h"
 #include "bgpy/errors.h"
+#include "bgpy/evpn.h"
 #include "bgpy/message.h"
 #include "bgpy/negotiate.h"
 #include "bgpy/nlri.h"

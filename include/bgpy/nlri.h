@@ -24,6 +24,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "bgpy/evpn.h"
 #include "bgpy/params.h"
 #include "bgpy/route_distinguisher.h"
 #include "bgpy/types.h"
@@ -68,8 +69,8 @@ struct RouteTemplate {
   // one per route for type 2; ESI (10 octets), Ethernet tag, and the VNI
   // that takes the label's place under VXLAN (RFC 8365).
   uint8_t evpn_route_type = 2;
-  std::array<uint8_t, 6> mac{};
-  std::array<uint8_t, 10> esi{};
+  MacAddress mac;
+  Esi esi;
   uint32_t ethernet_tag = 0;
   std::optional<uint32_t> vni;
   // FlowSpec: a rule in operator text with "{prefix}" where route i's
