@@ -79,9 +79,21 @@ absl::StatusOr<UpdateView> UpdateView::Parse(wire::Bytes message,
     AttributeView a;
     absl::Status st = ReadAttribute(ar_reader, a);
     if (!st.ok()) {
-      // RFC 7606 §4 would allow treat-as-withdraw, but an MP_REACH or
-      // MP_UNREACH may hide in the part we cannot parse (§5.2), so we reset.
-      return st;
+      // RFC 7606 §4: an attribute whose length runs past the end of the
+      // list is treat-as-withdraw (the total attribute length still locates
+      // the NLRI), unless it is MP_REACH or MP_UNREACH, whose NLRI would be
+      // lost (§3, last paragraph: session reset), or its header cannot even
+      // be read. Nothing after it can be parsed.
+      const wire::Bytes rest = ar_reader.rest();
+      if (rest.size() < 3 ||
+          rest[1] == static_cast<uint8_t>(AttrCode::kMpReachNlri) ||
+          rest[1] == static_cast<uint8_t>(AttrCode::kMpUnreachNlri)) {
+        return st;
+      }
+      verdicts.Add(Verdict::kTreatAsWithdraw, rest[1],
+                   absl::StrCat(st.message(), " (RFC 7606 §4)"));
+      if (rest[1] < 64) v.discarded_ |= uint64_t{1} << rest[1];
+      break;
     }
     const AttributeDesc* desc = LookupAttribute(a.code);
     // RFC 7606 §3(g): MP_REACH/MP_UNREACH twice is a session reset; any
@@ -448,8 +460,13 @@ Update UpdateView::ToOwned() const {
   for (const NlriEntryView& e : withdrawn()) {
     u.withdrawn.push_back(NlriEntry::FromView(e));
   }
+  size_t parsed = 0;
   for (const AttributeView& a : attributes()) {
     u.attributes.push_back(PathAttribute::FromView(a));
+    parsed += a.raw.size();
+  }
+  if (parsed < attrs_.size()) {
+    u.unparsed_attributes.assign(attrs_.begin() + parsed, attrs_.end());
   }
   for (const NlriEntryView& e : nlri()) {
     u.nlri.push_back(NlriEntry::FromView(e));
@@ -748,6 +765,8 @@ absl::Status EncodeUpdate(const Update& u, const SessionParams& params,
   }
   at = w.ReserveU16();
   for (const auto& a : u.attributes) EncodeAttribute(a, w);
+  w.WriteBytes(
+      wire::Bytes(u.unparsed_attributes.data(), u.unparsed_attributes.size()));
   if (w.ok() && !w.FillLength16(at)) {
     return absl::OutOfRangeError("path attributes exceed 65535 octets");
   }

@@ -230,6 +230,36 @@ TEST(UpdateViewTest, SessionResets) {
   EXPECT_EQ(Subcode(v.status()), 1);
 }
 
+// RFC 7606 §4 (issue 10, defect 3): an attribute whose length runs past the
+// end of the attribute list is treat-as-withdraw when its header is readable
+// and it is not MP_REACH/MP_UNREACH; the total attribute length still
+// locates the NLRI, which is withdrawn.
+TEST(UpdateViewTest, AttributeOverrunIsTreatAsWithdraw) {
+  // COMMUNITIES claiming 8 octets with 4 left, then NLRI 10.0.0.0/24.
+  auto m =
+      MakeUpdate("", std::string(kBaseAttrs) + "c00808fde80001", "180a0000");
+  std::vector<Finding> findings;
+  auto v = UpdateView::Parse(m, SessionParams{}, &findings);
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_EQ(v->verdict(), Verdict::kTreatAsWithdraw);
+  ASSERT_FALSE(findings.empty());
+  EXPECT_THAT(findings.back().detail, ::testing::HasSubstr("COMMUNITIES"));
+  EXPECT_THAT(Prefixes(v->nlri()), ::testing::ElementsAre("10.0.0.0/24"));
+  EXPECT_FALSE(v->Find(AttrCode::kCommunities).has_value());
+
+  // The same overrun in MP_REACH_NLRI: its NLRI would be lost, so the
+  // session is reset (RFC 7606 §3, last paragraph): 3/1.
+  auto mp = MakeUpdate("", std::string(kBaseAttrs) + "800e2000020110", "");
+  v = UpdateView::Parse(mp, SessionParams{});
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(Subcode(v.status()), 1);
+  // And in MP_UNREACH_NLRI.
+  auto mpu = MakeUpdate("", std::string(kBaseAttrs) + "800f10000201", "");
+  v = UpdateView::Parse(mpu, SessionParams{});
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(Subcode(v.status()), 1);
+}
+
 TEST(UpdateViewTest, UnknownOptionalAttributePassesThrough) {
   auto m = MakeUpdate("", std::string(kBaseAttrs) + "c0630300aabb", "180a0000");
   auto v = UpdateView::Parse(m, SessionParams{});

@@ -27,6 +27,10 @@ struct Update {
   std::vector<NlriEntry> withdrawn;       // IPv4 unicast
   std::vector<PathAttribute> attributes;  // in order, as found
   std::vector<NlriEntry> nlri;            // IPv4 unicast
+  // The end of the attribute list from an attribute whose length runs past
+  // it (RFC 7606 §4: the UPDATE is treat-as-withdraw), kept as found so the
+  // message re-encodes byte for byte. Empty in a well-formed UPDATE.
+  std::vector<uint8_t> unparsed_attributes;
 
   // The first attribute with `code`, if any.
   const PathAttribute* FindAttribute(uint8_t code) const;
