@@ -32,9 +32,13 @@ NlriValue RandomValue(const FamilyDesc& d, std::mt19937_64& rng) {
       o.bytes.push_back(static_cast<uint8_t>(rng()));
     return o;
   }
+  // Labelled (SAFI 4) and VPN (SAFI 128) rows: one label, an RD of type 0.
+  const bool labelled = d.family.safi == Safi::kLabeledUnicast;
+  const bool vpn = d.family.safi == Safi::kMplsVpn;
   uint8_t bytes[16];
   for (uint8_t& b : bytes) b = static_cast<uint8_t>(rng());
-  const int bits = d.prefix_bits;
+  const int bits =
+      labelled || vpn ? (d.family.afi == Afi::kIpv4 ? 32 : 128) : d.prefix_bits;
   const int len = static_cast<int>(rng() % (bits + 1));
   for (int i = 0; i < 16; ++i) {
     const int keep = len - 8 * i;
@@ -48,6 +52,13 @@ NlriValue RandomValue(const FamilyDesc& d, std::mt19937_64& rng) {
       bits == 32 ? IpAddress::V4Bytes(bytes) : IpAddress::V6Bytes(bytes);
   absl::StatusOr<Prefix> p = Prefix::Make(a, len);
   EXPECT_TRUE(p.ok()) << p.status();
+  const LabelStack labels =
+      LabelStack::Of({16 + static_cast<uint32_t>(rng() % 1000000)});
+  if (labelled) return LabelledPrefix{labels, *p};
+  if (vpn) {
+    return VpnPrefix{labels,
+                     RouteDistinguisher::FromRaw(rng() & 0xffffffffffff), *p};
+  }
   return *p;
 }
 

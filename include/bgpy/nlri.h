@@ -28,6 +28,7 @@
 #include "bgpy/params.h"
 #include "bgpy/route_distinguisher.h"
 #include "bgpy/types.h"
+#include "bgpy/vpn.h"
 #include "bgpy/wire.h"
 
 namespace bgpy {
@@ -43,10 +44,12 @@ struct OpaqueNlri {
 };
 
 // The typed value of one NLRI entry, without its ADD-PATH path id. One
-// alternative per value type the family rows use: an IP prefix today; a
-// route distinguisher + prefix + labels, an EVPN route, a FlowSpec rule as
-// those families land. A new value type is one more alternative here.
-using NlriValue = std::variant<OpaqueNlri, Prefix>;
+// alternative per value type the family rows use: an IP prefix (unicast,
+// multicast), a labelled prefix (RFC 8277 labelled unicast, vpn.h), a VPN
+// prefix (labels + RD + prefix, RFC 4364 / RFC 4659 L3VPN, vpn.h); an EVPN
+// route, a FlowSpec rule as those families land. A new value type is one
+// more alternative here.
+using NlriValue = std::variant<OpaqueNlri, Prefix, LabelledPrefix, VpnPrefix>;
 
 // What a route generator varies, route by route: the input of
 // FamilyDesc::generate (bgpy-inject's --prefix, --rd, --label, --mac, ...

@@ -92,16 +92,6 @@ constexpr FamilyDesc Opaque(Family family, const char* name) {
 
 }  // namespace
 
-// RFC 8277.
-const FamilyDesc kIpv4LabelledUnicastFamily =
-    Opaque(Family(Afi::kIpv4, Safi::kLabeledUnicast), "ipv4-labelled-unicast");
-const FamilyDesc kIpv6LabelledUnicastFamily =
-    Opaque(Family(Afi::kIpv6, Safi::kLabeledUnicast), "ipv6-labelled-unicast");
-// RFC 4364, RFC 4659.
-const FamilyDesc kL3vpnIpv4UnicastFamily =
-    Opaque(Family(Afi::kIpv4, Safi::kMplsVpn), "l3vpn-ipv4-unicast");
-const FamilyDesc kL3vpnIpv6UnicastFamily =
-    Opaque(Family(Afi::kIpv6, Safi::kMplsVpn), "l3vpn-ipv6-unicast");
 // RFC 7432.
 const FamilyDesc kL2vpnEvpnFamily =
     Opaque(Family(Afi::kL2vpn, Safi::kEvpn), "l2vpn-evpn");
