@@ -4,6 +4,8 @@
 // 4-octet ASNs).
 #include "bgpy/route_distinguisher.h"
 
+#include <vector>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -75,6 +77,16 @@ absl::StatusOr<RouteDistinguisher> RouteDistinguisher::Parse(
   absl::string_view admin = text.substr(0, colon);
   absl::string_view number = text.substr(colon + 1);
   uint64_t assigned;
+  // "TYPE:HEX12", as ToString writes types other than 0-2: twelve digits
+  // never come from types 0-2 (their numbers have at most 10).
+  uint64_t type;
+  if (number.size() == 12 && ParseNumber(admin, 0xffff, type) && type > 2) {
+    absl::StatusOr<std::vector<uint8_t>> value = ParseHex(number);
+    if (!value.ok() || value->size() != 6) return bad("not 12 hex digits");
+    uint64_t raw = type << 48;
+    for (int i = 0; i < 6; ++i) raw |= uint64_t{(*value)[i]} << (40 - 8 * i);
+    return FromRaw(raw);
+  }
   if (admin.find('.') != absl::string_view::npos) {
     absl::StatusOr<uint32_t> a = ParseIpv4(admin);
     if (!a.ok()) return bad("not an IPv4 address before ':'");

@@ -48,30 +48,6 @@ absl::Status SplitLabelled(absl::string_view text, absl::string_view& prefix,
   return absl::OkStatus();
 }
 
-// RouteDistinguisher::Parse, plus the "TYPE:HEX12" form RouteDistinguisher
-// writes for types other than 0-2 (12 hex digits never come from types
-// 0-2, whose numbers have at most 10 digits).
-absl::StatusOr<RouteDistinguisher> ParseRd(absl::string_view text) {
-  const size_t colon = text.find(':');
-  if (colon != absl::string_view::npos && text.size() - colon - 1 == 12) {
-    uint64_t type;
-    uint64_t value = 0;
-    bool hex = true;
-    for (char c : text.substr(colon + 1)) {
-      int d = absl::ascii_isdigit(static_cast<unsigned char>(c)) ? c - '0'
-              : (c >= 'a' && c <= 'f')                           ? c - 'a' + 10
-              : (c >= 'A' && c <= 'F')                           ? c - 'A' + 10
-                                                                 : -1;
-      if (d < 0) hex = false;
-      value = value << 4 | static_cast<uint64_t>(d & 0xf);
-    }
-    if (hex && ParseDecimal(text.substr(0, colon), 0xffff, type) && type > 2) {
-      return RouteDistinguisher::FromRaw(type << 48 | value);
-    }
-  }
-  return RouteDistinguisher::Parse(text);
-}
-
 }  // namespace
 
 LabelStack LabelStack::Of(std::initializer_list<uint32_t> labels) {
@@ -228,7 +204,8 @@ absl::StatusOr<VpnPrefix> VpnPrefix::Parse(absl::string_view text) {
                      "65000:1:10.0.0.0/24"));
   }
   VpnPrefix out;
-  absl::StatusOr<RouteDistinguisher> rd = ParseRd(route.substr(0, second));
+  absl::StatusOr<RouteDistinguisher> rd =
+      RouteDistinguisher::Parse(route.substr(0, second));
   if (!rd.ok()) return rd.status();
   out.rd = *rd;
   absl::StatusOr<Prefix> p = Prefix::Parse(route.substr(second + 1));

@@ -43,6 +43,10 @@ TEST(RouteDistinguisher, UnknownTypeKeptAndShownAsHex) {
   const RouteDistinguisher rd = RouteDistinguisher::FromBytes(wire.data());
   EXPECT_EQ(rd.type(), 3);
   EXPECT_EQ(rd.ToString(), "3:0123456789ab");
+  EXPECT_EQ(RouteDistinguisher::Parse("3:0123456789ab")
+                .value_or(RouteDistinguisher()),
+            rd);
+  EXPECT_FALSE(RouteDistinguisher::Parse("3:0123456789ag").ok());
   EXPECT_EQ(rd.Advance(1).status().code(), absl::StatusCode::kInvalidArgument);
 }
 

@@ -40,7 +40,8 @@ class RouteDistinguisher {
   static absl::StatusOr<RouteDistinguisher> Make(Type type,
                                                  uint32_t administrator,
                                                  uint32_t assigned);
-  // "65000:1", "192.0.2.1:1", "4200000000:1", "65000L:1".
+  // "65000:1", "192.0.2.1:1", "4200000000:1", "65000L:1", and "TYPE:HEX12"
+  // for other types (as ToString writes them).
   static absl::StatusOr<RouteDistinguisher> Parse(absl::string_view text);
 
   uint16_t type() const { return static_cast<uint16_t>(raw_ >> 48); }
