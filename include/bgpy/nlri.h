@@ -25,6 +25,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "bgpy/evpn.h"
+#include "bgpy/flowspec.h"
 #include "bgpy/params.h"
 #include "bgpy/route_distinguisher.h"
 #include "bgpy/types.h"
@@ -46,7 +47,7 @@ struct OpaqueNlri {
 // alternative per value type the family rows use: an IP prefix today; a
 // route distinguisher + prefix + labels, an EVPN route, a FlowSpec rule as
 // those families land. A new value type is one more alternative here.
-using NlriValue = std::variant<OpaqueNlri, Prefix>;
+using NlriValue = std::variant<OpaqueNlri, Prefix, FlowspecRule>;
 
 // What a route generator varies, route by route: the input of
 // FamilyDesc::generate (bgpy-inject's --prefix, --rd, --label, --mac, ...
