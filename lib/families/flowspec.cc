@@ -181,17 +181,17 @@ struct FlowspecRow {
       for (FlowspecComponent& c : rule.components) {
         if ((c.type == FlowspecType::kDestination && cache.dest_slot) ||
             (c.type == FlowspecType::kSource && cache.source_slot)) {
-          // Bits before the offset are not on the wire: the stepped prefix
-          // must leave them clear.
-          const uint8_t* b = p->address().bytes();
+          // Bits before the offset are not on the wire: clear them, as
+          // Parse does.
+          uint8_t bytes[16];
+          std::memcpy(bytes, p->address().bytes(), 16);
           for (int bit = 0; bit < c.offset; ++bit) {
-            if (b[bit / 8] & (0x80 >> (bit % 8))) {
-              return absl::OutOfRangeError(
-                  absl::StrCat(p->ToString(), " reaches into offset ",
-                               static_cast<int>(c.offset)));
-            }
+            bytes[bit / 8] &= static_cast<uint8_t>(~(0x80 >> (bit % 8)));
           }
-          c.prefix = *p;
+          c.prefix = PrefixInternal::Unchecked(kAfi == Afi::kIpv6
+                                                   ? IpAddress::V6Bytes(bytes)
+                                                   : IpAddress::V4Bytes(bytes),
+                                               p->length());
         }
       }
     }

@@ -37,7 +37,8 @@ FlowspecRule RandomFlowspecRule(Afi afi, bool vpn, std::mt19937_64& rng) {
           len);
       c.offset = static_cast<uint8_t>(offset);
     } else {
-      const int n = 1 + static_cast<int>(rng() % 4);
+      // Now and then a long list, so rules reach the 2-octet length form.
+      const int n = 1 + static_cast<int>(rng() % (rng() % 16 == 0 ? 24 : 4));
       for (int i = 0; i < n; ++i) {
         FlowspecTerm t;
         t.and_bit = rng() % 2 == 0;
