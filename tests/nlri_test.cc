@@ -15,6 +15,7 @@
 #include "bgpy/update.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testlib/flowspec_random.h"
 #include "testlib/hex.h"
 
 namespace bgpy {
@@ -31,6 +32,10 @@ NlriValue RandomValue(const FamilyDesc& d, std::mt19937_64& rng) {
     for (size_t i = 0; i < n; ++i)
       o.bytes.push_back(static_cast<uint8_t>(rng()));
     return o;
+  }
+  if (d.family.safi == Safi::kFlowSpec || d.family.safi == Safi::kFlowSpecVpn) {
+    return testing::RandomFlowspecRule(
+        d.family.afi, d.family.safi == Safi::kFlowSpecVpn, rng);
   }
   // Labelled (SAFI 4) and VPN (SAFI 128) rows: one label, an RD of type 0.
   const bool labelled = d.family.safi == Safi::kLabeledUnicast;

@@ -95,15 +95,6 @@ constexpr FamilyDesc Opaque(Family family, const char* name) {
 // RFC 7432.
 const FamilyDesc kL2vpnEvpnFamily =
     Opaque(Family(Afi::kL2vpn, Safi::kEvpn), "l2vpn-evpn");
-// RFC 8955, RFC 8956.
-const FamilyDesc kIpv4FlowspecFamily =
-    Opaque(Family(Afi::kIpv4, Safi::kFlowSpec), "ipv4-flowspec");
-const FamilyDesc kIpv6FlowspecFamily =
-    Opaque(Family(Afi::kIpv6, Safi::kFlowSpec), "ipv6-flowspec");
-const FamilyDesc kL3vpnIpv4FlowspecFamily =
-    Opaque(Family(Afi::kIpv4, Safi::kFlowSpecVpn), "l3vpn-ipv4-flowspec");
-const FamilyDesc kL3vpnIpv6FlowspecFamily =
-    Opaque(Family(Afi::kIpv6, Safi::kFlowSpecVpn), "l3vpn-ipv6-flowspec");
 // RFC 4684.
 const FamilyDesc kRtcFamily =
     Opaque(Family(Afi::kIpv4, Safi::kRouteTarget), "rtc");
