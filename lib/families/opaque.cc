@@ -102,9 +102,6 @@ const FamilyDesc kL3vpnIpv4UnicastFamily =
     Opaque(Family(Afi::kIpv4, Safi::kMplsVpn), "l3vpn-ipv4-unicast");
 const FamilyDesc kL3vpnIpv6UnicastFamily =
     Opaque(Family(Afi::kIpv6, Safi::kMplsVpn), "l3vpn-ipv6-unicast");
-// RFC 7432.
-const FamilyDesc kL2vpnEvpnFamily =
-    Opaque(Family(Afi::kL2vpn, Safi::kEvpn), "l2vpn-evpn");
 // RFC 8955, RFC 8956.
 const FamilyDesc kIpv4FlowspecFamily =
     Opaque(Family(Afi::kIpv4, Safi::kFlowSpec), "ipv4-flowspec");
