@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "attributes/ext_community_kinds.h"
@@ -274,7 +275,9 @@ const ExtCommunityKind kDefaultGatewayKind = {
     .text = [](const ExtendedCommunity&,
                std::string& out) { out += "default-gateway"; },
     .parse = [](absl::string_view text) -> absl::StatusOr<ExtendedCommunity> {
-      if (text != "default-gateway") return Bad(text, "default-gateway");
+      if (!absl::EqualsIgnoreCase(text, "default-gateway")) {
+        return Bad(text, "default-gateway");
+      }
       return Make(kTypeOpaque, kSubtypeDefaultGateway);
     },
 };
