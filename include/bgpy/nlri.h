@@ -47,11 +47,11 @@ struct OpaqueNlri {
 // The typed value of one NLRI entry, without its ADD-PATH path id. One
 // alternative per value type the family rows use: an IP prefix (unicast,
 // multicast), a labelled prefix (RFC 8277 labelled unicast, vpn.h), a VPN
-// prefix (labels + RD + prefix, RFC 4364 / RFC 4659 L3VPN, vpn.h), a
-// FlowSpec rule (RFC 8955 / RFC 8956, flowspec.h). A new value type is one
-// more alternative here.
-using NlriValue =
-    std::variant<OpaqueNlri, Prefix, LabelledPrefix, VpnPrefix, FlowspecRule>;
+// prefix (labels + RD + prefix, RFC 4364 / RFC 4659 L3VPN, vpn.h), an EVPN
+// route (RFC 7432 / RFC 9136, evpn.h), a FlowSpec rule (RFC 8955 / RFC 8956,
+// flowspec.h). A new value type is one more alternative here.
+using NlriValue = std::variant<OpaqueNlri, Prefix, LabelledPrefix, VpnPrefix,
+                               EvpnRoute, FlowspecRule>;
 
 // What a route generator varies, route by route: the input of
 // FamilyDesc::generate (bgpy-inject's --prefix, --rd, --label, --mac, ...

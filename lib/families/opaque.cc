@@ -92,9 +92,6 @@ constexpr FamilyDesc Opaque(Family family, const char* name) {
 
 }  // namespace
 
-// RFC 7432.
-const FamilyDesc kL2vpnEvpnFamily =
-    Opaque(Family(Afi::kL2vpn, Safi::kEvpn), "l2vpn-evpn");
 // RFC 4684.
 const FamilyDesc kRtcFamily =
     Opaque(Family(Afi::kIpv4, Safi::kRouteTarget), "rtc");

@@ -592,7 +592,7 @@ TEST(InjectListenTest, UsageErrorsExitOneNamingTheFlag) {
       {{"--count=10", "--duration=soon"}, "flag 'duration'"},
       {{"--count=10", "--duration=0"}, "--duration: '0' must be positive"},
       {{"--count=10", "--sessions=0"}, "--sessions"},
-      {{"--count=10", "--family=l2vpn-evpn"}, "not available yet"},
+      {{"--count=10", "--family=l3vpn-ipv6-flowspec"}, "not available yet"},
       {{"--count=10", "--family=bogus"}, "--family"},
       {{"--count=10", "--rd=65000:1"}, "--rd: not available yet"},
       {{"--count=10", "--communities=65000:x"}, "--communities"},
