@@ -27,6 +27,7 @@
 #include "bgpy/evpn.h"
 #include "bgpy/params.h"
 #include "bgpy/route_distinguisher.h"
+#include "bgpy/rtc.h"
 #include "bgpy/types.h"
 #include "bgpy/wire.h"
 
@@ -46,7 +47,7 @@ struct OpaqueNlri {
 // alternative per value type the family rows use: an IP prefix today; a
 // route distinguisher + prefix + labels, an EVPN route, a FlowSpec rule as
 // those families land. A new value type is one more alternative here.
-using NlriValue = std::variant<OpaqueNlri, Prefix>;
+using NlriValue = std::variant<OpaqueNlri, Prefix, RtcRoute>;
 
 // What a route generator varies, route by route: the input of
 // FamilyDesc::generate (bgpy-inject's --prefix, --rd, --label, --mac, ...

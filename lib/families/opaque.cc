@@ -114,8 +114,5 @@ const FamilyDesc kL3vpnIpv4FlowspecFamily =
     Opaque(Family(Afi::kIpv4, Safi::kFlowSpecVpn), "l3vpn-ipv4-flowspec");
 const FamilyDesc kL3vpnIpv6FlowspecFamily =
     Opaque(Family(Afi::kIpv6, Safi::kFlowSpecVpn), "l3vpn-ipv6-flowspec");
-// RFC 4684.
-const FamilyDesc kRtcFamily =
-    Opaque(Family(Afi::kIpv4, Safi::kRouteTarget), "rtc");
 
 }  // namespace bgpy::internal
