@@ -67,7 +67,7 @@ std::string FamilyFlagHelp(absl::string_view what);
 // every name must be in the family table and decoded. kInvalidArgument
 // "--<flag>: ..." otherwise, or when the list is empty.
 absl::StatusOr<std::vector<Family>> ParseFamilyListFlag(absl::string_view flag,
-                                                       absl::string_view text);
+                                                        absl::string_view text);
 
 }  // namespace bgpy::tools
 

@@ -110,10 +110,10 @@ uint64_t RouteFeed::AddRoutes(UpdateBuilder& b, uint64_t budget, bool* full) {
     absl::StatusOr<NlriValue> v =
         fam.desc->generate(fam.tmpl, f.offset + next_);
     if (!v.ok()) {
-      status_ = absl::Status(v.status().code(),
-                             absl::StrCat(fam.desc->name, " route ",
-                                          f.offset + next_, ": ",
-                                          v.status().message()));
+      status_ =
+          absl::Status(v.status().code(),
+                       absl::StrCat(fam.desc->name, " route ", f.offset + next_,
+                                    ": ", v.status().message()));
       return added;
     }
     absl::Status st = withdraw_ ? b.WithdrawValue(*v, s.path_id)

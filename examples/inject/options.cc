@@ -75,7 +75,8 @@ ABSL_FLAG(uint32_t, label_step, 0, "route i's label is --label + i * this");
 ABSL_FLAG(std::string, route_targets, "",
           "route targets, e.g. rt:65000:1,rt:65000:2: added to every route's "
           "extended communities; the first is route 0's target for rtc");
-ABSL_FLAG(int32_t, evpn_route_type, 2, "EVPN route type, 1..5 (RFC 7432, "
+ABSL_FLAG(int32_t, evpn_route_type, 2,
+          "EVPN route type, 1..5 (RFC 7432, "
           "RFC 9136)");
 ABSL_FLAG(std::string, mac, "",
           "MAC address of EVPN route 0, e.g. aa:bb:cc:00:00:01 (type 2 steps "
@@ -230,7 +231,8 @@ absl::Status ParseTemplate(Options& o, RouteTemplate& t) {
   if (std::string rd = absl::GetFlag(FLAGS_rd); !rd.empty()) {
     absl::StatusOr<RouteDistinguisher> v = RouteDistinguisher::Parse(rd);
     if (!v.ok())
-      return UsageError("rd", absl::StrCat("'", rd, "': ", v.status().message()));
+      return UsageError("rd",
+                        absl::StrCat("'", rd, "': ", v.status().message()));
     t.rd = *v;
   }
   t.rd_step = absl::GetFlag(FLAGS_rd_step);
@@ -333,9 +335,9 @@ absl::Status ParseRoutes(Options& o) {
       return UsageError("prefix", absl::StrCat("required for ", f.desc->name,
                                                " (e.g. 10.0.0.0/32)"));
     if (p && f.ip_prefix() && p->afi() != afi)
-      return UsageError("prefix", absl::StrCat(p->ToString(),
-                                               " is not in family ",
-                                               f.desc->name));
+      return UsageError(
+          "prefix",
+          absl::StrCat(p->ToString(), " is not in family ", f.desc->name));
     f.next_hop = PickForFamily(next_hops, afi);
     if (f.next_hop && f.ip_prefix() && f.next_hop->afi() != afi)
       return UsageError("next-hop",
@@ -345,8 +347,8 @@ absl::Status ParseRoutes(Options& o) {
     // message names the flag).
     absl::StatusOr<NlriValue> first = f.desc->generate(f.tmpl, 0);
     if (!first.ok())
-      return UsageError("family", absl::StrCat(f.desc->name, ": ",
-                                               first.status().message()));
+      return UsageError(
+          "family", absl::StrCat(f.desc->name, ": ", first.status().message()));
     o.families.push_back(std::move(f));
   }
 

@@ -99,12 +99,11 @@ absl::Status CheckNextHop(const InjectFamily& f, const IpAddress& next_hop,
                           const IpAddress& local) {
   const Afi afi = f.family().afi;
   if (f.ip_prefix() && next_hop.afi() != afi) {
-    return UsageError(
-        "next-hop",
-        absl::StrCat("required: ", f.desc->name, " needs an ",
-                     afi == Afi::kIpv6 ? "IPv6" : "IPv4",
-                     " next hop and the local address ", local.ToString(),
-                     " is not one"));
+    return UsageError("next-hop",
+                      absl::StrCat("required: ", f.desc->name, " needs an ",
+                                   afi == Afi::kIpv6 ? "IPv6" : "IPv4",
+                                   " next hop and the local address ",
+                                   local.ToString(), " is not one"));
   }
   MpNextHop nh;
   nh.address = next_hop;
@@ -114,9 +113,9 @@ absl::Status CheckNextHop(const InjectFamily& f, const IpAddress& next_hop,
     f.desc->encode_next_hop(nh, w);
   }
   if (absl::Status st = f.desc->check_next_hop(bytes); !st.ok()) {
-    return UsageError("next-hop", absl::StrCat(next_hop.ToString(), " for ",
-                                               f.desc->name, ": ",
-                                               st.message()));
+    return UsageError("next-hop",
+                      absl::StrCat(next_hop.ToString(), " for ", f.desc->name,
+                                   ": ", st.message()));
   }
   return absl::OkStatus();
 }
@@ -294,10 +293,10 @@ class Injection {
       BGPY_RETURN_IF_ERROR(CheckNextHop(f, next_hop, local));
       // Path k's next hop is next hop + k: the last one must exist.
       if (o_.add_path > 1 && !AddressPlus(next_hop, o_.add_path - 1).ok())
-        return UsageError("add-path", absl::StrCat("next hop ",
-                                                   next_hop.ToString(), " + ",
-                                                   o_.add_path - 1,
-                                                   " passes the address space"));
+        return UsageError(
+            "add-path",
+            absl::StrCat("next hop ", next_hop.ToString(), " + ",
+                         o_.add_path - 1, " passes the address space"));
       next_hops.push_back(next_hop);
       FamilyRoutes r;
       r.family = &f;
@@ -452,15 +451,17 @@ class Injection {
       if (o_.add_path > 0 && add_path) {
         paths = o_.add_path;
       } else if (o_.add_path > 1 && !s.add_path_note_shown) {
-        PrintErr(absl::StrCat(s.name, ": the peer does not receive ADD-PATH "
-                                      "for ",
+        PrintErr(absl::StrCat(s.name,
+                              ": the peer does not receive ADD-PATH "
+                              "for ",
                               f.desc->name, ": one path per prefix"));
       }
       for (uint32_t k = 0; k < paths; ++k) {
         Segment seg;
         seg.family = fi;
-        const IpAddress nh = AddressPlus(s.next_hops[fi], k).value_or(
-            s.next_hops[fi]);  // checked in AddSession
+        const IpAddress nh =
+            AddressPlus(s.next_hops[fi], k)
+                .value_or(s.next_hops[fi]);  // checked in AddSession
         seg.attrs = MakeAttributes(o_, f, n, nh);
         if (add_path) seg.path_id = o_.path_id + k;
         segments.push_back(std::move(seg));

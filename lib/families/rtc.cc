@@ -54,8 +54,8 @@ absl::Status CheckLength(int length) {
 
 std::string RtcRoute::ToString() const {
   if (length == 0) return "default";
-  std::string out = absl::StrCat(origin_as, ":",
-                                 ToCommunity(route_target).ToString());
+  std::string out =
+      absl::StrCat(origin_as, ":", ToCommunity(route_target).ToString());
   if (length != kMaxBits) absl::StrAppend(&out, "/", length);
   return out;
 }
@@ -95,8 +95,8 @@ absl::StatusOr<RtcRoute> RtcRoute::Parse(absl::string_view text) {
   uint64_t v = 0;
   for (uint8_t b : rt->bytes) v = (v << 8) | b;
   if ((v & ~RtMask(length)) != 0) {
-    return bad(absl::StrCat("route target bits past /", length,
-                            " must be zero"));
+    return bad(
+        absl::StrCat("route target bits past /", length, " must be zero"));
   }
   r.origin_as = as;
   r.route_target = v;
@@ -136,9 +136,9 @@ absl::Status DecodeRtc(wire::Bytes entry, NlriValue& out) {
   BGPY_RETURN_IF_ERROR(CheckLength(len));
   const size_t n = (len + 7u) / 8u;
   if (entry.size() != 1 + n) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "RTC prefix length %d needs %d octets, entry has %d", len, n,
-        entry.size() - 1));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("RTC prefix length %d needs %d octets, entry has %d",
+                        len, n, entry.size() - 1));
   }
   uint8_t b[12] = {};
   std::memcpy(b, entry.data() + 1, n);
