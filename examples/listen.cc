@@ -42,8 +42,9 @@ ABSL_FLAG(std::string, listen, "0.0.0.0:179",
           "ADDR:PORT to listen on ([::]:179 for IPv6, which takes IPv4 too); "
           "a bare ADDR means port 179, :PORT means 0.0.0.0");
 ABSL_FLAG(std::string, families, "all",
-          "families offered: all (ipv4/ipv6 unicast and multicast) or a "
-          "list such as ipv4-unicast,ipv6-unicast");
+          bgpy::tools::FamilyFlagHelp(
+              "families offered: all (every family bgpy decodes) or a list "
+              "such as ipv4-unicast,ipv6-unicast"));
 ABSL_FLAG(std::string, mrt_out, "", "MRT BGP4MP output: not available yet");
 
 namespace bgpy::tools {
@@ -135,18 +136,8 @@ absl::StatusOr<Options> ParseOptions() {
   if (families == "all") {
     o.families = DecodedFamilies();
   } else {
-    for (absl::string_view name :
-         absl::StrSplit(families, absl::ByAnyChar(", "), absl::SkipEmpty())) {
-      absl::StatusOr<Family> f = ParseFamily(name);
-      if (!f.ok())
-        return UsageError("families",
-                          absl::StrCat("unknown family '", name, "'"));
-      if (!IsKnownFamily(*f))
-        return UsageError("families",
-                          absl::StrCat(name, " is not available yet"));
-      o.families.push_back(*f);
-    }
-    if (o.families.empty()) return UsageError("families", "no family given");
+    BGPY_ASSIGN_OR_RETURN(o.families,
+                          ParseFamilyListFlag("families", families));
   }
 
   return o;

@@ -33,6 +33,18 @@ NlriValue RandomValue(const FamilyDesc& d, std::mt19937_64& rng) {
       o.bytes.push_back(static_cast<uint8_t>(rng()));
     return o;
   }
+  if (d.family == Family(Afi::kIpv4, Safi::kRouteTarget)) {  // RFC 4684
+    RtcRoute r;
+    const int n = static_cast<int>(rng() % 66);  // 65: default, else 32..96
+    if (n == 65) return r;
+    r.length = static_cast<uint8_t>(32 + n);
+    r.origin_as = static_cast<uint32_t>(rng());
+    const int rt_bits = r.length - 32;
+    r.route_target = rt_bits == 0    ? 0
+                     : rt_bits == 64 ? rng()
+                                     : rng() & ~(~uint64_t{0} >> rt_bits);
+    return r;
+  }
   if (d.family == Family(Afi::kL2vpn, Safi::kEvpn)) {
     // An EVPN route of type 1-5, from the row's generator.
     RouteTemplate t;

@@ -12,6 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "bgpy/nlri.h"
 
 namespace bgpy::tools {
 
@@ -167,6 +168,39 @@ absl::StatusOr<absl::Duration> ParseDurationFlag(absl::string_view flag,
         absl::StrCat("--", flag, ": '", text, "' must be positive"));
   }
   return d;
+}
+
+std::string FamilyFlagHelp(absl::string_view what) {
+  std::string names;
+  for (const FamilyDesc* d : RegisteredFamilies()) {
+    if (d->opaque) continue;
+    absl::StrAppend(&names, names.empty() ? "" : ", ", d->name);
+  }
+  return absl::StrCat(what, "; one or more of: ", names);
+}
+
+absl::StatusOr<std::vector<Family>> ParseFamilyListFlag(
+    absl::string_view flag, absl::string_view text) {
+  std::vector<Family> out;
+  for (absl::string_view name :
+       absl::StrSplit(text, absl::ByAnyChar(", "), absl::SkipEmpty())) {
+    const FamilyDesc* d = FindFamilyByName(name);
+    if (d == nullptr) {
+      return UsageError(
+          flag, absl::StrCat("unknown family '", name, "' (",
+                             FamilyFlagHelp("families are named by the family "
+                                            "table"),
+                             ")"));
+    }
+    if (d->opaque)
+      return UsageError(flag, absl::StrCat(name, " is not available yet"));
+    for (Family f : out)
+      if (f == d->family)
+        return UsageError(flag, absl::StrCat(name, " is given twice"));
+    out.push_back(d->family);
+  }
+  if (out.empty()) return UsageError(flag, "no family given");
+  return out;
 }
 
 }  // namespace bgpy::tools

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "bgpy/types.h"
 
 namespace bgpy::tools {
 
@@ -57,6 +58,16 @@ absl::StatusOr<uint32_t> ParseAsnFlag(absl::string_view flag,
 // seconds. Must be positive.
 absl::StatusOr<absl::Duration> ParseDurationFlag(absl::string_view flag,
                                                  absl::string_view text);
+
+// Help text of a family flag: `what`, then the names of the families bgpy
+// decodes, from the family table ("...: one or more of ipv4-unicast, ...").
+std::string FamilyFlagHelp(absl::string_view what);
+
+// A comma list of family names (--family, --families, --receive-families):
+// every name must be in the family table and decoded. kInvalidArgument
+// "--<flag>: ..." otherwise, or when the list is empty.
+absl::StatusOr<std::vector<Family>> ParseFamilyListFlag(absl::string_view flag,
+                                                        absl::string_view text);
 
 }  // namespace bgpy::tools
 

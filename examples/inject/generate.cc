@@ -6,8 +6,8 @@
 
 namespace bgpy::tools {
 
-RouteAttributes MakeAttributes(const Options& o, const Negotiated* n,
-                               const IpAddress& next_hop) {
+RouteAttributes MakeAttributes(const Options& o, const InjectFamily& f,
+                               const Negotiated* n, const IpAddress& next_hop) {
   RouteAttributes r;
   PathAttributes& a = r.attrs;
   a.origin = o.origin;
@@ -34,30 +34,34 @@ RouteAttributes MakeAttributes(const Options& o, const Negotiated* n,
   a.local_pref = o.local_pref;
   a.communities = o.communities;
   a.large_communities = o.large_communities;
-  a.ext_communities = o.ext_communities;
-  if (o.family == kIpv4Unicast) {
+  a.ext_communities = o.ext_communities;  // --ext-communities, --route-targets
+  const Safi safi = f.family().safi;
+  if (safi == Safi::kFlowSpec || safi == Safi::kFlowSpecVpn) {
+    // FLOWSPEC ACTIONS GO HERE: the "action ..." part of f.tmpl.flowspec
+    // becomes extended communities (RFC 8955 §7) once
+    // bgpy::ParseFlowspecActions(text) lands:
+    //   a.ext_communities += ParseFlowspecActions(f.tmpl.flowspec)
+    // (checked at startup in options.cc the same way).
+  }
+  if (f.family() == kIpv4Unicast) {
     a.next_hop = next_hop;
   } else {
-    // The family's row writes its MP_REACH next hop.
-    MpNextHop nh;
-    nh.address = next_hop;
-    wire::Writer w(&r.mp_next_hop);
-    const FamilyDesc* d = FindFamily(o.family);
-    if (d != nullptr) d->encode_next_hop(nh, w);
+    // The family's row encodes the MP_REACH next hop (UpdateBuilder).
+    r.next_hop.address = next_hop;
   }
   return r;
 }
 
-void RouteFeed::StartPhase(bool withdraw, RouteAttributes a, Family family,
-                           std::optional<uint32_t> path_id) {
+void RouteFeed::StartPhase(bool withdraw, std::vector<Segment> segments) {
   if (!withdraw_ && announced_ > 0) first_phase_ = false;
   withdraw_ = withdraw;
-  attrs_ = std::move(a);
-  family_ = family;
-  path_id_ = path_id;
+  segments_ = std::move(segments);
+  segment_ = 0;
+  next_ = 0;
+  for (FamilyRoutes& f : families_)
+    if (f.fast) f.fast->Rewind();
   attrs_set_ = false;
   finished_ = false;
-  gen_.Rewind();
   tokens_ = 1;
   last_refill_ = Clock::now();
   token_wait_at_.reset();
@@ -72,17 +76,67 @@ void RouteFeed::Refill(Clock::time_point now) {
   tokens_ = std::min(cap, tokens_ + elapsed * *rate_);
 }
 
+void RouteFeed::NextSegment() {
+  ++segment_;
+  next_ = 0;
+  attrs_set_ = false;
+  if (segment_ < segments_.size()) {
+    FamilyRoutes& f = families_[segments_[segment_].family];
+    if (f.fast) f.fast->Rewind();
+  }
+}
+
+uint64_t RouteFeed::AddRoutes(UpdateBuilder& b, uint64_t budget, bool* full) {
+  const Segment& s = segments_[segment_];
+  FamilyRoutes& f = families_[s.family];
+  uint64_t added = 0;
+  if (f.fast) {
+    RouteGenerator& gen = *f.fast;
+    while (added < budget && !gen.done()) {
+      const Prefix p = gen.Next();
+      const bool ok =
+          withdraw_ ? b.Withdraw(p, s.path_id) : b.Announce(p, s.path_id);
+      if (!ok) {  // the message is full: the session sends it, calls again
+        gen.Unget();
+        *full = true;
+        break;
+      }
+      ++added;
+    }
+    return added;
+  }
+  const InjectFamily& fam = *f.family;
+  while (added < budget && next_ < fam.count) {
+    absl::StatusOr<NlriValue> v =
+        fam.desc->generate(fam.tmpl, f.offset + next_);
+    if (!v.ok()) {
+      status_ =
+          absl::Status(v.status().code(),
+                       absl::StrCat(fam.desc->name, " route ", f.offset + next_,
+                                    ": ", v.status().message()));
+      return added;
+    }
+    absl::Status st = withdraw_ ? b.WithdrawValue(*v, s.path_id)
+                                : b.AnnounceValue(*v, s.path_id);
+    if (absl::IsResourceExhausted(st)) {
+      *full = true;
+      break;
+    }
+    if (!st.ok()) {
+      status_ = st;
+      return added;
+    }
+    ++added;
+    ++next_;
+  }
+  return added;
+}
+
 RouteSource::Fill RouteFeed::FillUpdate(UpdateBuilder& b) {
   token_wait_at_.reset();
-  if (!attrs_set_) {
-    // A fresh builder for each SetRouteSource(): attributes first.
-    status_ = b.SetAttributes(attrs_.attrs, family_, attrs_.mp_next_hop);
-    if (!status_.ok()) {
-      finished_ = true;
-      return Fill::kDone;
-    }
-    attrs_set_ = true;
-  }
+  uint64_t added = 0;
+  bool full = false;
+  bool out_of_tokens = false;
   uint64_t budget = UINT64_MAX;
   if (rate_) {
     Refill(Clock::now());
@@ -94,18 +148,26 @@ RouteSource::Fill RouteFeed::FillUpdate(UpdateBuilder& b) {
     }
     budget = static_cast<uint64_t>(tokens_);
   }
-  uint64_t added = 0;
-  bool full = false;
-  while (added < budget && !gen_.done()) {
-    const Prefix p = gen_.Next();
-    const bool ok =
-        withdraw_ ? b.Withdraw(p, path_id_) : b.Announce(p, path_id_);
-    if (!ok) {  // the message is full: the session sends it and calls again
-      gen_.Unget();
-      full = true;
+  while (segment_ < segments_.size() && status_.ok()) {
+    const Segment& s = segments_[segment_];
+    if (!attrs_set_) {
+      // A new segment starts a new message: attributes (and family) first.
+      if (b.pending() > 0) break;
+      const InjectFamily& fam = *families_[s.family].family;
+      status_ = b.SetAttributes(s.attrs.attrs, fam.family(), s.attrs.next_hop);
+      if (!status_.ok()) break;
+      attrs_set_ = true;
+    }
+    added += AddRoutes(b, budget - added, &full);
+    if (full || !status_.ok()) break;
+    const FamilyRoutes& f = families_[s.family];
+    const bool segment_done =
+        f.fast ? f.fast->done() : next_ >= f.family->count;
+    if (!segment_done) {
+      out_of_tokens = true;
       break;
     }
-    ++added;
+    NextSegment();
   }
   if (rate_) tokens_ -= static_cast<double>(added);
   if (withdraw_) {
@@ -114,12 +176,12 @@ RouteSource::Fill RouteFeed::FillUpdate(UpdateBuilder& b) {
     announced_ += added;
   }
   if (b.pending() > 0) ++updates_;
-  if (full) return Fill::kMore;
-  if (gen_.done()) {
+  if (!status_.ok() || segment_ >= segments_.size()) {
     finished_ = true;
     return Fill::kDone;
   }
-  return Fill::kMore;  // out of tokens: the next call waits for them
+  (void)out_of_tokens;  // the next call waits for tokens
+  return Fill::kMore;
 }
 
 }  // namespace bgpy::tools

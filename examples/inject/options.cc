@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "bgpy/errors.h"
@@ -30,15 +31,20 @@ ABSL_FLAG(bool, passive, false,
           "of connecting");
 // Routes.
 ABSL_FLAG(std::string, family, "ipv4-unicast",
-          "the family to announce: ipv4-unicast, ipv6-unicast, ipv4-multicast "
-          "or ipv6-multicast");
+          bgpy::tools::FamilyFlagHelp(
+              "families to announce, comma-separated, all in one session, "
+              "each in UPDATEs of its own"));
 ABSL_FLAG(std::string, prefix, "",
           "first route, e.g. 10.0.0.0/32; every route has its length and each "
-          "next route is the next block of that length (required)");
-ABSL_FLAG(uint64_t, count, 0, "number of routes per session (required)");
+          "next route is the next block of that length. A list gives one per "
+          "address family (10.0.0.0/24,2001:db8::/64): each family takes the "
+          "first of its AFI. Required by the families whose routes use it");
+ABSL_FLAG(std::string, count, "",
+          "routes (prefixes) per session: one number for every family, or a "
+          "comma list with one per --family (required)");
 ABSL_FLAG(std::string, next_hop, "",
-          "next hop; default: the session's local address (ipv6-unicast "
-          "needs an IPv6 one)");
+          "next hop; default: the session's local address. A list gives one "
+          "per address family: each family takes the first of its AFI");
 ABSL_FLAG(std::string, origin, "igp", "igp, egp or incomplete");
 ABSL_FLAG(std::string, as_path, "",
           "AS path, e.g. \"65500 65001\" (sets {1 2} allowed); on eBGP our AS "
@@ -55,14 +61,46 @@ ABSL_FLAG(std::string, large_communities, "",
           "large communities, e.g. 65000:1:2,... (RFC 8092)");
 ABSL_FLAG(std::string, ext_communities, "",
           "extended communities, e.g. rt:65000:1,ro:192.0.2.1:7 (RFC 4360)");
-ABSL_FLAG(std::string, rd, "", "route distinguisher: not available yet");
-ABSL_FLAG(std::string, label, "", "MPLS label: not available yet");
+// What the family rows generate from (bgpy::RouteTemplate).
+ABSL_FLAG(std::string, rd, "",
+          "route distinguisher of route 0 (VPN and EVPN families), e.g. "
+          "65000:1 or 192.0.2.1:1");
+ABSL_FLAG(uint64_t, rd_step, 0,
+          "route i's RD has the assigned number of --rd plus i * this (0: "
+          "every route in the same VRF)");
+ABSL_FLAG(std::string, label, "",
+          "MPLS label of route 0 (labelled and VPN families), 16..1048575; "
+          "default: the family's");
+ABSL_FLAG(uint32_t, label_step, 0, "route i's label is --label + i * this");
+ABSL_FLAG(std::string, route_targets, "",
+          "route targets, e.g. rt:65000:1,rt:65000:2: added to every route's "
+          "extended communities; the first is route 0's target for rtc");
+ABSL_FLAG(int32_t, evpn_route_type, 2,
+          "EVPN route type, 1..5 (RFC 7432, "
+          "RFC 9136)");
+ABSL_FLAG(std::string, mac, "",
+          "MAC address of EVPN route 0, e.g. aa:bb:cc:00:00:01 (type 2 steps "
+          "it by one per route)");
+ABSL_FLAG(std::string, esi, "", "EVPN Ethernet segment identifier (10 octets)");
+ABSL_FLAG(uint32_t, ethernet_tag, 0, "EVPN Ethernet tag");
+ABSL_FLAG(std::optional<uint32_t>, vni, std::nullopt,
+          "VXLAN network identifier (RFC 8365), 0..16777215: EVPN routes "
+          "carry it in the label's place");
+ABSL_FLAG(std::string, flowspec, "",
+          "FlowSpec rule with {prefix} where route i's prefix goes, e.g. "
+          "'destination {prefix} protocol =6 destination-port =80 action "
+          "discard'");
 ABSL_FLAG(std::string, mrt, "", "MRT RIB dump to replay: not available yet");
-ABSL_FLAG(bool, add_path, false,
-          "offer ADD-PATH send (RFC 7911) for --family; when the peer agrees, "
-          "every route carries path identifier --path-id");
-ABSL_FLAG(uint32_t, path_id, 1,
-          "path identifier sent with every route under --add-path");
+ABSL_FLAG(uint32_t, add_path, 0,
+          "N: offer ADD-PATH send (RFC 7911) for every --family and announce "
+          "N paths per prefix, path k (0-based) with path id --path-id + k "
+          "and next hop + k; 0: not offered. Where the peer does not agree "
+          "to receive, one path is sent (a line on stderr says so)");
+ABSL_FLAG(uint32_t, path_id, 1, "path identifier of the first path");
+ABSL_FLAG(std::string, receive_families, "default",
+          "families offered for receiving besides --family: default (ipv4 "
+          "and ipv6 unicast), none, all (every family bgpy decodes) or a "
+          "list");
 // Pacing and lifetime.
 ABSL_FLAG(std::optional<uint64_t>, rate, std::nullopt,
           "routes per second per session (token bucket); default: as fast "
@@ -156,40 +194,180 @@ absl::Status ParseConnection(Options& o) {
   return absl::OkStatus();
 }
 
-absl::Status ParseRoutes(Options& o) {
-  const std::string family = absl::GetFlag(FLAGS_family);
-  absl::StatusOr<Family> fam = ParseFamily(family);
-  if (!fam.ok())
-    return UsageError("family", absl::StrCat("unknown family '", family, "'"));
-  // Any family whose row decodes (and so generates) routes; the others are
-  // named in the table but not built yet.
-  if (!IsKnownFamily(*fam))
-    return UsageError("family", absl::StrCat(family, " is not available yet"));
-  o.family = *fam;
+// A comma list of addresses or prefixes: each family takes the first of its
+// AFI, else the first given.
+template <typename T>
+std::optional<T> PickForFamily(const std::vector<T>& list, Afi afi) {
+  for (const T& v : list)
+    if (v.afi() == afi) return v;
+  if (!list.empty()) return list.front();
+  return std::nullopt;
+}
 
-  const std::string prefix = absl::GetFlag(FLAGS_prefix);
-  if (prefix.empty())
-    return UsageError("prefix", "required (e.g. 10.0.0.0/32)");
-  absl::StatusOr<Prefix> p = Prefix::Parse(prefix);
-  if (!p.ok())
-    return UsageError("prefix",
-                      absl::StrCat("'", prefix, "': ", p.status().message()));
-  if ((p->afi() == Afi::kIpv6) != (o.family.afi == Afi::kIpv6))
-    return UsageError("prefix",
-                      absl::StrCat(prefix, " is not in family ", family));
-  o.prefix = *p;
-  o.count = absl::GetFlag(FLAGS_count);
-  if (o.count == 0)
-    return UsageError("count", "required (number of routes, at least 1)");
-  if (o.count > (uint64_t{1} << 40))
-    return UsageError("count", absl::StrCat(o.count, " is above 2^40"));
-
-  if (std::string nh = absl::GetFlag(FLAGS_next_hop); !nh.empty()) {
-    BGPY_ASSIGN_OR_RETURN(o.next_hop, ParseAddressFlag("next-hop", nh));
-    if (o.next_hop->afi() != o.family.afi)
-      return UsageError("next-hop", absl::StrCat(nh, " is not an address of ",
-                                                 FamilyName(o.family)));
+// The entry of a generated value, to compare two of them without needing
+// operator== on every value type.
+std::vector<uint8_t> Encoded(const FamilyDesc& d, const NlriValue& v) {
+  std::vector<uint8_t> out;
+  {
+    wire::Writer w(&out);
+    d.encode(v, w);
   }
+  return out;
+}
+
+// True if the family's routes depend on RouteTemplate::prefix: route 0 with
+// two different prefixes differs (or one fails).
+bool UsesPrefix(const FamilyDesc& d, RouteTemplate t) {
+  t.prefix = *Prefix::Parse("10.0.0.0/32");
+  absl::StatusOr<NlriValue> a = d.generate(t, 0);
+  t.prefix = *Prefix::Parse("2001:db8::/128");
+  absl::StatusOr<NlriValue> b = d.generate(t, 0);
+  if (a.ok() != b.ok()) return true;
+  return a.ok() && Encoded(d, *a) != Encoded(d, *b);
+}
+
+// The template fields every family shares (everything but the prefix).
+absl::Status ParseTemplate(Options& o, RouteTemplate& t) {
+  if (std::string rd = absl::GetFlag(FLAGS_rd); !rd.empty()) {
+    absl::StatusOr<RouteDistinguisher> v = RouteDistinguisher::Parse(rd);
+    if (!v.ok())
+      return UsageError("rd",
+                        absl::StrCat("'", rd, "': ", v.status().message()));
+    t.rd = *v;
+  }
+  t.rd_step = absl::GetFlag(FLAGS_rd_step);
+  if (std::string label = absl::GetFlag(FLAGS_label); !label.empty()) {
+    // RFC 3032 §2.1: 0..15 are reserved.
+    BGPY_ASSIGN_OR_RETURN(uint64_t v,
+                          ParseUintFlag("label", label, 16, (1u << 20) - 1));
+    t.label = static_cast<uint32_t>(v);
+  }
+  t.label_step = absl::GetFlag(FLAGS_label_step);
+  if (t.label_step >= (1u << 20))
+    return UsageError("label-step",
+                      absl::StrCat(t.label_step, " is outside 0..1048575"));
+  std::vector<ExtendedCommunity> rts;
+  BGPY_RETURN_IF_ERROR(ParseList("route-targets",
+                                 absl::GetFlag(FLAGS_route_targets),
+                                 &ExtendedCommunity::Parse, rts));
+  for (const ExtendedCommunity& c : rts) {
+    if (!c.IsRouteTarget())
+      return UsageError("route-targets", absl::StrCat("'", c.ToString(),
+                                                      "' is not a route "
+                                                      "target (rt:...)"));
+  }
+  if (!rts.empty()) {
+    uint64_t v = 0;
+    for (uint8_t b : rts.front().bytes) v = (v << 8) | b;
+    t.route_target = v;
+  }
+  o.ext_communities.insert(o.ext_communities.end(), rts.begin(), rts.end());
+  const int32_t type = absl::GetFlag(FLAGS_evpn_route_type);
+  if (type < 1 || type > 5)
+    return UsageError("evpn-route-type",
+                      absl::StrCat(type, " is outside 1..5"));
+  t.evpn_route_type = static_cast<uint8_t>(type);
+  if (std::string mac = absl::GetFlag(FLAGS_mac); !mac.empty()) {
+    absl::StatusOr<MacAddress> v = MacAddress::Parse(mac);
+    if (!v.ok())
+      return UsageError("mac",
+                        absl::StrCat("'", mac, "': ", v.status().message()));
+    t.mac = *v;
+  }
+  if (std::string esi = absl::GetFlag(FLAGS_esi); !esi.empty()) {
+    absl::StatusOr<Esi> v = Esi::Parse(esi);
+    if (!v.ok())
+      return UsageError("esi",
+                        absl::StrCat("'", esi, "': ", v.status().message()));
+    t.esi = *v;
+  }
+  t.ethernet_tag = absl::GetFlag(FLAGS_ethernet_tag);
+  t.vni = absl::GetFlag(FLAGS_vni);
+  if (t.vni && *t.vni >= (1u << 24))
+    return UsageError("vni", absl::StrCat(*t.vni, " is outside 0..16777215"));
+  t.flowspec = absl::GetFlag(FLAGS_flowspec);
+  if (absl::StrContains(t.flowspec, '\n'))
+    return UsageError("flowspec", "one line");
+  // RTC membership routes originate from our AS.
+  t.origin_as = o.session.local_as;
+  return absl::OkStatus();
+}
+
+absl::Status ParseRoutes(Options& o) {
+  BGPY_ASSIGN_OR_RETURN(
+      std::vector<Family> families,
+      ParseFamilyListFlag("family", absl::GetFlag(FLAGS_family)));
+
+  std::vector<uint64_t> counts;
+  const std::string count_text = absl::GetFlag(FLAGS_count);
+  for (absl::string_view c :
+       absl::StrSplit(count_text, absl::ByAnyChar(", "), absl::SkipEmpty())) {
+    BGPY_ASSIGN_OR_RETURN(uint64_t n,
+                          ParseUintFlag("count", c, 1, uint64_t{1} << 40));
+    counts.push_back(n);
+  }
+  if (counts.empty())
+    return UsageError("count", "required (number of routes, at least 1)");
+  if (counts.size() != 1 && counts.size() != families.size())
+    return UsageError(
+        "count", absl::StrCat(counts.size(), " counts for ", families.size(),
+                              " families: give one, or one per --family"));
+
+  std::vector<Prefix> prefixes;
+  const std::string prefix = absl::GetFlag(FLAGS_prefix);
+  BGPY_RETURN_IF_ERROR(ParseList("prefix", prefix, &Prefix::Parse, prefixes));
+  std::vector<IpAddress> next_hops;
+  BGPY_RETURN_IF_ERROR(ParseList("next-hop", absl::GetFlag(FLAGS_next_hop),
+                                 &IpAddress::Parse, next_hops));
+
+  RouteTemplate base;
+  BGPY_RETURN_IF_ERROR(ParseTemplate(o, base));
+
+  for (size_t i = 0; i < families.size(); ++i) {
+    InjectFamily f;
+    f.desc = FindFamily(families[i]);
+    f.count = counts.size() == 1 ? counts[0] : counts[i];
+    f.tmpl = base;
+    const Afi afi = f.desc->family.afi;
+    const std::optional<Prefix> p = PickForFamily(prefixes, afi);
+    if (p) f.tmpl.prefix = *p;
+    if (!p && UsesPrefix(*f.desc, f.tmpl))
+      return UsageError("prefix", absl::StrCat("required for ", f.desc->name,
+                                               " (e.g. 10.0.0.0/32)"));
+    if (p && f.ip_prefix() && p->afi() != afi)
+      return UsageError(
+          "prefix",
+          absl::StrCat(p->ToString(), " is not in family ", f.desc->name));
+    f.next_hop = PickForFamily(next_hops, afi);
+    if (f.next_hop && f.ip_prefix() && f.next_hop->afi() != afi)
+      return UsageError("next-hop",
+                        absl::StrCat(f.next_hop->ToString(),
+                                     " is not an address of ", f.desc->name));
+    // Route 0 tells whether the family has what it needs (the row's
+    // message names the flag).
+    absl::StatusOr<NlriValue> first = f.desc->generate(f.tmpl, 0);
+    if (!first.ok())
+      return UsageError(
+          "family", absl::StrCat(f.desc->name, ": ", first.status().message()));
+    o.families.push_back(std::move(f));
+  }
+
+  const std::string receive = absl::GetFlag(FLAGS_receive_families);
+  std::vector<Family> receive_list;
+  if (receive == "default") {
+    receive_list = {kIpv4Unicast, kIpv6Unicast};
+  } else if (receive == "all") {
+    receive_list = DecodedFamilies();
+  } else if (receive != "none") {
+    BGPY_ASSIGN_OR_RETURN(receive_list,
+                          ParseFamilyListFlag("receive-families", receive));
+  }
+  for (Family r : receive_list) {
+    bool injected = false;
+    for (const InjectFamily& f : o.families) injected |= f.family() == r;
+    if (!injected) o.receive_families.push_back(r);
+  }
+
   absl::StatusOr<Origin> origin = ParseOrigin(absl::GetFlag(FLAGS_origin));
   if (!origin.ok()) return UsageError("origin", "igp, egp or incomplete");
   o.origin = *origin;
@@ -208,11 +386,18 @@ absl::Status ParseRoutes(Options& o) {
   BGPY_RETURN_IF_ERROR(ParseList("large-communities",
                                  absl::GetFlag(FLAGS_large_communities),
                                  &LargeCommunity::Parse, o.large_communities));
+  std::vector<ExtendedCommunity> ext;
   BGPY_RETURN_IF_ERROR(ParseList("ext-communities",
                                  absl::GetFlag(FLAGS_ext_communities),
-                                 &ExtendedCommunity::Parse, o.ext_communities));
+                                 &ExtendedCommunity::Parse, ext));
+  // --ext-communities first, then --route-targets (ParseTemplate put them).
+  o.ext_communities.insert(o.ext_communities.begin(), ext.begin(), ext.end());
   o.add_path = absl::GetFlag(FLAGS_add_path);
+  if (o.add_path > 1000)
+    return UsageError("add-path", absl::StrCat(o.add_path, " is above 1000"));
   o.path_id = absl::GetFlag(FLAGS_path_id);
+  if (o.add_path > 1 && o.path_id > UINT32_MAX - (o.add_path - 1))
+    return UsageError("path-id", "path ids run past 2^32-1");
   return absl::OkStatus();
 }
 
@@ -262,12 +447,8 @@ std::vector<std::string> ParseInjectCommandLine(int argc, char** argv) {
 
 absl::StatusOr<Options> ParseOptions() {
   Options o;
-  const std::pair<const char*, std::string> later[] = {
-      {"rd", absl::GetFlag(FLAGS_rd)},
-      {"label", absl::GetFlag(FLAGS_label)},
-      {"mrt", absl::GetFlag(FLAGS_mrt)}};
-  for (const auto& [name, value] : later)
-    if (!value.empty()) return UsageError(name, "not available yet");
+  if (!absl::GetFlag(FLAGS_mrt).empty())
+    return UsageError("mrt", "not available yet");
   BGPY_RETURN_IF_ERROR(ParseConnection(o));
   BGPY_RETURN_IF_ERROR(ParseRoutes(o));
   BGPY_RETURN_IF_ERROR(ParsePacing(o));

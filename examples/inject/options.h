@@ -14,12 +14,27 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "bgpy/attributes.h"
+#include "bgpy/nlri.h"
 #include "bgpy/types.h"
 #include "common/session_flags.h"
 
 namespace bgpy::tools {
 
 enum class SharedPrefixes { kOffset, kShared };
+
+// One family bgpy-inject announces: its row, how many routes (prefixes; each
+// carries --add-path paths) and the template its routes are generated from.
+struct InjectFamily {
+  const FamilyDesc* desc = nullptr;
+  uint64_t count = 0;
+  RouteTemplate tmpl;
+  // --next-hop for this family (the first of the family's AFI, else the
+  // first given); std::nullopt: the session's local address.
+  std::optional<IpAddress> next_hop;
+  Family family() const { return desc->family; }
+  // Plain IP-prefix families take RouteGenerator's fast path.
+  bool ip_prefix() const { return desc->prefix_bits != 0; }
+};
 
 struct Options {
   IpAddress peer;
@@ -29,18 +44,21 @@ struct Options {
   int ttl = 0;
   std::string md5_password;
   bool passive = false;
-  Family family = kIpv4Unicast;
-  Prefix prefix;
-  uint64_t count = 0;
-  std::optional<IpAddress> next_hop;
+  // --family, in order, each with its --count.
+  std::vector<InjectFamily> families;
+  // Offered for receiving besides `families` (--receive-families).
+  std::vector<Family> receive_families;
   Origin origin = Origin::kIgp;
   AsPath as_path;
   std::optional<uint32_t> med;
   std::optional<uint32_t> local_pref;
   std::vector<uint32_t> communities;
   std::vector<LargeCommunity> large_communities;
+  // --ext-communities, then --route-targets.
   std::vector<ExtendedCommunity> ext_communities;
-  bool add_path = false;
+  // --add-path=N: N paths per prefix (0: ADD-PATH not offered). Path k
+  // (0-based) has path id path_id + k and next hop + k.
+  uint32_t add_path = 0;
   uint32_t path_id = 1;
   std::optional<double> rate;  // routes per second per session
   bool extended_message = true;
@@ -48,6 +66,14 @@ struct Options {
   std::optional<absl::Duration> flap;
   int sessions = 1;
   SharedPrefixes sessions_prefixes = SharedPrefixes::kOffset;
+
+  // Routes per session (every family, every path).
+  uint64_t routes_per_session() const {
+    uint64_t n = 0;
+    for (const InjectFamily& f : families)
+      n += f.count * (add_path > 1 ? add_path : 1);
+    return n;
+  }
 };
 
 // Parses the command line (exits 1 on an unknown flag or a value of the

@@ -93,6 +93,33 @@ absl::StatusOr<IpAddress> KernelSource(const IpAddress& peer, uint16_t port) {
       &reinterpret_cast<sockaddr_in6*>(&local)->sin6_addr));
 }
 
+// A family's next hop: the address family its NLRI needs for IP-prefix
+// families (NEXT_HOP / RFC 4760), else whatever form the row accepts.
+absl::Status CheckNextHop(const InjectFamily& f, const IpAddress& next_hop,
+                          const IpAddress& local) {
+  const Afi afi = f.family().afi;
+  if (f.ip_prefix() && next_hop.afi() != afi) {
+    return UsageError("next-hop",
+                      absl::StrCat("required: ", f.desc->name, " needs an ",
+                                   afi == Afi::kIpv6 ? "IPv6" : "IPv4",
+                                   " next hop and the local address ",
+                                   local.ToString(), " is not one"));
+  }
+  MpNextHop nh;
+  nh.address = next_hop;
+  std::vector<uint8_t> bytes;
+  {
+    wire::Writer w(&bytes);
+    f.desc->encode_next_hop(nh, w);
+  }
+  if (absl::Status st = f.desc->check_next_hop(bytes); !st.ok()) {
+    return UsageError("next-hop",
+                      absl::StrCat(next_hop.ToString(), " for ", f.desc->name,
+                                   ": ", st.message()));
+  }
+  return absl::OkStatus();
+}
+
 void PrintOut(absl::string_view s) {
   std::fwrite(s.data(), 1, s.size(), stdout);
   std::fflush(stdout);
@@ -131,13 +158,14 @@ enum class Phase {
 };
 
 struct InjectSession {
-  InjectSession(RouteGenerator gen, std::optional<double> rate)
-      : feed(std::move(gen), rate) {}
+  InjectSession(std::vector<FamilyRoutes> families, std::optional<double> rate)
+      : feed(std::move(families), rate) {}
 
   int index = 0;
   IpAddress local;
   uint32_t router_id = 0;
-  IpAddress next_hop;
+  std::vector<IpAddress> next_hops;  // per family of Options::families
+  bool add_path_note_shown = false;
   std::string name;
   posix::PeerId id = 0;
   RouteFeed feed;
@@ -233,7 +261,8 @@ class Injection {
         std::fprintf(
             stderr, "\r\033[Kbgpy-inject: %llu/%llu routes, %.1f s",
             static_cast<unsigned long long>(routes),
-            static_cast<unsigned long long>(o_.count * o_.sessions),
+            static_cast<unsigned long long>(o_.routes_per_session() *
+                                            o_.sessions),
             std::chrono::duration<double>(Clock::now() - start_).count());
         std::fflush(stderr);
         progress_shown = true;
@@ -256,25 +285,44 @@ class Injection {
     } else {
       router_id = 0x01010101 + static_cast<uint32_t>(i);  // 1.1.1.1 + i
     }
-    const IpAddress next_hop = o_.next_hop.value_or(local);
-    if (next_hop.afi() != o_.family.afi) {
-      return UsageError(
-          "next-hop",
-          absl::StrCat("required: ", FamilyName(o_.family), " needs an ",
-                       o_.family.afi == Afi::kIpv6 ? "IPv6" : "IPv4",
-                       " next hop and the local address ", local.ToString(),
-                       " is not one"));
+    const uint64_t index = static_cast<uint64_t>(i);
+    std::vector<FamilyRoutes> routes;
+    std::vector<IpAddress> next_hops;
+    for (const InjectFamily& f : o_.families) {
+      const IpAddress next_hop = f.next_hop.value_or(local);
+      BGPY_RETURN_IF_ERROR(CheckNextHop(f, next_hop, local));
+      // Path k's next hop is next hop + k: the last one must exist.
+      if (o_.add_path > 1 && !AddressPlus(next_hop, o_.add_path - 1).ok())
+        return UsageError(
+            "add-path",
+            absl::StrCat("next hop ", next_hop.ToString(), " + ",
+                         o_.add_path - 1, " passes the address space"));
+      next_hops.push_back(next_hop);
+      FamilyRoutes r;
+      r.family = &f;
+      r.offset =
+          o_.sessions_prefixes == SharedPrefixes::kOffset ? f.count * index : 0;
+      if (f.ip_prefix()) {
+        absl::StatusOr<RouteGenerator> gen =
+            RouteGenerator::Make(f.tmpl.prefix, f.count, r.offset);
+        if (!gen.ok()) return gen.status();
+        r.fast = *std::move(gen);
+      } else {
+        // The session's last route must exist too (the row's message names
+        // what runs out).
+        absl::StatusOr<NlriValue> last =
+            f.desc->generate(f.tmpl, r.offset + f.count - 1);
+        if (!last.ok())
+          return UsageError("count", absl::StrCat(f.desc->name, ": ",
+                                                  last.status().message()));
+      }
+      routes.push_back(std::move(r));
     }
-    const uint64_t offset =
-        o_.sessions_prefixes == SharedPrefixes::kOffset ? o_.count * i : 0;
-    absl::StatusOr<RouteGenerator> gen =
-        RouteGenerator::Make(o_.prefix, o_.count, offset);
-    if (!gen.ok()) return gen.status();
-    auto s = std::make_unique<InjectSession>(*std::move(gen), o_.rate);
+    auto s = std::make_unique<InjectSession>(std::move(routes), o_.rate);
     s->index = i;
     s->local = local;
     s->router_id = router_id;
-    s->next_hop = next_hop;
+    s->next_hops = std::move(next_hops);
     s->name = absl::StrCat(local.ToString(), " -> ",
                            posix::FormatEndpoint(o_.peer, o_.port));
 
@@ -290,8 +338,13 @@ class Injection {
     c.router_id = router_id;
     c.hold_time = o_.session.hold_time;
     c.passive = o_.passive;
-    c.families = {o_.family};
-    if (o_.add_path) c.add_path.push_back({o_.family, true, false});
+    // The injected families, then those offered only for receiving.
+    c.families.clear();
+    for (const InjectFamily& f : o_.families) {
+      c.families.push_back(f.family());
+      if (o_.add_path > 0) c.add_path.push_back({f.family(), true, false});
+    }
+    for (Family f : o_.receive_families) c.families.push_back(f);
     c.extended_message = o_.extended_message;
     c.connect_retry = std::chrono::seconds(5);
     c.seed = static_cast<uint64_t>(i) + 1;
@@ -388,12 +441,34 @@ class Injection {
     Session* session = loop_.session(s.id);
     if (session == nullptr || s.done || loop_.stop_requested()) return;
     const Negotiated* n = session->negotiated();
-    const std::optional<uint32_t> path_id =
-        n != nullptr && n->AddPathSend(o_.family)
-            ? std::optional<uint32_t>(o_.path_id)
-            : std::nullopt;
-    s.feed.StartPhase(withdraw, MakeAttributes(o_, n, s.next_hop), o_.family,
-                      path_id);
+    // One segment per family and path: each has its next hop, so its own
+    // UPDATEs.
+    std::vector<Segment> segments;
+    for (size_t fi = 0; fi < o_.families.size(); ++fi) {
+      const InjectFamily& f = o_.families[fi];
+      const bool add_path = n != nullptr && n->AddPathSend(f.family());
+      uint32_t paths = 1;
+      if (o_.add_path > 0 && add_path) {
+        paths = o_.add_path;
+      } else if (o_.add_path > 1 && !s.add_path_note_shown) {
+        PrintErr(absl::StrCat(s.name,
+                              ": the peer does not receive ADD-PATH "
+                              "for ",
+                              f.desc->name, ": one path per prefix"));
+      }
+      for (uint32_t k = 0; k < paths; ++k) {
+        Segment seg;
+        seg.family = fi;
+        const IpAddress nh =
+            AddressPlus(s.next_hops[fi], k)
+                .value_or(s.next_hops[fi]);  // checked in AddSession
+        seg.attrs = MakeAttributes(o_, f, n, nh);
+        if (add_path) seg.path_id = o_.path_id + k;
+        segments.push_back(std::move(seg));
+      }
+    }
+    s.add_path_note_shown = true;
+    s.feed.StartPhase(withdraw, std::move(segments));
     s.phase = withdraw ? Phase::kWithdrawing : Phase::kAnnouncing;
     Watch(s);
     absl::Status st = loop_.SetRouteSource(s.id, &s.feed);
@@ -454,15 +529,17 @@ class Injection {
     const bool withdraw = s.phase == Phase::kWithdrawing;
     s.phase = Phase::kIdle;
     if (!s.feed.status().ok()) {
-      Fail(s, absl::StrCat("attributes: ", s.feed.status().message()));
+      Fail(s, absl::StrCat("routes: ", s.feed.status().message()));
       return;
     }
     if (!withdraw && !s.eor_sent) {
       s.eor_sent = true;
-      absl::Status st = loop_.QueueEndOfRib(s.id, o_.family);
-      if (!st.ok()) {
-        Fail(s, absl::StrCat("End-of-RIB: ", st.message()));
-        return;
+      for (const InjectFamily& f : o_.families) {
+        absl::Status st = loop_.QueueEndOfRib(s.id, f.family());
+        if (!st.ok()) {
+          Fail(s, absl::StrCat("End-of-RIB: ", st.message()));
+          return;
+        }
       }
       s.awaiting_drain = true;
     }
@@ -498,8 +575,9 @@ class Injection {
                                 s->failed ? ": " + s->failure : ""));
         continue;
       }
-      // EoR counts as an UPDATE message.
-      const uint64_t s_updates = s->feed.updates() + (s->eor_sent ? 1 : 0);
+      // Each End-of-RIB counts as an UPDATE message.
+      const uint64_t s_updates =
+          s->feed.updates() + (s->eor_sent ? o_.families.size() : 0);
       uint64_t s_bytes = s->bytes;
       if (!s->announce_done_at) {  // still sending: what went out so far
         const posix::PeerStats* st = loop_.stats(s->id);

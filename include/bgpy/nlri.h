@@ -28,6 +28,7 @@
 #include "bgpy/flowspec.h"
 #include "bgpy/params.h"
 #include "bgpy/route_distinguisher.h"
+#include "bgpy/rtc.h"
 #include "bgpy/types.h"
 #include "bgpy/vpn.h"
 #include "bgpy/wire.h"
@@ -49,9 +50,10 @@ struct OpaqueNlri {
 // multicast), a labelled prefix (RFC 8277 labelled unicast, vpn.h), a VPN
 // prefix (labels + RD + prefix, RFC 4364 / RFC 4659 L3VPN, vpn.h), an EVPN
 // route (RFC 7432 / RFC 9136, evpn.h), a FlowSpec rule (RFC 8955 / RFC 8956,
-// flowspec.h). A new value type is one more alternative here.
+// flowspec.h), a route-target membership route (RFC 4684, rtc.h). A new
+// value type is one more alternative here.
 using NlriValue = std::variant<OpaqueNlri, Prefix, LabelledPrefix, VpnPrefix,
-                               EvpnRoute, FlowspecRule>;
+                               EvpnRoute, FlowspecRule, RtcRoute>;
 
 // What a route generator varies, route by route: the input of
 // FamilyDesc::generate (bgpy-inject's --prefix, --rd, --label, --mac, ...

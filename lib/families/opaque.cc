@@ -1,18 +1,14 @@
 // Copyright 2026 The bgpy Authors.
 //
-// Families bgpy names (DESIGN.md "Families") but does not decode yet: the
-// whole NLRI field is one OpaqueNlri entry, shown as hex and re-encoded as
-// found. A family that gets its own row file moves out of here.
+// Opaque NLRI: a family without a row (RFC 4760 AFI/SAFI bgpy does not
+// know) keeps its whole NLRI field as one OpaqueNlri entry, shown as hex and
+// re-encoded as found. Rows fall back to these for a value of another type.
 #include "absl/strings/str_cat.h"
 #include "bgpy/hex.h"
 #include "bgpy/json.h"
 #include "families/registry.h"
 
 namespace bgpy::internal {
-
-bool SplitOpaque(wire::Reader& r, wire::Bytes& entry, std::string*) {
-  return r.ReadBytes(r.remaining(), entry);
-}
 
 absl::Status DecodeOpaque(wire::Bytes entry, NlriValue& out) {
   OpaqueNlri o;
@@ -27,11 +23,6 @@ bool EncodeOpaque(const NlriValue& v, wire::Writer& w) {
          w.WriteBytes(wire::Bytes(o->bytes.data(), o->bytes.size()));
 }
 
-size_t OpaqueSize(const NlriValue& v) {
-  const OpaqueNlri* o = std::get_if<OpaqueNlri>(&v);
-  return o != nullptr ? o->bytes.size() : 0;
-}
-
 absl::StatusOr<NlriValue> ParseOpaque(absl::string_view text) {
   absl::StatusOr<std::vector<uint8_t>> bytes = ParseHex(text);
   if (!bytes.ok()) {
@@ -41,16 +32,6 @@ absl::StatusOr<NlriValue> ParseOpaque(absl::string_view text) {
   OpaqueNlri o;
   o.bytes.assign(bytes->begin(), bytes->end());
   return NlriValue(std::move(o));
-}
-
-absl::StatusOr<NlriValue> AdvanceOpaque(const NlriValue&, uint64_t) {
-  return absl::UnimplementedError(
-      "routes of this family cannot be generated yet (its NLRI is opaque)");
-}
-
-absl::StatusOr<NlriValue> GenerateOpaque(const RouteTemplate&, uint64_t) {
-  return absl::UnimplementedError(
-      "routes of this family cannot be generated yet (its NLRI is opaque)");
 }
 
 void OpaqueText(const NlriValue& v, std::string& out) {
@@ -64,36 +45,5 @@ void OpaqueJson(const NlriValue& v, JsonWriter& j) {
   OpaqueText(v, hex);
   j.Field("hex", hex);
 }
-
-absl::Status CheckAnyNextHop(wire::Bytes) { return absl::OkStatus(); }
-
-namespace {
-
-constexpr FamilyDesc Opaque(Family family, const char* name) {
-  return FamilyDesc{
-      .family = family,
-      .name = name,
-      .opaque = true,
-      .prefix_bits = 0,
-      .split_entry = &SplitOpaque,
-      .decode = &DecodeOpaque,
-      .encode = &EncodeOpaque,
-      .encoded_size = &OpaqueSize,
-      .parse = &ParseOpaque,
-      .advance = &AdvanceOpaque,
-      .generate = &GenerateOpaque,
-      .text = &OpaqueText,
-      .json = &OpaqueJson,
-      .check_next_hop = &CheckAnyNextHop,
-      .decode_next_hop = &DecodeNextHop,
-      .encode_next_hop = &EncodeNextHop,
-  };
-}
-
-}  // namespace
-
-// RFC 4684.
-const FamilyDesc kRtcFamily =
-    Opaque(Family(Afi::kIpv4, Safi::kRouteTarget), "rtc");
 
 }  // namespace bgpy::internal

@@ -26,20 +26,15 @@ bool SplitIpv6Prefix(wire::Reader& r, wire::Bytes& entry, std::string* why);
 // extended next hop. IPv6 families: 16, or 32 with a link-local (RFC 2545).
 absl::Status CheckV4NextHop(wire::Bytes nh);
 absl::Status CheckV6NextHop(wire::Bytes nh);
-// Any length (families whose next hop bgpy does not interpret yet).
-absl::Status CheckAnyNextHop(wire::Bytes nh);
 // DecodeMpNextHop / EncodeMpNextHop as row hooks.
 absl::StatusOr<MpNextHop> DecodeNextHop(wire::Bytes nh);
 bool EncodeNextHop(const MpNextHop& nh, wire::Writer& w);
 
-// The hooks of an opaque row: the whole field is one OpaqueNlri entry.
-bool SplitOpaque(wire::Reader& r, wire::Bytes& entry, std::string* why);
+// Opaque NLRI (families without a row): the whole field is one OpaqueNlri
+// entry, hex as text.
 absl::Status DecodeOpaque(wire::Bytes entry, NlriValue& out);
 bool EncodeOpaque(const NlriValue& v, wire::Writer& w);
-size_t OpaqueSize(const NlriValue& v);
 absl::StatusOr<NlriValue> ParseOpaque(absl::string_view text);
-absl::StatusOr<NlriValue> AdvanceOpaque(const NlriValue& v, uint64_t n);
-absl::StatusOr<NlriValue> GenerateOpaque(const RouteTemplate& t, uint64_t i);
 void OpaqueText(const NlriValue& v, std::string& out);
 void OpaqueJson(const NlriValue& v, JsonWriter& j);
 
