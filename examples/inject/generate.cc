@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "bgpy/flowspec.h"
+
 namespace bgpy::tools {
 
 RouteAttributes MakeAttributes(const Options& o, const InjectFamily& f,
@@ -37,11 +39,14 @@ RouteAttributes MakeAttributes(const Options& o, const InjectFamily& f,
   a.ext_communities = o.ext_communities;  // --ext-communities, --route-targets
   const Safi safi = f.family().safi;
   if (safi == Safi::kFlowSpec || safi == Safi::kFlowSpecVpn) {
-    // FLOWSPEC ACTIONS GO HERE: the "action ..." part of f.tmpl.flowspec
-    // becomes extended communities (RFC 8955 §7) once
-    // bgpy::ParseFlowspecActions(text) lands:
-    //   a.ext_communities += ParseFlowspecActions(f.tmpl.flowspec)
-    // (checked at startup in options.cc the same way).
+    // The "action ..." part of --flowspec: traffic-action extended
+    // communities (RFC 8955 §7). Checked at startup (options.cc).
+    absl::StatusOr<std::vector<ExtendedCommunity>> actions =
+        ParseFlowspecActions(f.tmpl.flowspec);
+    if (actions.ok()) {
+      a.ext_communities.insert(a.ext_communities.end(), actions->begin(),
+                               actions->end());
+    }
   }
   if (f.family() == kIpv4Unicast) {
     a.next_hop = next_hop;

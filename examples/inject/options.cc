@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "bgpy/errors.h"
+#include "bgpy/flowspec.h"
 #include "bgpy/nlri.h"
 #include "common/tool_flags.h"
 
@@ -288,6 +289,11 @@ absl::Status ParseTemplate(Options& o, RouteTemplate& t) {
   t.flowspec = absl::GetFlag(FLAGS_flowspec);
   if (absl::StrContains(t.flowspec, '\n'))
     return UsageError("flowspec", "one line");
+  if (absl::StatusOr<std::vector<ExtendedCommunity>> actions =
+          ParseFlowspecActions(t.flowspec);
+      !actions.ok()) {
+    return UsageError("flowspec", actions.status().message());
+  }
   // RTC membership routes originate from our AS.
   t.origin_as = o.session.local_as;
   return absl::OkStatus();
