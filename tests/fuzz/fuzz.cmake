@@ -10,26 +10,7 @@ set(BGPY_FUZZ_TARGETS
   roundtrip_fuzzer
   session_fuzzer)
 set(BGPY_FUZZ_DIR ${CMAKE_CURRENT_LIST_DIR})
-# Every registered family (FamilyDesc::name, RegisteredFamilies() order):
-# one NLRI fuzz target each, nlri_<name with _ for ->_fuzzer (libFuzzer,
-# tests/fuzz/CMakeLists.txt) and one replay test each, fuzz_replay.nlri.<name>.
-# The test fuzz_replay.nlri_families_listed fails when a registered family
-# is missing here.
-set(BGPY_FUZZ_FAMILIES
-  ipv4-unicast
-  ipv6-unicast
-  ipv4-multicast
-  ipv6-multicast
-  ipv4-labelled-unicast
-  ipv6-labelled-unicast
-  l3vpn-ipv4-unicast
-  l3vpn-ipv6-unicast
-  l2vpn-evpn
-  ipv4-flowspec
-  ipv6-flowspec
-  l3vpn-ipv4-flowspec
-  l3vpn-ipv6-flowspec
-  rtc)
+include(${BGPY_FUZZ_DIR}/families.cmake)
 
 foreach(t ${BGPY_FUZZ_TARGETS})
   add_executable(${t}_replay ${BGPY_FUZZ_DIR}/${t}.cc ${BGPY_FUZZ_DIR}/replay_main.cc)

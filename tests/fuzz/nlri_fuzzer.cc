@@ -3,8 +3,10 @@
 // nlri_fuzzer: one family's NLRI decoder and next-hop hooks, driven through
 // its FamilyDesc row (nlri.h) the way an MP_REACH_NLRI attribute reaches
 // them. The same source serves every family:
-//  - compiled with -DBGPY_FUZZ_FAMILY="l2vpn-evpn" it fuzzes that family
-//    (the per-family libFuzzer binaries nlri_<name>_fuzzer);
+//  - compiled with -DBGPY_FUZZ_FAMILY="l2vpn-evpn" it fuzzes that family;
+//    the per-family libFuzzer binaries nlri_<name>_fuzzer share one
+//    compilation (-DBGPY_FUZZ_FAMILY_LINKED) and each link a generated
+//    bgpy_fuzz_family[] = "<name>";
 //  - otherwise the family is the one named by the environment variable
 //    BGPY_FUZZ_FAMILY (how ctest runs nlri_fuzzer_replay per family), or,
 //    when that is unset, RegisteredFamilies()[octet 0 >> 1] (modulo the
@@ -49,6 +51,12 @@
 #include "bgpy/nlri.h"
 #include "fuzz_check.h"
 
+#ifdef BGPY_FUZZ_FAMILY_LINKED
+// Defined by a one-line source per binary (tests/fuzz/CMakeLists.txt): the
+// family's name, or "" for the environment / octet 0.
+extern "C" const char bgpy_fuzz_family[];
+#endif
+
 namespace bgpy::fuzz {
 namespace {
 
@@ -67,7 +75,11 @@ const FamilyDesc* FixedFamily() {
   return d;
 #else
   static const FamilyDesc* const d = []() -> const FamilyDesc* {
-    const char* name = std::getenv("BGPY_FUZZ_FAMILY");
+    const char* name = nullptr;
+#ifdef BGPY_FUZZ_FAMILY_LINKED
+    if (bgpy_fuzz_family[0] != '\0') name = bgpy_fuzz_family;
+#endif
+    if (name == nullptr) name = std::getenv("BGPY_FUZZ_FAMILY");
     if (name == nullptr || *name == '\0') return nullptr;
     const FamilyDesc* f = FindFamilyByName(name);
     if (f == nullptr) {
