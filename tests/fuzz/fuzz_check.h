@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "bgpy/hex.h"
 #include "bgpy/params.h"
@@ -58,6 +59,121 @@ inline SessionParams ParamsFrom(uint8_t b) {
   if (b & 0x10) p.SetAddPath(Family(Afi::kIpv4, Safi::kMulticast), true);
   return p;
 }
+
+// A strict JSON syntax check (RFC 8259) of one whole value: objects,
+// arrays, strings with their escapes, numbers, true/false/null. Enough to
+// tell that a writer produced parseable text; no values are built.
+class JsonSyntax {
+ public:
+  static bool Valid(absl::string_view s) {
+    JsonSyntax p(s);
+    return p.Value(0) && (p.Space(), p.i_ == s.size());
+  }
+
+ private:
+  explicit JsonSyntax(absl::string_view s) : s_(s) {}
+  void Space() {
+    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\t' ||
+                              s_[i_] == '\n' || s_[i_] == '\r')) {
+      ++i_;
+    }
+  }
+  bool Eat(char c) {
+    Space();
+    if (i_ < s_.size() && s_[i_] == c) {
+      ++i_;
+      return true;
+    }
+    return false;
+  }
+  bool Word(absl::string_view w) {
+    if (s_.substr(i_, w.size()) != w) return false;
+    i_ += w.size();
+    return true;
+  }
+  static bool Digit(char c) { return c >= '0' && c <= '9'; }
+  static bool HexDigit(char c) {
+    return Digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  }
+  bool String() {
+    if (!Eat('"')) return false;
+    while (i_ < s_.size()) {
+      const unsigned char c = static_cast<unsigned char>(s_[i_++]);
+      if (c == '"') return true;
+      if (c < 0x20) return false;
+      if (c != '\\') continue;
+      if (i_ >= s_.size()) return false;
+      const char e = s_[i_++];
+      if (e == 'u') {
+        for (int k = 0; k < 4; ++k) {
+          if (i_ >= s_.size() || !HexDigit(s_[i_++])) return false;
+        }
+      } else if (absl::string_view("\"\\/bfnrt").find(e) ==
+                 absl::string_view::npos) {
+        return false;
+      }
+    }
+    return false;
+  }
+  bool Number() {
+    const size_t start = i_;
+    if (i_ < s_.size() && s_[i_] == '-') ++i_;
+    if (i_ >= s_.size()) return false;
+    if (s_[i_] == '0') {
+      ++i_;
+    } else if (Digit(s_[i_])) {
+      while (i_ < s_.size() && Digit(s_[i_])) ++i_;
+    } else {
+      return false;
+    }
+    if (i_ < s_.size() && s_[i_] == '.') {
+      ++i_;
+      if (i_ >= s_.size() || !Digit(s_[i_])) return false;
+      while (i_ < s_.size() && Digit(s_[i_])) ++i_;
+    }
+    if (i_ < s_.size() && (s_[i_] == 'e' || s_[i_] == 'E')) {
+      ++i_;
+      if (i_ < s_.size() && (s_[i_] == '+' || s_[i_] == '-')) ++i_;
+      if (i_ >= s_.size() || !Digit(s_[i_])) return false;
+      while (i_ < s_.size() && Digit(s_[i_])) ++i_;
+    }
+    return i_ > start;
+  }
+  bool Value(int depth) {
+    if (depth > 64) return false;
+    Space();
+    if (i_ >= s_.size()) return false;
+    switch (s_[i_]) {
+      case '{':
+        ++i_;
+        if (Eat('}')) return true;
+        do {
+          if (!String() || !Eat(':') || !Value(depth + 1)) return false;
+        } while (Eat(','));
+        return Eat('}');
+      case '[':
+        ++i_;
+        if (Eat(']')) return true;
+        do {
+          if (!Value(depth + 1)) return false;
+        } while (Eat(','));
+        return Eat(']');
+      case '"':
+        return String();
+      case 't':
+        return Word("true");
+      case 'f':
+        return Word("false");
+      case 'n':
+        return Word("null");
+      default:
+        return Number();
+    }
+  }
+
+  absl::string_view s_;
+  size_t i_ = 0;
+};
 
 }  // namespace bgpy::fuzz
 
