@@ -231,6 +231,10 @@ void CheckNextHop(const FamilyDesc& d, wire::Bytes nh) {
   }
   FUZZ_CHECK(ok, "a decoded next hop does not encode");
   const wire::Bytes outb(out.data(), out.size());
+  // A next hop the family refuses may come back in the family's own form
+  // (an L3VPN row writes an RD before a bare address); one it accepts must
+  // come back exactly.
+  if (!checked) return;
   if (nh.size() == 48) {
     FUZZ_CHECK(out.size() == 48, "48-octet next hop changed length");
     FUZZ_CHECK_BYTES(nh.subspan(0, 24), outb.subspan(0, 24),
@@ -244,10 +248,8 @@ void CheckNextHop(const FamilyDesc& d, wire::Bytes nh) {
   FUZZ_CHECK(again.ok(), "a re-encoded next hop does not decode");
   FUZZ_CHECK(again->ToString() == dec->ToString(),
              "a re-encoded next hop decodes differently");
-  if (checked) {
-    FUZZ_CHECK(d.check_next_hop(outb).ok(),
-               "a re-encoded next hop fails the family's check");
-  }
+  FUZZ_CHECK(d.check_next_hop(outb).ok(),
+             "a re-encoded next hop fails the family's check");
 }
 
 }  // namespace
