@@ -221,7 +221,17 @@ int Main(int argc, char** argv) {
   session.hold_time = o.hold_time;
   session.passive = true;
   session.families = o.families;
-  for (Family f : o.families) session.add_path.push_back({f, false, true});
+  for (Family f : o.families) {
+    session.add_path.push_back({f, false, true});
+    // RFC 8950: IPv4 routes (unicast, multicast, VPN) may come with an IPv6
+    // next hop.
+    if (f.afi == Afi::kIpv4 &&
+        (f.safi == Safi::kUnicast || f.safi == Safi::kMulticast ||
+         f.safi == Safi::kMplsVpn)) {
+      session.extended_next_hop.push_back(
+          {Afi::kIpv4, static_cast<uint16_t>(f.safi), Afi::kIpv6});
+    }
+  }
   session.extended_message = true;
   session.route_refresh = true;
   if (absl::Status st = session.Validate(); !st.ok()) {

@@ -504,12 +504,14 @@ absl::Status UpdateBuilder::SetAttributes(const PathAttributes& attrs,
 
 absl::Status UpdateBuilder::SetRawAttributes(wire::Bytes attrs, Family family,
                                              std::vector<uint8_t> mp_next_hop) {
-  if (family != kIpv4Unicast && mp_next_hop.size() > 255) {
+  if (mp_next_hop.size() > 255) {
     return absl::InvalidArgumentError("MP next hop longer than 255 octets");
   }
-  const size_t fixed =
-      kHeaderSize + 4 + attrs.size() +
-      (family == kIpv4Unicast ? 0 : kMpReachOverhead + mp_next_hop.size());
+  // IPv4 unicast goes in the UPDATE body with NEXT_HOP, unless it has an
+  // MP next hop (RFC 8950: an IPv6 one), which needs MP_REACH_NLRI.
+  const bool body = family == kIpv4Unicast && mp_next_hop.empty();
+  const size_t fixed = kHeaderSize + 4 + attrs.size() +
+                       (body ? 0 : kMpReachOverhead + mp_next_hop.size());
   if (fixed + 40 > params_.max_message_size()) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "path attributes take %d octets: no room for routes in a %d-octet "
@@ -520,6 +522,7 @@ absl::Status UpdateBuilder::SetRawAttributes(wire::Bytes attrs, Family family,
   announce_.Reserve(params_.max_message_size());
   withdraw_.Reserve(params_.max_message_size());
   family_ = family;
+  body_ = body;
   desc_ = FindFamily(family);
   mp_next_hop_ = std::move(mp_next_hop);
   add_path_ = params_.HasAddPath(family_);
@@ -527,7 +530,7 @@ absl::Status UpdateBuilder::SetRawAttributes(wire::Bytes attrs, Family family,
 }
 
 bool UpdateBuilder::Fits(size_t entry_size, bool announce) const {
-  const bool v4 = family_ == kIpv4Unicast;
+  const bool v4 = body_;
   const bool with_announce = announce || announced_ > 0;
   const bool with_withdraw = !announce || withdrawn_count_ > 0;
   size_t size =
@@ -659,7 +662,9 @@ absl::Status UpdateBuilder::SetAttributes(const PathAttributes& attrs,
                                           Family family,
                                           const MpNextHop& next_hop) {
   std::vector<uint8_t> nh;
-  if (family != kIpv4Unicast) {
+  // RFC 8950: an IPv4 unicast route with an IPv6 next hop is carried in
+  // MP_REACH_NLRI; with an IPv4 one, in the body with NEXT_HOP.
+  if (family != kIpv4Unicast || next_hop.address.is_v6()) {
     const FamilyDesc* d = FindFamily(family);
     wire::Writer w(&nh);
     if (!(d != nullptr ? d->encode_next_hop(next_hop, w)
@@ -676,7 +681,7 @@ size_t UpdateBuilder::Flush(std::vector<uint8_t>& out) {
   {
     wire::Writer w(&out);
     const size_t start = BeginMessage(MessageType::kUpdate, w);
-    const bool v4 = family_ == kIpv4Unicast;
+    const bool v4 = body_;
     const bool announcing = announced_ > 0;
     // Withdrawn routes field (IPv4 unicast only).
     w.WriteU16(v4 ? static_cast<uint16_t>(withdraw_.size()) : 0);

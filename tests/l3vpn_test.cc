@@ -465,6 +465,42 @@ TEST(ExtendedNextHop, Ipv4UnicastWithIpv6NextHopGolden) {
   }
 }
 
+// RFC 8950 §3 built: UpdateBuilder puts IPv4 unicast routes with an IPv6
+// next hop in MP_REACH_NLRI (AFI 1, SAFI 1, 16-octet next hop), and their
+// withdrawals in MP_UNREACH_NLRI; with an IPv4 next hop they stay in the
+// body.
+TEST(ExtendedNextHop, Ipv4UnicastWithIpv6NextHopBuilt) {
+  SessionParams params;
+  UpdateBuilder b(params);
+  PathAttributes attrs;
+  attrs.origin = Origin::kIgp;
+  attrs.as_path = AsPath{};
+  MpNextHop nh;
+  nh.address = *IpAddress::Parse("2001:db8::1");
+  ASSERT_TRUE(b.SetAttributes(attrs, kIpv4Unicast, nh).ok());
+  ASSERT_TRUE(b.Announce(*Prefix::Parse("10.0.0.0/24")));
+  std::vector<uint8_t> out;
+  b.Flush(out);
+  EXPECT_EQ(
+      ToHex(out),
+      ToHex(Message("0000 0024 "
+                    "900e0019 0001 01 10 20010db8000000000000000000000001 "
+                    "00 180a0000 400101 00 400200")));
+  ASSERT_TRUE(b.Withdraw(*Prefix::Parse("10.0.0.0/24")));
+  out.clear();
+  b.Flush(out);
+  EXPECT_EQ(ToHex(out), ToHex(Message("0000 000b 900f0007 0001 01 180a0000")));
+  // An IPv4 next hop: the body and NEXT_HOP, as always.
+  attrs.next_hop = *IpAddress::Parse("192.0.2.1");
+  nh.address = *IpAddress::Parse("192.0.2.1");
+  ASSERT_TRUE(b.SetAttributes(attrs, kIpv4Unicast, nh).ok());
+  ASSERT_TRUE(b.Announce(*Prefix::Parse("10.0.0.0/24")));
+  out.clear();
+  b.Flush(out);
+  EXPECT_EQ(ToHex(out), ToHex(Message("0000 000e 400101 00 400200 "
+                                      "400304c0000201 180a0000")));
+}
+
 // SAFI 128 with a 24-octet next hop: IPv4 VPN routes over an IPv6 core
 // (RFC 8950 §3), built by UpdateBuilder and compared with hand-built bytes.
 TEST(ExtendedNextHop, VpnIpv4With24OctetNextHopGolden) {

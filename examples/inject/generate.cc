@@ -34,6 +34,9 @@ RouteAttributes MakeAttributes(const Options& o, const InjectFamily& f,
   a.as_path = path;
   a.med = o.med;
   a.local_pref = o.local_pref;
+  // RFC 4271 §5.1.5: LOCAL_PREF is in every UPDATE to an internal peer
+  // (FRR drops iBGP routes without it); 100 is the common default.
+  if (!a.local_pref && n != nullptr && n->ibgp) a.local_pref = 100;
   a.communities = o.communities;
   a.large_communities = o.large_communities;
   a.ext_communities = o.ext_communities;  // --ext-communities, --route-targets
@@ -48,7 +51,7 @@ RouteAttributes MakeAttributes(const Options& o, const InjectFamily& f,
                                actions->end());
     }
   }
-  if (f.family() == kIpv4Unicast) {
+  if (f.family() == kIpv4Unicast && next_hop.is_v4()) {
     a.next_hop = next_hop;
   } else {
     // The family's row encodes the MP_REACH next hop (UpdateBuilder).

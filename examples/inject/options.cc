@@ -53,7 +53,8 @@ ABSL_FLAG(std::string, as_path, "",
 ABSL_FLAG(std::optional<uint32_t>, med, std::nullopt,
           "MULTI_EXIT_DISC (absent by default)");
 ABSL_FLAG(std::optional<uint32_t>, local_pref, std::nullopt,
-          "LOCAL_PREF (absent by default). Sent as given, on eBGP too, so a "
+          "LOCAL_PREF (default: 100 on iBGP, absent on eBGP). Sent as "
+          "given, on eBGP too, so a "
           "router's handling can be tested (RFC 4271 §5.1.5: eBGP receivers "
           "ignore it)");
 ABSL_FLAG(std::string, communities, "",
@@ -345,7 +346,10 @@ absl::Status ParseRoutes(Options& o) {
           "prefix",
           absl::StrCat(p->ToString(), " is not in family ", f.desc->name));
     f.next_hop = PickForFamily(next_hops, afi);
-    if (f.next_hop && f.ip_prefix() && f.next_hop->afi() != afi)
+    // RFC 8950: IPv4 routes may take an IPv6 next hop (extended next hop,
+    // offered for them and checked when the session is up).
+    if (f.next_hop && f.ip_prefix() && f.next_hop->afi() != afi &&
+        !(afi == Afi::kIpv4 && f.next_hop->is_v6()))
       return UsageError("next-hop",
                         absl::StrCat(f.next_hop->ToString(),
                                      " is not an address of ", f.desc->name));

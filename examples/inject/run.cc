@@ -98,7 +98,8 @@ absl::StatusOr<IpAddress> KernelSource(const IpAddress& peer, uint16_t port) {
 absl::Status CheckNextHop(const InjectFamily& f, const IpAddress& next_hop,
                           const IpAddress& local) {
   const Afi afi = f.family().afi;
-  if (f.ip_prefix() && next_hop.afi() != afi) {
+  if (f.ip_prefix() && next_hop.afi() != afi &&
+      !(afi == Afi::kIpv4 && next_hop.is_v6())) {  // RFC 8950
     return UsageError("next-hop",
                       absl::StrCat("required: ", f.desc->name, " needs an ",
                                    afi == Afi::kIpv6 ? "IPv6" : "IPv4",
@@ -118,6 +119,19 @@ absl::Status CheckNextHop(const InjectFamily& f, const IpAddress& next_hop,
                                    ": ", st.message()));
   }
   return absl::OkStatus();
+}
+
+// True when both sides sent the RFC 8950 entry for IPv4 NLRI of `f` with
+// an IPv6 next hop.
+bool ExtendedNextHopAgreed(const Negotiated* n, Family f) {
+  if (n == nullptr) return false;
+  for (const ExtendedNextHopCapability::Entry& e : n->extended_next_hop) {
+    if (e.nlri_afi == f.afi && e.nlri_safi == static_cast<uint16_t>(f.safi) &&
+        e.next_hop_afi == Afi::kIpv6) {
+      return true;
+    }
+  }
+  return false;
 }
 
 void PrintOut(absl::string_view s) {
@@ -340,9 +354,15 @@ class Injection {
     c.passive = o_.passive;
     // The injected families, then those offered only for receiving.
     c.families.clear();
-    for (const InjectFamily& f : o_.families) {
+    for (size_t fi = 0; fi < o_.families.size(); ++fi) {
+      const InjectFamily& f = o_.families[fi];
       c.families.push_back(f.family());
       if (o_.add_path > 0) c.add_path.push_back({f.family(), true, false});
+      // RFC 8950: IPv4 NLRI with an IPv6 next hop needs extended next hop.
+      if (f.family().afi == Afi::kIpv4 && s->next_hops[fi].is_v6()) {
+        c.extended_next_hop.push_back(
+            {Afi::kIpv4, static_cast<uint16_t>(f.family().safi), Afi::kIpv6});
+      }
     }
     for (Family f : o_.receive_families) c.families.push_back(f);
     c.extended_message = o_.extended_message;
@@ -446,6 +466,15 @@ class Injection {
     std::vector<Segment> segments;
     for (size_t fi = 0; fi < o_.families.size(); ++fi) {
       const InjectFamily& f = o_.families[fi];
+      if (f.family().afi == Afi::kIpv4 && s.next_hops[fi].is_v6() &&
+          !ExtendedNextHopAgreed(n, f.family())) {
+        // Sending them anyway would make the peer reset the session.
+        PrintErr(absl::StrCat(s.name, ": the peer did not agree to ",
+                              "extended next hop (RFC 8950) for ", f.desc->name,
+                              ": its routes with next hop ",
+                              s.next_hops[fi].ToString(), " are not sent"));
+        continue;
+      }
       const bool add_path = n != nullptr && n->AddPathSend(f.family());
       uint32_t paths = 1;
       if (o_.add_path > 0 && add_path) {

@@ -230,12 +230,16 @@ class UpdateBuilder {
 
   // Sets the attributes for announcements to come (flushes nothing: call
   // Flush() first if routes are pending). For families other than IPv4
-  // unicast, `mp_next_hop` is the MP_REACH next hop (e.g. 16 octets).
+  // unicast, `mp_next_hop` is the MP_REACH next hop (e.g. 16 octets). IPv4
+  // unicast routes go in the UPDATE body (next hop: the NEXT_HOP attribute)
+  // when `mp_next_hop` is empty, else in MP_REACH_NLRI with it (RFC 8950).
   // kInvalidArgument if the attributes alone do not fit a message.
   absl::Status SetAttributes(const PathAttributes& attrs, Family family,
                              std::vector<uint8_t> mp_next_hop = {});
-  // The same with a typed MP_REACH next hop, encoded by the family's row
-  // (ignored for IPv4 unicast, whose next hop is the NEXT_HOP attribute).
+  // The same with a typed MP_REACH next hop, encoded by the family's row.
+  // For IPv4 unicast an IPv4 next hop is ignored (the NEXT_HOP attribute
+  // carries it); an IPv6 one makes the routes go in MP_REACH_NLRI (RFC
+  // 8950 extended next hop, which the session must have negotiated).
   absl::Status SetAttributes(const PathAttributes& attrs, Family family,
                              const MpNextHop& next_hop);
   // Sets pre-encoded attributes (as from UpdateView::attributes_bytes()
@@ -304,6 +308,9 @@ class UpdateBuilder {
 
   SessionParams params_;
   Family family_ = kIpv4Unicast;
+  // Routes go in the UPDATE body (IPv4 unicast with NEXT_HOP), not in
+  // MP_REACH/MP_UNREACH.
+  bool body_ = true;
   const FamilyDesc* desc_ = FindFamily(kIpv4Unicast);
   bool add_path_ = false;
   std::vector<uint8_t> attrs_;  // encoded attributes (no MP)

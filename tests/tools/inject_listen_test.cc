@@ -526,6 +526,35 @@ TEST(InjectListenTest, Ipv4MulticastFromTheFamilyTable) {
   }
 }
 
+// RFC 8950: IPv4 unicast routes with an IPv6 next hop. bgpy-inject offers
+// extended next hop for them, bgpy-listen agrees, and the routes travel in
+// MP_REACH_NLRI (AFI 1, SAFI 1) with a 16-octet next hop.
+TEST(InjectListenTest, Ipv4UnicastWithAnIpv6NextHop) {
+  Listener listen;
+  ASSERT_NE(listen.port(), 0);
+  Proc inject(Bin("bgpy-inject"),
+              {"--peer=127.0.0.1", absl::StrCat("--port=", listen.port()),
+               "--local-address=127.0.0.2", "--local-as=65500",
+               "--family=ipv4-unicast", "--prefix=10.9.0.0/24", "--count=200",
+               "--next-hop=2001:db8::9", "--duration=1s", "--print=none"});
+  ASSERT_EQ(inject.Wait(), 0) << inject.err();
+  std::vector<JsonValue> msgs = listen.Stop();
+  std::vector<std::string> routes = Routes(msgs, "announce", "ipv4-unicast");
+  ASSERT_EQ(routes.size(), 200u);
+  EXPECT_EQ(routes[0], "10.9.0.0/24");
+  EXPECT_EQ(routes[199], "10.9.199.0/24");
+  int updates = 0;
+  for (const JsonValue& m : msgs) {
+    if (Text(m, "type") != "UPDATE" || m.Get("end_of_rib") != nullptr) continue;
+    ++updates;
+    EXPECT_EQ(Text(m, "next_hop"), "2001:db8::9");
+    // No NEXT_HOP attribute: the next hop is MP_REACH_NLRI's.
+    EXPECT_THAT(::bgpy::testing::FindAllText(*m.Get("attributes"), "code"),
+                ::testing::Not(::testing::Contains("3")));
+  }
+  EXPECT_GT(updates, 0);
+}
+
 TEST(InjectListenTest, FlapWithdrawsAndReannounces) {
   Listener listen;
   ASSERT_NE(listen.port(), 0);
