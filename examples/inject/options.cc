@@ -44,8 +44,9 @@ ABSL_FLAG(std::string, count, "",
           "routes (prefixes) per session: one number for every family, or a "
           "comma list with one per --family (required)");
 ABSL_FLAG(std::string, next_hop, "",
-          "next hop; default: the session's local address. A list gives one "
-          "per address family: each family takes the first of its AFI");
+          "next hop; default: the session's local address (FlowSpec: none). "
+          "A list gives one per address family: each family takes the first "
+          "of its AFI");
 ABSL_FLAG(std::string, origin, "igp", "igp, egp or incomplete");
 ABSL_FLAG(std::string, as_path, "",
           "AS path, e.g. \"65500 65001\" (sets {1 2} allowed); on eBGP our AS "

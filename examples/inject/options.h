@@ -29,7 +29,8 @@ struct InjectFamily {
   uint64_t count = 0;
   RouteTemplate tmpl;
   // --next-hop for this family (the first of the family's AFI, else the
-  // first given); std::nullopt: the session's local address.
+  // first given); std::nullopt: the session's local address (FlowSpec:
+  // none, see run.cc DefaultNextHop).
   std::optional<IpAddress> next_hop;
   Family family() const { return desc->family; }
   // Plain IP-prefix families take RouteGenerator's fast path.

@@ -93,6 +93,17 @@ absl::StatusOr<IpAddress> KernelSource(const IpAddress& peer, uint16_t port) {
       &reinterpret_cast<sockaddr_in6*>(&local)->sin6_addr));
 }
 
+// The next hop of a family --next-hop gives none for: the session's local
+// address, except for FlowSpec, whose rules are not forwarded to a next
+// hop: none (length 0, the unspecified address), which also suits an
+// ipv6-flowspec session over IPv4.
+IpAddress DefaultNextHop(const InjectFamily& f, const IpAddress& local) {
+  const Safi safi = f.family().safi;
+  if (safi != Safi::kFlowSpec && safi != Safi::kFlowSpecVpn) return local;
+  if (f.family().afi == Afi::kIpv6) return IpAddress::V6({});
+  return IpAddress::V4(0);
+}
+
 // A family's next hop: the address family its NLRI needs for IP-prefix
 // families (NEXT_HOP / RFC 4760), else whatever form the row accepts.
 absl::Status CheckNextHop(const InjectFamily& f, const IpAddress& next_hop,
@@ -303,7 +314,7 @@ class Injection {
     std::vector<FamilyRoutes> routes;
     std::vector<IpAddress> next_hops;
     for (const InjectFamily& f : o_.families) {
-      const IpAddress next_hop = f.next_hop.value_or(local);
+      const IpAddress next_hop = f.next_hop.value_or(DefaultNextHop(f, local));
       BGPY_RETURN_IF_ERROR(CheckNextHop(f, next_hop, local));
       // Path k's next hop is next hop + k: the last one must exist.
       if (o_.add_path > 1 && !AddressPlus(next_hop, o_.add_path - 1).ok())

@@ -153,7 +153,28 @@ std::string FamilyToBird(absl::string_view family) {
   return std::string(family);
 }
 
-// "ipv4-unicast" -> "ipv4 unicast" (FRR address-family, ExaBGP family).
+// FRR's `address-family` words for a family name.
+std::string FamilyToFrr(absl::string_view family) {
+  if (family == "ipv4-labelled-unicast") return "ipv4 labeled-unicast";
+  if (family == "ipv6-labelled-unicast") return "ipv6 labeled-unicast";
+  if (family == "l3vpn-ipv4-unicast") return "ipv4 vpn";
+  if (family == "l3vpn-ipv6-unicast") return "ipv6 vpn";
+  if (family == "ipv4-flowspec") return "ipv4 flowspec";
+  if (family == "ipv6-flowspec") return "ipv6 flowspec";
+  if (family == "l2vpn-evpn") return "l2vpn evpn";
+  std::string s(family);
+  for (char& c : s)
+    if (c == '-') c = ' ';
+  return s;
+}
+
+// True for the families whose FRR address-family takes `network PREFIX`.
+bool FrrTakesNetwork(absl::string_view family) {
+  return family == "ipv4-unicast" || family == "ipv6-unicast" ||
+         family == "ipv4-multicast" || family == "ipv6-multicast";
+}
+
+// "ipv4-unicast" -> "ipv4 unicast" (ExaBGP family).
 std::string FamilyWords(absl::string_view family) {
   std::string s(family);
   if (s == "ipv4-labelled-unicast") return "ipv4 nlri-mpls";
@@ -169,6 +190,14 @@ std::string FamilyWords(absl::string_view family) {
 }
 
 }  // namespace
+
+std::string BirdTable(absl::string_view family) {
+  if (family == "l3vpn-ipv4-unicast") return "vpntab4";
+  if (family == "l3vpn-ipv6-unicast") return "vpntab6";
+  if (family == "ipv4-flowspec") return "flowtab4";
+  if (family == "ipv6-flowspec") return "flowtab6";
+  return absl::StartsWith(family, "ipv6") ? "master6" : "master4";
+}
 
 const char* DaemonName(DaemonKind kind) {
   switch (kind) {
@@ -334,6 +363,22 @@ std::string BirdConfig(const DaemonSpec& spec, absl::string_view dir) {
   absl::StrAppend(&c, "router id ", RouterId(spec), ";\n");
   absl::StrAppend(&c, "log \"", dir, "/bird.log\" all;\n");
   absl::StrAppend(&c, "protocol device {}\n");
+  // VPN and FlowSpec channels need a table of their type (only master4 and
+  // master6 exist by default).
+  std::vector<std::string> tables;
+  for (const NeighborSpec& n : spec.neighbors) {
+    for (const std::string& f : n.families) {
+      std::string t = BirdTable(f);
+      if (absl::StartsWith(t, "master") ||
+          std::find(tables.begin(), tables.end(), t) != tables.end())
+        continue;
+      tables.push_back(t);
+      // "vpn4 mpls" -> "vpn4", "flow6" -> "flow6".
+      std::string type = FamilyToBird(f);
+      type = type.substr(0, type.find(' '));
+      absl::StrAppend(&c, type, " table ", t, ";\n");
+    }
+  }
   // Originated routes: static blackholes (no kernel protocol, so nothing
   // reaches the system's routing table).
   std::vector<std::string> v4, v6;
@@ -373,11 +418,15 @@ std::string BirdConfig(const DaemonSpec& spec, absl::string_view dir) {
     for (const std::string& f : n.families) {
       absl::StrAppend(&c, "  ", FamilyToBird(f), " {\n    import all;\n",
                       "    export all;\n");
+      if (std::string t = BirdTable(f); !absl::StartsWith(t, "master"))
+        absl::StrAppend(&c, "    table ", t, ";\n");
       // A family of the other IP version than the session has no next hop
       // of BIRD's own to send ("Missing next hop address"): give one.
       bool family_v6 =
           absl::StartsWith(f, "ipv6") || absl::StartsWith(f, "l3vpn-ipv6");
-      if (family_v6 != IsV6(spec.local_address))
+      // FlowSpec routes have no next hop.
+      if (family_v6 != IsV6(spec.local_address) &&
+          !absl::EndsWith(f, "-flowspec"))
         absl::StrAppend(
             &c, "    next hop address ",
             family_v6 ? spec.originate_next_hop_v6 : spec.originate_next_hop_v4,
@@ -465,9 +514,9 @@ std::string FrrConfig(const DaemonSpec& spec, absl::string_view dir) {
       if (std::find(families.begin(), families.end(), f) == families.end())
         families.push_back(f);
   for (const std::string& f : families) {
-    absl::StrAppend(&c, " address-family ", FamilyWords(f), "\n");
+    absl::StrAppend(&c, " address-family ", FamilyToFrr(f), "\n");
     for (const std::string& p : spec.originate)
-      if (IsV6(p) == absl::StartsWith(f, "ipv6"))
+      if (FrrTakesNetwork(f) && IsV6(p) == absl::StartsWith(f, "ipv6"))
         absl::StrAppend(&c, "  network ", p, "\n");
     for (const NeighborSpec& n : spec.neighbors) {
       if (std::find(n.families.begin(), n.families.end(), f) ==
@@ -527,6 +576,12 @@ std::string ExabgpConfig(const DaemonSpec& spec, absl::string_view dir) {
             IsV6(p) ? spec.originate_next_hop_v6 : spec.originate_next_hop_v4,
             ";\n");
       for (const std::string& line : spec.exabgp_static)
+        absl::StrAppend(&c, "    ", line, "\n");
+      absl::StrAppend(&c, "  }\n");
+    }
+    if (!spec.exabgp_flow.empty()) {
+      absl::StrAppend(&c, "  flow {\n");
+      for (const std::string& line : spec.exabgp_flow)
         absl::StrAppend(&c, "    ", line, "\n");
       absl::StrAppend(&c, "  }\n");
     }

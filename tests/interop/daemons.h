@@ -68,7 +68,12 @@ struct NeighborSpec {
   bool passive = false;  // the daemon only waits for the neighbour
   // eBGP multihop TTL; loopback peers need it on every daemon (0 = off).
   int multihop = 2;
-  // GoBGP family names (DESIGN.md): "ipv4-unicast", "ipv6-unicast".
+  // GoBGP family names (DESIGN.md): "ipv4-unicast", "ipv6-unicast",
+  // "l3vpn-ipv4-unicast", "l2vpn-evpn", "ipv4-flowspec", ... Each daemon's
+  // configuration names them its own way (BIRD `vpn4 mpls`, FRR
+  // `address-family ipv4 vpn`, ExaBGP `ipv4 mpls-vpn`); BIRD keeps the
+  // routes of VPN and FlowSpec families in a table of their own
+  // (BirdTable()).
   std::vector<std::string> families = {"ipv4-unicast"};
   // ADD-PATH (RFC 7911) on every family of this neighbour.
   bool add_path_send = false;
@@ -99,7 +104,17 @@ struct DaemonSpec {
   // ExaBGP only: statements added verbatim to every neighbour's `static`
   // block, e.g. "route 10.0.0.0/24 next-hop 192.0.2.1 med 10;".
   std::vector<std::string> exabgp_static;
+  // ExaBGP only: statements added verbatim to every neighbour's `flow`
+  // block (FlowSpec rules; the neighbour needs "ipv4-flowspec" /
+  // "ipv6-flowspec" in its families), e.g.
+  // "route r1 { match { destination 10.0.0.0/24; } then { discard; } }".
+  std::vector<std::string> exabgp_flow;
 };
+
+// The BIRD table that holds the routes of `family` (a NeighborSpec family
+// name): "master4" / "master6" for the IP families, else a table BirdConfig
+// declares: "vpntab4", "vpntab6" (L3VPN), "flowtab4", "flowtab6" (FlowSpec).
+std::string BirdTable(absl::string_view family);
 
 // Configuration text for each daemon. `dir` is the daemon's directory (for
 // log files and the ExaBGP API script).

@@ -140,6 +140,57 @@ TEST(DaemonConfigTest, Exabgp) {
   EXPECT_THAT(c, HasSubstr("route 203.0.113.0/24 next-hop 192.0.2.1;"));
 }
 
+// VPN, EVPN and FlowSpec neighbours: each daemon's own family words, BIRD's
+// tables of their own.
+DaemonSpec FamilySpec() {
+  DaemonSpec spec = Spec("127.0.10.6", 2179);
+  spec.neighbors[0].families = {"l3vpn-ipv4-unicast", "ipv4-flowspec",
+                                "ipv6-flowspec", "l2vpn-evpn"};
+  spec.neighbors[0].add_path_receive = false;
+  spec.exabgp_flow = {
+      "route r1 { match { destination 10.0.0.0/24; } then { discard; } }"};
+  return spec;
+}
+
+TEST(DaemonConfigTest, BirdFamilyTables) {
+  EXPECT_EQ(BirdTable("ipv4-unicast"), "master4");
+  EXPECT_EQ(BirdTable("ipv6-labelled-unicast"), "master6");
+  EXPECT_EQ(BirdTable("l3vpn-ipv4-unicast"), "vpntab4");
+  EXPECT_EQ(BirdTable("ipv6-flowspec"), "flowtab6");
+  DaemonSpec spec = FamilySpec();
+  spec.neighbors[0].families = {"l3vpn-ipv4-unicast", "ipv4-flowspec",
+                                "ipv6-flowspec"};
+  std::string c = BirdConfig(spec, "/tmp/x");
+  EXPECT_THAT(c, HasSubstr("vpn4 table vpntab4;\n"));
+  EXPECT_THAT(c, HasSubstr("flow4 table flowtab4;\n"));
+  EXPECT_THAT(c, HasSubstr("flow6 table flowtab6;\n"));
+  EXPECT_THAT(c, HasSubstr("  vpn4 mpls {\n    import all;\n"
+                           "    export all;\n    table vpntab4;\n"));
+  EXPECT_THAT(c, HasSubstr("  flow6 {\n    import all;\n"
+                           "    export all;\n    table flowtab6;\n  };"));
+  EXPECT_THAT(c, Not(HasSubstr("next hop address")));
+}
+
+TEST(DaemonConfigTest, FrrFamilies) {
+  std::string c = FrrConfig(FamilySpec(), "/tmp/x");
+  EXPECT_THAT(c, HasSubstr(" address-family ipv4 vpn\n"
+                           "  neighbor 127.0.10.1 activate\n"));
+  EXPECT_THAT(c, HasSubstr(" address-family ipv4 flowspec\n"
+                           "  neighbor 127.0.10.1 activate\n"));
+  EXPECT_THAT(c, HasSubstr(" address-family l2vpn evpn\n"
+                           "  neighbor 127.0.10.1 activate\n"));
+  // `network` only where the family takes it.
+  EXPECT_THAT(c, Not(HasSubstr("network 203.0.113.0/24")));
+}
+
+TEST(DaemonConfigTest, ExabgpFlow) {
+  std::string c = ExabgpConfig(FamilySpec(), "/tmp/x");
+  EXPECT_THAT(c, HasSubstr("    ipv4 mpls-vpn;\n    ipv4 flow;\n"
+                           "    ipv6 flow;\n    l2vpn evpn;\n"));
+  EXPECT_THAT(c, HasSubstr("  flow {\n    route r1 { match { destination "
+                           "10.0.0.0/24; } then { discard; } }\n  }\n"));
+}
+
 TEST(DaemonHelperTest, FreePortIsBindable) {
   auto port = FreePort("127.0.10.1");
   ASSERT_TRUE(port.ok()) << port.status();

@@ -894,6 +894,41 @@ TEST(InjectFamiliesTest, RtcRoutesFromRouteTargets) {
   EXPECT_THAT(listen.proc().err(), HasSubstr("End-of-RIB rtc (5 announced)"));
 }
 
+// FlowSpec rules are not forwarded to a next hop: without --next-hop they
+// carry none (length 0) rather than the local address, so ipv6-flowspec runs
+// over an IPv4 session too (an IPv4 address is no IPv6 FlowSpec next hop).
+TEST(InjectFamiliesTest, FlowspecCarriesNoNextHopByDefault) {
+  Listener listen;
+  ASSERT_NE(listen.port(), 0);
+  Proc inject(Bin("bgpy-inject"),
+              {"--peer=127.0.0.1", absl::StrCat("--port=", listen.port()),
+               "--local-address=127.0.0.2", "--local-as=65500",
+               "--family=ipv4-flowspec,ipv6-flowspec", "--count=2",
+               "--prefix=10.0.0.0/24,2001:db8::/48",
+               "--flowspec=destination {prefix} action discard",
+               "--duration=1s", "--print=none"});
+  ASSERT_EQ(inject.Wait(), 0) << inject.err();
+  std::vector<JsonValue> msgs = listen.Stop();
+  std::vector<std::string> rules, next_hops;
+  for (const JsonValue& m : msgs) {
+    if (Text(m, "type") != "UPDATE" || m.Get("end_of_rib") != nullptr) continue;
+    const JsonValue* attrs = m.Get("attributes");
+    ASSERT_NE(attrs, nullptr);
+    for (const std::string& nh :
+         ::bgpy::testing::FindAllText(*attrs, "next_hop"))
+      next_hops.push_back(nh);
+    for (const auto& [family, list] : m.Get("announce")->members())
+      for (const JsonValue& r : list.items())
+        rules.push_back(absl::StrCat(family, " ", Text(r, "rule")));
+  }
+  EXPECT_EQ(rules, std::vector<std::string>(
+                       {"ipv4-flowspec destination 10.0.0.0/24",
+                        "ipv4-flowspec destination 10.0.1.0/24",
+                        "ipv6-flowspec destination 2001:db8::/48",
+                        "ipv6-flowspec destination 2001:db8:1::/48"}));
+  EXPECT_EQ(next_hops, std::vector<std::string>({"", ""}));
+}
+
 TEST(InjectFamiliesTest, UsageErrorsOfTheNewFlags) {
   struct Case {
     std::vector<std::string> args;
