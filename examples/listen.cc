@@ -59,10 +59,12 @@ constexpr char kUsage[] =
     "\n"
     "Passive: any number of peers may connect. Offers every family it\n"
     "decodes, 4-octet AS, route refresh, ADD-PATH receive and extended\n"
-    "message. Every received message goes to stdout (json: exactly one line\n"
-    "each), flushed at once; session changes, End-of-RIB (with the count\n"
-    "of routes announced so far) and, on exit, a per-peer summary go to\n"
-    "stderr.\n"
+    "message. It announces nothing: once Established it sends End-of-RIB\n"
+    "for every negotiated family (peers that wait for it, such as RTC\n"
+    "speakers (RFC 4684 §6), then send their routes). Every received\n"
+    "message goes to stdout (json: exactly one line each), flushed at once;\n"
+    "session changes, End-of-RIB (with the count of routes announced so\n"
+    "far) and, on exit, a per-peer summary go to stderr.\n"
     "\n"
     "Exit codes: 0 done; 1 usage or configuration error (the message names\n"
     "the flag, or the address that cannot be bound).\n";
@@ -304,6 +306,20 @@ int Main(int argc, char** argv) {
       c.last_state = SessionStateName(sc->to);
       Err(absl::StrCat(c.name, ": ", SessionStateName(sc->from), " -> ",
                        SessionStateName(sc->to), " (", sc->reason, ")"));
+      // Our initial update is empty, so it is complete at once: End-of-RIB
+      // for every negotiated family (RFC 4724 §2). A speaker that
+      // negotiated RTC defers its VPN routes (GoBGP: every route) until
+      // the RT membership End-of-RIB arrives (RFC 4684 §6).
+      if (sc->to == SessionState::kEstablished && s != nullptr &&
+          s->state() == SessionState::kEstablished &&
+          s->negotiated() != nullptr) {
+        for (Family f : s->negotiated()->families) {
+          absl::Status st = loop.QueueEndOfRib(id, f);
+          if (!st.ok())
+            Err(absl::StrCat(c.name, ": End-of-RIB ", FamilyName(f), ": ",
+                             st.message()));
+        }
+      }
     } else if (const auto* nr = std::get_if<NotificationReceived>(&ev)) {
       c.end = absl::StrCat("NOTIFICATION received: ",
                            DescribeNotification(nr->notification));

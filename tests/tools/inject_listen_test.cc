@@ -419,6 +419,37 @@ TEST(InjectListenTest, AnnouncesRoutesWithTheirAttributes) {
   EXPECT_THAT(listen.proc().err(), HasSubstr("ipv4-unicast 2000 announced"));
 }
 
+// bgpy-listen announces nothing, so its initial update is complete at once:
+// it sends End-of-RIB for exactly the negotiated families (a speaker that
+// negotiated RTC waits for the RTC one before sending VPN routes, RFC 4684
+// §6; GoBGP sends nothing at all until then).
+TEST(InjectListenTest, ListenSendsEndOfRibForEveryNegotiatedFamily) {
+  Listener listen(
+      {"--families=ipv4-unicast,l3vpn-ipv4-unicast,rtc,"
+       "l2vpn-evpn"});
+  ASSERT_NE(listen.port(), 0);
+  // inject offers ipv4-unicast (injected), rtc and l3vpn-ipv4-unicast
+  // (--receive-families); l2vpn-evpn is offered by listen only.
+  Proc inject(
+      Bin("bgpy-inject"),
+      InjectArgs(listen.port(), {"--count=10", "--duration=2s", "--print=json",
+                                 "--receive-families=rtc,l3vpn-ipv4-unicast"}));
+  ASSERT_EQ(inject.Wait(), 0) << inject.err();
+  std::multiset<std::string> eors;
+  for (const std::string& line : Lines(inject.out())) {
+    absl::StatusOr<JsonValue> v = ParseJson(line);
+    ASSERT_TRUE(v.ok()) << v.status() << ": " << line;
+    if (Text(*v, "type") == "UPDATE") {
+      EXPECT_NE(Text(*v, "end_of_rib"), "") << line;  // nothing else
+      eors.insert(Text(*v, "end_of_rib"));
+    }
+  }
+  EXPECT_EQ(eors, std::multiset<std::string>(
+                      {"ipv4-unicast", "l3vpn-ipv4-unicast", "rtc"}))
+      << inject.out();
+  listen.Stop();
+}
+
 TEST(InjectListenTest, ThreeSessionsFromConsecutiveAddresses) {
   Listener listen;
   ASSERT_NE(listen.port(), 0);
