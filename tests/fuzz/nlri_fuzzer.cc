@@ -27,8 +27,9 @@
 //      encode(decode(entry)) == entry, except that decode may clear low bits
 //        of octets (host bits after a prefix, RFC 4271 §4.3 "irrelevant"):
 //        then the re-encoding has the entry's length, differs only by
-//        cleared low-order runs, and is a fixed point (BGPY_FUZZ_STRICT=1
-//        in the environment turns this allowance off);
+//        cleared low-order runs (for FlowSpec also by cleared reserved
+//        operator bits, RFC 8955 "ignored"), and is a fixed point
+//        (BGPY_FUZZ_STRICT=1 in the environment turns this allowance off);
 //      text -> parse succeeds, gives the same text and the same encoding;
 //      json writes one valid JSON object (a strict RFC 8259 syntax check);
 //      advance(v, 1), when it succeeds, gives an encodable value;
@@ -121,10 +122,15 @@ std::string Text(const FamilyDesc& d, const NlriValue& v) {
 
 // True when `got` is `want` with some low-order bits of some octets cleared
 // (each differing octet keeps a non-empty high part and zeroes all below).
-bool OnlyLowBitsCleared(wire::Bytes want, wire::Bytes got) {
+// For FlowSpec (`flowspec` true) an octet may instead lose only reserved
+// operator bits (0x08 of a numeric operator, 0x0c of a bitmask operator),
+// which RFC 8955 §4.2.1.1/§4.2.1.2 says are ignored on receipt.
+bool OnlyLowBitsCleared(wire::Bytes want, wire::Bytes got, bool flowspec) {
   if (want.size() != got.size()) return false;
   for (size_t i = 0; i < want.size(); ++i) {
     if (want[i] == got[i]) continue;
+    const uint8_t lost = static_cast<uint8_t>(want[i] & ~got[i]);
+    if (flowspec && (got[i] & ~want[i]) == 0 && (lost & ~0x0c) == 0) continue;
     bool ok = false;
     for (int k = 1; k < 8 && !ok; ++k) {
       const uint8_t mask = static_cast<uint8_t>(0xff << k);
@@ -154,7 +160,9 @@ void CheckValue(const FamilyDesc& d, wire::Bytes entry, const NlriValue& v) {
   // Wire round trip.
   const wire::Bytes reb(re.data(), re.size());
   if (reb != entry) {
-    if (Strict() || !OnlyLowBitsCleared(entry, reb)) {
+    const bool flowspec =
+        d.family.safi == Safi::kFlowSpec || d.family.safi == Safi::kFlowSpecVpn;
+    if (Strict() || !OnlyLowBitsCleared(entry, reb, flowspec)) {
       FUZZ_CHECK_BYTES(entry, reb, "encode(decode(entry)) differs");
     }
     NlriValue again;
