@@ -37,7 +37,9 @@
 //    decoded next hop re-encodes to the input's length (to the same octets
 //    except the link-local's RD of the 48-octet VPN form, which MpNextHop
 //    does not keep), decodes again to the same text, and passes the
-//    family's check when the input did.
+//    family's check when the input did (FlowSpec: an all-zero address, the
+//    rows' "no next hop", may come back empty).
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -243,6 +245,17 @@ void CheckNextHop(const FamilyDesc& d, wire::Bytes nh) {
   // (an L3VPN row writes an RD before a bare address); one it accepts must
   // come back exactly.
   if (!checked) return;
+  // FlowSpec rows take the unspecified address for "no next hop" both ways
+  // (empty decodes to 0.0.0.0 / ::, and those encode as empty, RFC 8955's
+  // usual length 0), so an explicit all-zero address comes back empty.
+  const bool flowspec =
+      d.family.safi == Safi::kFlowSpec || d.family.safi == Safi::kFlowSpecVpn;
+  if (flowspec && out.empty() && !nh.empty() &&
+      std::all_of(nh.begin(), nh.end(), [](uint8_t b) { return b == 0; })) {
+    FUZZ_CHECK(d.decode_next_hop(outb).ok() && d.check_next_hop(outb).ok(),
+               "an empty FlowSpec next hop is refused");
+    return;
+  }
   if (nh.size() == 48) {
     FUZZ_CHECK(out.size() == 48, "48-octet next hop changed length");
     FUZZ_CHECK_BYTES(nh.subspan(0, 24), outb.subspan(0, 24),
