@@ -3,8 +3,8 @@
 ingestion ceiling vs ExaBGP vs GoBGP (see bench/README.md).
 
 --family=l3vpn-ipv4-unicast sends the same /32s as VPN-IPv4 routes (RD
---rd, label 16, the family's default) instead, into BIRD's vpn4 channel; only the
-ceiling and bgpy injectors and the BIRD daemon support it.
+--rd, label 16, the family's default) instead, into BIRD's vpn4 channel;
+only the ceiling and bgpy injectors and the BIRD daemon support it.
 
 For each target daemon (BIRD first, FRR second) and each injector, a fresh
 daemon is started on loopback with its own config in a temp dir, the injector
