@@ -5,10 +5,15 @@
 //   bgpy-encode-stream --out=FILE [--count=1000000] [--prefix=10.0.0.0/32]
 //                      [--local-as=65500] [--next-hop=192.0.2.1]
 //                      [--max-message-size=4096] [--two-octet-as]
+//                      [--family=ipv4-unicast] [--rd=65000:1] [--label=N]
 //
 // Every route gets ORIGIN IGP, AS_PATH "<local-as>" and NEXT_HOP; routes are
 // consecutive blocks of the prefix length, packed by bgpy's UpdateBuilder as
-// the injector packs them. Prints "routes updates bytes" on stdout.
+// the injector packs them. Another --family (a registry name, e.g.
+// l3vpn-ipv4-unicast) takes route i from the family row's generate hook with
+// the template bgpy-inject builds from --prefix, --rd and --label (RD step 0,
+// label step 0), in MP_REACH_NLRI with the row's encoding of --next-hop, as
+// bgpy-inject sends them. Prints "routes updates bytes" on stdout.
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -44,7 +49,8 @@ int Usage(const char* why) {
                "bgpy-encode-stream: %s\n"
                "usage: bgpy-encode-stream --out=FILE [--count=N] "
                "[--prefix=P] [--local-as=ASN] [--next-hop=A] "
-               "[--max-message-size=4096|65535] [--two-octet-as]\n",
+               "[--max-message-size=4096|65535] [--two-octet-as] "
+               "[--family=NAME] [--rd=RD] [--label=N]\n",
                why);
   return 1;
 }
@@ -56,6 +62,7 @@ int main(int argc, char** argv) {
   uint64_t count = 1000000, local_as = 65500, max_size = 4096;
   std::string prefix_text = "10.0.0.0/32", next_hop_text = "192.0.2.1";
   bool two_octet = false;
+  std::string family_name = "ipv4-unicast", rd_text, label_text;
   for (int i = 1; i < argc; ++i) {
     const char* a = argv[i];
     if (Flag(a, "--out", &value)) {
@@ -75,6 +82,12 @@ int main(int argc, char** argv) {
           (max_size != bgpy::kMaxMessageSize &&
            max_size != bgpy::kMaxExtendedMessageSize))
         return Usage("--max-message-size must be 4096 or 65535");
+    } else if (Flag(a, "--family", &value)) {
+      family_name = value;
+    } else if (Flag(a, "--rd", &value)) {
+      rd_text = value;
+    } else if (Flag(a, "--label", &value)) {
+      label_text = value;
     } else if (std::strcmp(a, "--two-octet-as") == 0) {
       two_octet = true;
     } else {
@@ -89,6 +102,24 @@ int main(int argc, char** argv) {
   if (!start.ok()) return Usage("bad --prefix");
   auto next_hop = bgpy::IpAddress::Parse(next_hop_text);
   if (!next_hop.ok()) return Usage("bad --next-hop");
+  const bgpy::FamilyDesc* desc = bgpy::FindFamilyByName(family_name);
+  if (desc == nullptr || desc->opaque) return Usage("bad --family");
+  // IPv4 unicast takes the inline prefix path (as bgpy-inject's fast
+  // generator); every other family goes through its row.
+  const bool generic = desc->family != bgpy::kIpv4Unicast;
+  bgpy::RouteTemplate tmpl;
+  tmpl.prefix = *start;
+  if (!rd_text.empty()) {
+    auto rd = bgpy::RouteDistinguisher::Parse(rd_text);
+    if (!rd.ok()) return Usage("bad --rd");
+    tmpl.rd = *rd;
+  }
+  if (!label_text.empty()) {
+    uint64_t label = 0;
+    if (!ParseU64(label_text, &label) || label > 0xfffff)
+      return Usage("bad --label");
+    tmpl.label = static_cast<uint32_t>(label);
+  }
 
   bgpy::SessionParams params;
   params.four_octet_as = !two_octet;
@@ -98,10 +129,14 @@ int main(int argc, char** argv) {
   attrs.origin = bgpy::Origin::kIgp;
   attrs.as_path = bgpy::AsPath{{bgpy::AsPathSegment{
       bgpy::AsSegmentType::kSequence, {static_cast<uint32_t>(local_as)}}}};
-  attrs.next_hop = *next_hop;
+  bgpy::MpNextHop mp_next_hop;
+  mp_next_hop.address = *next_hop;
+  if (!generic) attrs.next_hop = *next_hop;
 
   bgpy::UpdateBuilder builder(params);
-  if (absl::Status s = builder.SetAttributes(attrs, bgpy::kIpv4Unicast);
+  if (absl::Status s =
+          generic ? builder.SetAttributes(attrs, desc->family, mp_next_hop)
+                  : builder.SetAttributes(attrs, bgpy::kIpv4Unicast);
       !s.ok()) {
     std::fprintf(stderr, "bgpy-encode-stream: %s\n", s.ToString().c_str());
     return 1;
@@ -122,7 +157,27 @@ int main(int argc, char** argv) {
     buf.clear();
     return true;
   };
-  for (uint64_t i = 0; i < count; ++i) {
+  for (uint64_t i = 0; generic && i < count; ++i) {
+    absl::StatusOr<bgpy::NlriValue> v = desc->generate(tmpl, i);
+    if (!v.ok()) {
+      std::fclose(f);
+      std::fprintf(stderr, "bgpy-encode-stream: route %llu: %s\n",
+                   static_cast<unsigned long long>(i),
+                   v.status().ToString().c_str());
+      return 1;
+    }
+    absl::Status st = builder.AnnounceValue(*v);
+    if (absl::IsResourceExhausted(st)) {
+      if (builder.Flush(buf) > 0) ++updates;
+      st = builder.AnnounceValue(*v);
+    }
+    if (!st.ok()) {
+      std::fclose(f);
+      return Usage(st.ToString().c_str());
+    }
+    if (buf.size() >= (1u << 20) && !drain()) break;
+  }
+  for (uint64_t i = 0; !generic && i < count; ++i) {
     auto p = start->Advance(i);
     if (!p.ok()) {
       std::fclose(f);

@@ -2,6 +2,10 @@
 """Injecting 1M IPv4 /32 routes into BIRD and FRR: bgpy-inject vs the
 ingestion ceiling vs ExaBGP vs GoBGP (see bench/README.md).
 
+--family=l3vpn-ipv4-unicast sends the same /32s as VPN-IPv4 routes (RD
+--rd, label 16, the family's default) instead, into BIRD's vpn4 channel;
+only the ceiling and bgpy injectors and the BIRD daemon support it.
+
 For each target daemon (BIRD first, FRR second) and each injector, a fresh
 daemon is started on loopback with its own config in a temp dir, the injector
 is launched, and the wall time from the injector's launch until the daemon
@@ -41,6 +45,18 @@ LOCAL_AS = 65500
 LOCAL_ADDR = '127.0.11.10'  # every injector's source address
 DAEMON_ADDR = {'bird': '127.0.11.1', 'frr': '127.0.11.2'}
 NEXT_HOP = '192.0.2.1'  # FRR and GoBGP reject 127/8 next hops as martians
+# --family: (AFI, SAFI) for the OPEN's multiprotocol capability, BIRD's
+# channel (and the table it needs), and what the output calls the routes.
+FAMILIES = {
+    'ipv4-unicast': {'mp': (1, 1), 'bird_table': '',
+                     'bird_channel': 'ipv4 { import all; export none; };',
+                     'what': 'IPv4 /32 routes'},
+    'l3vpn-ipv4-unicast': {
+        'mp': (1, 128), 'bird_table': 'vpn4 table vpntab;',
+        'bird_channel':
+            'vpn4 mpls { table vpntab; import all; export none; };',
+        'what': 'VPN-IPv4 /32 routes (RFC 4364, one RD)'},
+}
 POLL_S = 0.025
 
 
@@ -123,7 +139,8 @@ def ip_int(s):
 class Bird:
     name = 'BIRD'
 
-    def __init__(self, tmp, addr):
+    def __init__(self, tmp, addr, family='ipv4-unicast'):
+        self.family = FAMILIES[family]
         self.dir = os.path.join(tmp, 'bird')
         os.makedirs(self.dir, exist_ok=True)
         self.addr = addr
@@ -137,6 +154,7 @@ class Bird:
         with open(conf, 'w') as f:
             f.write(f'''
 router id 192.0.2.254;
+{self.family['bird_table']}
 protocol device {{ }}
 protocol bgp inj {{
   local {self.addr} port {self.port} as {DAEMON_AS};
@@ -145,7 +163,7 @@ protocol bgp inj {{
   multihop;
   passive on;
   hold time 240;
-  ipv4 {{ import all; export none; }};
+  {self.family['bird_channel']}
 }}
 ''')
         self.proc = subprocess.Popen(
@@ -196,7 +214,10 @@ protocol bgp inj {{
         return 0
 
     def verify(self):
-        self.ctl.sendall(b'show route count\n')
+        table = self.family['bird_table'].split()[2:3]  # ['vpntab;']
+        cmd = 'show route table %s count' % table[0].rstrip(';') if table \
+            else 'show route count'
+        self.ctl.sendall(cmd.encode() + b'\n')
         for line in self._reply():
             words = line[5:].split()
             if len(words) > 2 and words[1] == 'of' and words[0].isdigit():
@@ -213,7 +234,9 @@ protocol bgp inj {{
 class Frr:
     name = 'FRR'
 
-    def __init__(self, tmp, addr):
+    def __init__(self, tmp, addr, family='ipv4-unicast'):
+        if family != 'ipv4-unicast':
+            raise ValueError('FRR: only ipv4-unicast is set up here')
         self.dir = os.path.join(tmp, 'frr')
         os.makedirs(self.dir, exist_ok=True)
         self.addr = addr
@@ -306,8 +329,8 @@ def bgp_msg(msg_type, body=b''):
     return b'\xff' * 16 + struct.pack('!HB', 19 + len(body), msg_type) + body
 
 
-def open_msg(asn, router_id, hold, extended):
-    caps = b'\x01\x04\x00\x01\x00\x01'  # MP: ipv4 unicast (RFC 4760)
+def open_msg(asn, router_id, hold, extended, mp=(1, 1)):
+    caps = b'\x01\x04' + struct.pack('!HBB', mp[0], 0, mp[1])  # RFC 4760
     caps += b'\x41\x04' + struct.pack('!I', asn)  # 4-octet AS (RFC 6793)
     if extended:
         caps += b'\x06\x00'  # extended message (RFC 8654)
@@ -358,6 +381,8 @@ def speaker_main(argv):
     ap.add_argument('--stream')
     ap.add_argument('--stream-extended', default='')
     ap.add_argument('--lifetime', type=float, default=300)
+    ap.add_argument('--family', default='ipv4-unicast',
+                    choices=sorted(FAMILIES))
     a = ap.parse_args(argv)
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
@@ -366,7 +391,8 @@ def speaker_main(argv):
     s.bind((a.local_address, 0))
     s.settimeout(30)
     s.connect((a.peer, a.port))
-    s.sendall(open_msg(LOCAL_AS, '192.0.2.10', 240, bool(a.stream_extended)))
+    s.sendall(open_msg(LOCAL_AS, '192.0.2.10', 240, bool(a.stream_extended),
+                       FAMILIES[a.family]['mp']))
     mtype, body = read_msg(s)
     if mtype != 1:
         sys.exit('speaker: expected OPEN, got type %d %s' % (mtype, body.hex()))
@@ -465,6 +491,7 @@ class Run:
                         '--local-address', LOCAL_ADDR,
                         '--stream', a.stream4k,
                         '--stream-extended', a.stream64k,
+                        '--family', a.family,
                         '--lifetime', str(a.timeout + 30)], log=log)
         elif t == 'bgpy':
             self.bgpy = self.spawn(
@@ -473,7 +500,7 @@ class Run:
                  '--local-as=%d' % LOCAL_AS, '--peer-as=%d' % DAEMON_AS,
                  '--prefix=' + a.prefix, '--count=%d' % a.count,
                  '--next-hop=' + NEXT_HOP, '--duration=%ds' % (a.timeout + 30),
-                 '--print=none'], log=log)
+                 '--print=none'] + a.family_flags, log=log)
         elif t == 'exabgp':
             conf = os.path.join(self.tmp, 'exabgp.conf')
             statics = ''.join(
@@ -631,6 +658,12 @@ def main():
     ap.add_argument('--count', type=lambda s: int(float(s)),
                     default=1000000)
     ap.add_argument('--prefix', default='10.0.0.0/32')
+    ap.add_argument('--family', default='ipv4-unicast',
+                    choices=sorted(FAMILIES),
+                    help='l3vpn-ipv4-unicast: VPN-IPv4 routes into BIRD\'s '
+                         'vpn4 channel (ceiling and bgpy only)')
+    ap.add_argument('--rd', default='65000:1',
+                    help='route distinguisher of the VPN routes')
     ap.add_argument('--daemons', default='bird,frr')
     ap.add_argument('--injectors', default='ceiling,bgpy,exabgp,gobgp')
     ap.add_argument('--build', default=os.path.join(root, 'build'),
@@ -645,6 +678,14 @@ def main():
     a = ap.parse_args()
     if not a.prefix.endswith('/32'):
         ap.error('--prefix must be a /32')
+    # What bgpy-inject and bgpy-encode-stream are told besides the prefix.
+    a.family_flags = [] if a.family == 'ipv4-unicast' else [
+        '--family=' + a.family, '--rd=' + a.rd]
+    if a.family != 'ipv4-unicast' and (
+            set(a.injectors.split(',')) - {'ceiling', 'bgpy'} or
+            a.daemons != 'bird'):
+        ap.error('--family=%s: only --daemons=bird and --injectors='
+                 'ceiling,bgpy' % a.family)
     a.inject = os.path.join(a.build, 'bin', 'bgpy-inject')
     encoder = os.path.join(a.build, 'bin', 'bgpy-encode-stream')
     injectors = a.injectors.split(',')
@@ -667,7 +708,8 @@ def main():
             out = subprocess.run(
                 [encoder, '--out=' + path, '--count=%d' % a.count,
                  '--prefix=' + a.prefix, '--local-as=%d' % LOCAL_AS,
-                 '--next-hop=' + NEXT_HOP, '--max-message-size=%d' % size],
+                 '--next-hop=' + NEXT_HOP, '--max-message-size=%d' % size] +
+                a.family_flags,
                 check=True, capture_output=True, text=True).stdout.split()
             print('stream %d: %s routes in %s UPDATEs, %s bytes' %
                   (size, out[0], out[1], out[2]), file=sys.stderr)
@@ -680,7 +722,7 @@ def main():
                 reps = a.repeat if target in ('ceiling', 'bgpy') else 1
                 times, cpus, rsss, notes = [], [], [], []
                 for rep in range(reps):
-                    daemon = cls(tmp, DAEMON_ADDR[dname])
+                    daemon = cls(tmp, DAEMON_ADDR[dname], a.family)
                     try:
                         daemon.start()
                         run = Run(a, tmp, daemon, target)
@@ -709,9 +751,9 @@ def main():
         else:
             shutil.rmtree(tmp, ignore_errors=True)
 
-    print('\n%d IPv4 /32 routes; seconds from injector launch until the '
+    print('\n%d %s; seconds from injector launch until the '
           'daemon holds all of them (median of %d runs for ceiling and bgpy)'
-          % (a.count, a.repeat))
+          % (a.count, FAMILIES[a.family]['what'], a.repeat))
     print('| target | injector | seconds | ratio to ceiling | '
           'bgpy-inject CPU ms | peak RSS MB | runs / note |')
     print('|---|---|---|---|---|---|---|')

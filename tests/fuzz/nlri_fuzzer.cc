@@ -27,8 +27,9 @@
 //      encode(decode(entry)) == entry, except that decode may clear low bits
 //        of octets (host bits after a prefix, RFC 4271 §4.3 "irrelevant"):
 //        then the re-encoding has the entry's length, differs only by
-//        cleared low-order runs, and is a fixed point (BGPY_FUZZ_STRICT=1
-//        in the environment turns this allowance off);
+//        cleared low-order runs (for FlowSpec also by cleared reserved
+//        operator bits, RFC 8955 "ignored"), and is a fixed point
+//        (BGPY_FUZZ_STRICT=1 in the environment turns this allowance off);
 //      text -> parse succeeds, gives the same text and the same encoding;
 //      json writes one valid JSON object (a strict RFC 8259 syntax check);
 //      advance(v, 1), when it succeeds, gives an encodable value;
@@ -36,7 +37,9 @@
 //    decoded next hop re-encodes to the input's length (to the same octets
 //    except the link-local's RD of the 48-octet VPN form, which MpNextHop
 //    does not keep), decodes again to the same text, and passes the
-//    family's check when the input did.
+//    family's check when the input did (FlowSpec: an all-zero address, the
+//    rows' "no next hop", may come back empty).
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -121,10 +124,15 @@ std::string Text(const FamilyDesc& d, const NlriValue& v) {
 
 // True when `got` is `want` with some low-order bits of some octets cleared
 // (each differing octet keeps a non-empty high part and zeroes all below).
-bool OnlyLowBitsCleared(wire::Bytes want, wire::Bytes got) {
+// For FlowSpec (`flowspec` true) an octet may instead lose only reserved
+// operator bits (0x08 of a numeric operator, 0x0c of a bitmask operator),
+// which RFC 8955 §4.2.1.1/§4.2.1.2 says are ignored on receipt.
+bool OnlyLowBitsCleared(wire::Bytes want, wire::Bytes got, bool flowspec) {
   if (want.size() != got.size()) return false;
   for (size_t i = 0; i < want.size(); ++i) {
     if (want[i] == got[i]) continue;
+    const uint8_t lost = static_cast<uint8_t>(want[i] & ~got[i]);
+    if (flowspec && (got[i] & ~want[i]) == 0 && (lost & ~0x0c) == 0) continue;
     bool ok = false;
     for (int k = 1; k < 8 && !ok; ++k) {
       const uint8_t mask = static_cast<uint8_t>(0xff << k);
@@ -154,7 +162,9 @@ void CheckValue(const FamilyDesc& d, wire::Bytes entry, const NlriValue& v) {
   // Wire round trip.
   const wire::Bytes reb(re.data(), re.size());
   if (reb != entry) {
-    if (Strict() || !OnlyLowBitsCleared(entry, reb)) {
+    const bool flowspec =
+        d.family.safi == Safi::kFlowSpec || d.family.safi == Safi::kFlowSpecVpn;
+    if (Strict() || !OnlyLowBitsCleared(entry, reb, flowspec)) {
       FUZZ_CHECK_BYTES(entry, reb, "encode(decode(entry)) differs");
     }
     NlriValue again;
@@ -235,6 +245,17 @@ void CheckNextHop(const FamilyDesc& d, wire::Bytes nh) {
   // (an L3VPN row writes an RD before a bare address); one it accepts must
   // come back exactly.
   if (!checked) return;
+  // FlowSpec rows take the unspecified address for "no next hop" both ways
+  // (empty decodes to 0.0.0.0 / ::, and those encode as empty, RFC 8955's
+  // usual length 0), so an explicit all-zero address comes back empty.
+  const bool flowspec =
+      d.family.safi == Safi::kFlowSpec || d.family.safi == Safi::kFlowSpecVpn;
+  if (flowspec && out.empty() && !nh.empty() &&
+      std::all_of(nh.begin(), nh.end(), [](uint8_t b) { return b == 0; })) {
+    FUZZ_CHECK(d.decode_next_hop(outb).ok() && d.check_next_hop(outb).ok(),
+               "an empty FlowSpec next hop is refused");
+    return;
+  }
   if (nh.size() == 48) {
     FUZZ_CHECK(out.size() == 48, "48-octet next hop changed length");
     FUZZ_CHECK_BYTES(nh.subspan(0, 24), outb.subspan(0, 24),
