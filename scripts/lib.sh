@@ -15,7 +15,8 @@ BGPY_SHARED_DIR="$(cd "${BGPY_ROOT}/.." && pwd)/shared"
 BGPY_PACKAGES=(
   cmake ninja-build g++ clang libclang-rt-14-dev git
   libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev clang-format
-  bird2 frr gobgpd exabgp
+  zlib1g-dev libbz2-dev
+  bird2 frr gobgpd exabgp bgpdump
 )
 
 # At most this many parallel jobs (the machines have 2 cores).
