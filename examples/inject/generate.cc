@@ -140,7 +140,36 @@ uint64_t RouteFeed::AddRoutes(UpdateBuilder& b, uint64_t budget, bool* full) {
   return added;
 }
 
+void RouteFeed::Settle() {
+  if (marks_.empty() || marks_.back().settled || !position_) return;
+  marks_.back().end = position_();
+  marks_.back().settled = true;
+}
+
+void RouteFeed::Written(uint64_t bytes) {
+  while (!marks_.empty() && marks_.front().settled &&
+         marks_.front().end <= bytes) {
+    const Mark& m = marks_.front();
+    switch (m.kind) {
+      case Kind::kAnnounce:
+        announced_written_ += m.routes;
+        break;
+      case Kind::kWithdraw:
+        withdrawn_written_ += m.routes;
+        break;
+      case Kind::kReannounce:
+        later_written_ += m.routes;
+        break;
+    }
+    ++updates_written_;
+    marks_.pop_front();
+  }
+}
+
 RouteSource::Fill RouteFeed::FillUpdate(UpdateBuilder& b) {
+  // The session appended the UPDATE of the previous call (if any) and
+  // nothing since: where its output ends now is where that UPDATE ends.
+  Settle();
   token_wait_at_.reset();
   uint64_t added = 0;
   bool full = false;
@@ -178,12 +207,24 @@ RouteSource::Fill RouteFeed::FillUpdate(UpdateBuilder& b) {
     NextSegment();
   }
   if (rate_) tokens_ -= static_cast<double>(added);
+  Kind kind = Kind::kReannounce;
   if (withdraw_) {
     withdrawn_ += added;
+    kind = Kind::kWithdraw;
   } else if (first_phase_) {
     announced_ += added;
+    kind = Kind::kAnnounce;
+  } else {
+    later_announced_ += added;
   }
-  if (b.pending() > 0) ++updates_;
+  if (b.pending() > 0) {
+    ++updates_;
+    // The session flushes the message right after this call.
+    Mark m;
+    m.routes = static_cast<uint32_t>(b.pending());
+    m.kind = kind;
+    marks_.push_back(m);
+  }
   if (!status_.ok() || segment_ >= segments_.size()) {
     finished_ = true;
     return Fill::kDone;

@@ -12,6 +12,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -82,9 +84,36 @@ class RouteFeed : public RouteSource {
   // generated (FillUpdate() said kDone).
   const absl::Status& status() const { return status_; }
 
+  // Handed to the session (built into its output), not necessarily sent.
   uint64_t announced() const { return announced_; }  // first phase only
   uint64_t withdrawn() const { return withdrawn_; }
   uint64_t updates() const { return updates_; }  // UPDATE messages built
+
+  // What reached the socket. The session's output is one byte stream;
+  // `position()` tells where its end is now (bytes the transport wrote to
+  // the socket plus bytes still queued in the session). Each UPDATE handed
+  // over leaves a mark (routes it holds) whose end offset is the position
+  // once the session has appended it: taken at the next FillUpdate() call,
+  // or by Settle(). Written(n) then counts the routes of every UPDATE that
+  // ends within the first n bytes written.
+  void set_position(std::function<uint64_t()> position) {
+    position_ = std::move(position);
+  }
+  // Gives the last UPDATE handed over its end offset. Call only while the
+  // session still holds its output (connected and Established): once the
+  // connection is gone its unsent output is dropped and an UPDATE left
+  // without an end offset counts as never written.
+  void Settle();
+  // `bytes` of the stream are on the socket.
+  void Written(uint64_t bytes);
+  uint64_t announced_written() const { return announced_written_; }
+  uint64_t withdrawn_written() const { return withdrawn_written_; }
+  uint64_t updates_written() const { return updates_written_; }
+  // Routes handed to the session and not (yet) known to be written.
+  uint64_t routes_queued() const {
+    return announced_ + withdrawn_ + later_announced_ - announced_written_ -
+           withdrawn_written_ - later_written_;
+  }
 
  private:
   void Refill(Clock::time_point now);
@@ -109,6 +138,23 @@ class RouteFeed : public RouteSource {
   uint64_t announced_ = 0;
   uint64_t withdrawn_ = 0;
   uint64_t updates_ = 0;
+
+  // One UPDATE handed to the session: its routes and where it ends in the
+  // stream (once settled).
+  enum class Kind : uint8_t { kAnnounce, kWithdraw, kReannounce };
+  struct Mark {
+    uint64_t end = 0;
+    uint32_t routes = 0;
+    Kind kind = Kind::kAnnounce;
+    bool settled = false;
+  };
+  std::function<uint64_t()> position_;
+  std::deque<Mark> marks_;  // oldest first; only the last may be unsettled
+  uint64_t later_announced_ = 0;  // announced in later phases (--flap)
+  uint64_t announced_written_ = 0;
+  uint64_t withdrawn_written_ = 0;
+  uint64_t later_written_ = 0;
+  uint64_t updates_written_ = 0;
 };
 
 }  // namespace bgpy::tools

@@ -23,6 +23,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -163,15 +164,56 @@ std::string DescribeNotification(const Notification& n) {
                              : std::string());
 }
 
+// Routes, UPDATE messages and bytes written to the socket.
 std::string SummaryLine(absl::string_view who, uint64_t routes,
                         uint64_t updates, uint64_t bytes, double seconds,
-                        uint64_t withdrawn) {
+                        uint64_t withdrawn, uint64_t queued) {
   std::string line = absl::StrFormat(
       "%s: %d routes, %d UPDATE messages, %d bytes, %.3f s, %.0f routes/s", who,
       routes, updates, bytes, seconds,
       seconds > 0 ? static_cast<double>(routes) / seconds : 0.0);
   if (withdrawn > 0) absl::StrAppend(&line, ", ", withdrawn, " withdrawn");
+  if (queued > 0)
+    absl::StrAppend(&line, ", ", queued,
+                    " routes still queued when the session ended");
   return line;
+}
+
+// True when `st` (from the transport: "connect to ...: <strerror>") carries
+// errno `e`.
+bool HasErrno(const absl::Status& st, int e) {
+  return absl::EndsWith(st.message(), std::strerror(e));
+}
+
+// What an OS error on the connection means, in a few words; `*detail` gets
+// the transport's message when the words do not already say it all.
+std::string SocketCause(const absl::Status& st, const Options& o,
+                        std::chrono::milliseconds connect_timeout,
+                        std::string* detail) {
+  if (absl::IsDeadlineExceeded(st)) {
+    // Linux drops a SYN without the right RFC 2385 signature silently: a
+    // key mismatch is indistinguishable from a peer that does not answer.
+    return absl::StrFormat(
+        "connect timed out after %.1f s (no SYN-ACK%s)",
+        std::chrono::duration<double>(connect_timeout).count(),
+        o.md5_password.empty()
+            ? ""
+            : "; with --md5-password set, a key mismatch looks like this");
+  }
+  std::string cause;
+  if (HasErrno(st, ECONNREFUSED)) {
+    cause = "connection refused";
+  } else if (HasErrno(st, ECONNRESET) || HasErrno(st, EPIPE)) {
+    cause = "connection reset by peer";
+  } else if (HasErrno(st, ETIMEDOUT)) {
+    cause = "connection timed out";
+  } else if (HasErrno(st, EHOSTUNREACH) || HasErrno(st, ENETUNREACH)) {
+    cause = "no route to the peer";
+  } else {
+    return std::string(st.message());
+  }
+  *detail = std::string(st.message());
+  return cause;
 }
 
 // What a session is sending.
@@ -205,7 +247,17 @@ struct InjectSession {
 
   bool done = false;  // failed, or stopped
   bool failed = false;
+  // Why, in a few words ("connection reset by peer (send to ...)"). A
+  // strong cause (an OS error on the socket, a NOTIFICATION) is kept once
+  // set; a weak one (the session went down, an internal call refused)
+  // gives way to the strong one that usually follows in the same step.
   std::string failure;
+  bool strong_failure = false;
+  std::string failure_detail;  // the OS's words, if any
+  // Never Established: when the TCP connection came up (OpenSent), the
+  // last state and why the session left it.
+  std::optional<Clock::time_point> connected_at;
+  std::string last_down;
   std::optional<Clock::time_point> established_at;
   std::optional<Clock::time_point> announce_done_at;
   uint64_t bytes_at_established = 0;
@@ -234,8 +286,14 @@ class Injection {
     };
     loop_.on_error = [this](posix::PeerId id, const absl::Status& st) {
       InjectSession* s = Find(id);
-      if (s == nullptr || loop_.stop_requested() || s->done) return;
-      Fail(*s, std::string(st.message()));
+      if (s == nullptr || loop_.stop_requested()) return;
+      const posix::PeerConfig* pc = loop_.peer_config(id);
+      std::string detail;
+      std::string cause = SocketCause(
+          st, o_,
+          pc != nullptr ? pc->connect_timeout : std::chrono::milliseconds(0),
+          &detail);
+      Fail(*s, std::move(cause), /*strong=*/true, std::move(detail));
     };
     for (int i = 0; i < o_.sessions; ++i) {
       absl::StatusOr<IpAddress> local = AddressPlus(first_local, i);
@@ -261,28 +319,41 @@ class Injection {
     while (true) {
       Clock::time_point now = Clock::now();
       if (end && now >= *end) {
-        loop_.Shutdown();  // Cease / Administrative Shutdown to every peer
+        ended_by_ = "--duration ended";
         break;
       }
-      if (AllDone()) {
-        loop_.Shutdown();
-        break;
-      }
+      if (AllDone()) break;
       Clock::time_point wake = now + std::chrono::hours(1);
       if (end) wake = std::min(wake, *end);
       if (tty) wake = std::min(wake, now + std::chrono::milliseconds(250));
       if (next_wake_) wake = std::min(wake, *next_wake_);
       absl::Status st = loop_.RunOnce(
           std::max<Clock::duration>(wake - now, Clock::duration::zero()));
-      if (absl::IsCancelled(st)) break;  // a signal: shut down gracefully
+      if (absl::IsCancelled(st)) {  // a signal: shut down gracefully
+        ended_by_ = "interrupted";
+        break;
+      }
       if (!st.ok()) {
         PrintErr(st.message());
         break;
       }
       Watch();
+      // With many sessions, each failure as it happens (after the step, so
+      // the strongest cause of the step is the one shown).
+      for (int i : std::exchange(failed_now_, {})) {
+        if (progress_shown) std::fprintf(stderr, "\r\033[K");
+        const InjectSession& f = *sessions_[i];
+        PrintErr(absl::StrCat(f.name, ": ", f.failure,
+                              f.failure_detail.empty()
+                                  ? ""
+                                  : absl::StrCat(" (", f.failure_detail, ")")));
+      }
       if (tty) {
         uint64_t routes = 0;
-        for (const auto& s : sessions_) routes += s->feed.announced();
+        for (const auto& s : sessions_) {
+          Account(*s);
+          routes += s->feed.announced_written();
+        }
         std::fprintf(
             stderr, "\r\033[Kbgpy-inject: %llu/%llu routes, %.1f s",
             static_cast<unsigned long long>(routes),
@@ -297,6 +368,15 @@ class Injection {
       std::fprintf(stderr, "\r\033[K");
       std::fflush(stderr);
     }
+    // What the sessions stand at when the run ends, before Shutdown()
+    // stops them (Cease / Administrative Shutdown to every peer).
+    const Clock::time_point stop = Clock::now();
+    for (const auto& s : sessions_) {
+      Account(*s);
+      if (!s->done) Unfinished(*s, stop);
+    }
+    loop_.Shutdown();
+    for (const auto& s : sessions_) Account(*s);
     return Summary();
   }
 
@@ -391,6 +471,13 @@ class Injection {
     absl::StatusOr<posix::PeerId> id = loop_.AddPeer(std::move(pc));
     if (!id.ok()) return UsageError("peer", id.status().message());
     s->id = *id;
+    // Where the session's output ends: written plus queued.
+    s->feed.set_position([this, peer = *id]() -> uint64_t {
+      const posix::PeerStats* st = loop_.stats(peer);
+      const Session* ss = std::as_const(loop_).session(peer);
+      return (st != nullptr ? st->bytes_sent : 0) +
+             (ss != nullptr ? ss->PendingOutput().size() : 0);
+    });
     if (by_peer_.size() <= *id) by_peer_.resize(*id + 1, -1);
     by_peer_[*id] = i;
     sessions_.push_back(std::move(s));
@@ -414,13 +501,82 @@ class Injection {
     watch_.push_back(s.index);
   }
 
-  void Fail(InjectSession& s, std::string why) {
-    if (s.done) return;
+  // Brings the session's count of routes written up to date: the last
+  // UPDATE handed over gets its end offset while the session still holds
+  // its output, then every UPDATE within the bytes written counts.
+  void Account(InjectSession& s) {
+    const Session* ss = std::as_const(loop_).session(s.id);
+    if (ss != nullptr && ss->connected() &&
+        ss->state() == SessionState::kEstablished)
+      s.feed.Settle();
+    if (const posix::PeerStats* st = loop_.stats(s.id))
+      s.feed.Written(st->bytes_sent);
+  }
+
+  // The session has failed: `why` names the cause. The first strong cause
+  // wins; a weak one only stands until a strong one comes.
+  void Fail(InjectSession& s, std::string why, bool strong,
+            std::string detail = "") {
+    if (s.done && (!s.failed || s.strong_failure || !strong)) return;
+    const bool first = !s.done;
     s.failed = true;
     s.done = true;
     s.failure = std::move(why);
-    PrintErr(absl::StrCat(s.name, ": ", s.failure));
-    if (!loop_.stop_requested()) loop_.StopPeer(s.id);
+    s.failure_detail = std::move(detail);
+    s.strong_failure = strong;
+    if (first) {
+      if (o_.sessions > 1) failed_now_.push_back(s.index);
+      Account(s);  // before StopPeer queues the Cease
+      if (!loop_.stop_requested()) loop_.StopPeer(s.id);
+    }
+  }
+
+  // The run ends (--duration, a signal) with `s` still up: it failed unless
+  // it reached Established and every route of the announcement is on the
+  // socket.
+  void Unfinished(InjectSession& s, Clock::time_point now) {
+    const std::string ended = ended_by_.empty() ? "stopped" : ended_by_;
+    if (!s.established_at) {
+      const Session* ss = std::as_const(loop_).session(s.id);
+      const SessionState state =
+          ss != nullptr ? ss->state() : SessionState::kIdle;
+      auto since = [now](Clock::time_point t) {
+        return std::chrono::duration<double>(now - t).count();
+      };
+      std::string why;
+      if (state == SessionState::kOpenSent && s.connected_at) {
+        why = absl::StrFormat(
+            "no OPEN within %.1f s (the TCP connection is up; the peer sent "
+            "nothing)",
+            since(*s.connected_at));
+      } else if (state == SessionState::kOpenConfirm && s.connected_at) {
+        why =
+            absl::StrFormat("no KEEPALIVE after the peer's OPEN within %.1f s",
+                            since(*s.connected_at));
+      } else if (loop_.connection_count(s.id) > 0 &&
+                 !loop_.connection(s.id).has_value()) {
+        why = absl::StrFormat(
+            "connect timed out after %.1f s (no SYN-ACK%s)", since(start_),
+            o_.md5_password.empty()
+                ? ""
+                : "; with --md5-password set, a key mismatch looks like this");
+      } else if (!s.last_down.empty()) {
+        why = s.last_down;
+      } else if (o_.passive) {
+        why = "the peer never connected";
+      } else {
+        why = absl::StrCat("not connected (", SessionStateName(state), ")");
+      }
+      Fail(s, absl::StrCat(why, " when ", ended), /*strong=*/true);
+      return;
+    }
+    const uint64_t asked = o_.routes_per_session();
+    if (s.feed.announced_written() < asked) {
+      Fail(s,
+           absl::StrCat(ended, " after ", s.feed.announced_written(), " of ",
+                        asked, " routes were written"),
+           /*strong=*/true);
+    }
   }
 
   void OnEvent(InjectSession& s, const SessionEvent& ev) {
@@ -438,24 +594,40 @@ class Injection {
                                  : OutputFormat::kText,
                              meta));
     } else if (const auto* sc = std::get_if<StateChanged>(&ev)) {
+      if (sc->to == SessionState::kOpenSent) s.connected_at = Clock::now();
       if (sc->to == SessionState::kEstablished) {
         OnEstablished(s);
       } else if (sc->from == SessionState::kEstablished &&
                  !loop_.stop_requested()) {
         // Failed after this batch of events unless a NOTIFICATION event
-        // (which says more) comes with it.
-        s.down_reason = absl::StrCat("session down: ", sc->reason);
+        // or an OS error (which say more) comes with it. The session's
+        // reason for a close it did not ask for is "connection closed": the
+        // peer closed (FIN).
+        s.down_reason = sc->reason == "connection closed"
+                            ? std::string("connection closed by peer")
+                            : absl::StrCat("session down: ", sc->reason);
         Watch(s);
+      } else if (sc->from == SessionState::kOpenSent &&
+                 sc->reason == "connection closed in OpenSent") {
+        s.last_down = "connection closed by peer before its OPEN";
+      } else if (!s.established_at && !sc->reason.empty() &&
+                 sc->to != SessionState::kConnect) {
+        s.last_down = absl::StrCat(
+            "session down in ", SessionStateName(sc->from), ": ", sc->reason);
       }
     } else if (const auto* ns = std::get_if<NotificationSent>(&ev)) {
-      if (!loop_.stop_requested() && !s.done) {
-        Fail(s, absl::StrCat("NOTIFICATION sent: ",
-                             DescribeNotification(ns->notification), " (",
-                             ns->reason, ")"));
+      if (!loop_.stop_requested()) {
+        Fail(s,
+             absl::StrCat(
+                 "NOTIFICATION sent: ", DescribeNotification(ns->notification),
+                 " (", ns->reason, ")"),
+             /*strong=*/true);
       }
     } else if (const auto* nr = std::get_if<NotificationReceived>(&ev)) {
-      Fail(s, absl::StrCat("NOTIFICATION received: ",
-                           DescribeNotification(nr->notification)));
+      Fail(s,
+           absl::StrCat("NOTIFICATION received: ",
+                        DescribeNotification(nr->notification)),
+           /*strong=*/true);
     }
   }
 
@@ -514,7 +686,7 @@ class Injection {
     absl::Status st = loop_.SetRouteSource(s.id, &s.feed);
     // Not Established any more: the events that follow say why.
     if (!st.ok() && !absl::IsFailedPrecondition(st))
-      Fail(s, absl::StrCat("routes: ", st.message()));
+      Fail(s, absl::StrCat("routes: ", st.message()), /*strong=*/false);
   }
 
   // After each step: the sessions that wait for something.
@@ -527,7 +699,9 @@ class Injection {
     for (int i : list) {
       InjectSession& s = *sessions_[i];
       s.watched = false;
-      if (s.down_reason) Fail(s, *std::exchange(s.down_reason, std::nullopt));
+      if (s.down_reason)
+        Fail(s, *std::exchange(s.down_reason, std::nullopt), /*strong=*/false);
+      Account(s);
       if (s.done) continue;
       auto sending = [&s] {
         return s.phase == Phase::kAnnouncing || s.phase == Phase::kWithdrawing;
@@ -569,15 +743,20 @@ class Injection {
     const bool withdraw = s.phase == Phase::kWithdrawing;
     s.phase = Phase::kIdle;
     if (!s.feed.status().ok()) {
-      Fail(s, absl::StrCat("routes: ", s.feed.status().message()));
+      Fail(s, absl::StrCat("routes: ", s.feed.status().message()),
+           /*strong=*/true);
       return;
     }
     if (!withdraw && !s.eor_sent) {
       s.eor_sent = true;
+      Account(s);  // the last UPDATE ends before the End-of-RIB
       for (const InjectFamily& f : o_.families) {
         absl::Status st = loop_.QueueEndOfRib(s.id, f.family());
+        // Not Established any more: the events that follow say why (an OS
+        // error, a NOTIFICATION), not this call.
+        if (absl::IsFailedPrecondition(st)) return;
         if (!st.ok()) {
-          Fail(s, absl::StrCat("End-of-RIB: ", st.message()));
+          Fail(s, absl::StrCat("End-of-RIB: ", st.message()), /*strong=*/false);
           return;
         }
       }
@@ -599,57 +778,94 @@ class Injection {
     return std::chrono::duration<double>(end - *s.established_at).count();
   }
 
+  // Counts what reached the socket: routes of the UPDATEs written whole,
+  // and what was still queued when the session ended. Failures come last,
+  // one line each, naming the cause.
   int Summary() {
     // One line per session up to this many; beyond, failures and the total.
     constexpr int kSessionLines = 16;
     bool any_failed = false;
-    uint64_t routes = 0, updates = 0, bytes = 0, withdrawn = 0;
+    uint64_t routes = 0, updates = 0, bytes = 0, withdrawn = 0, queued = 0;
     double seconds = 0;
     int not_established = 0;
+    std::vector<std::string> failures;
+    int failures_left_off = 0;
+    const uint64_t asked = o_.routes_per_session();
     for (const auto& s : sessions_) {
       any_failed = any_failed || s->failed;
+      if (s->failed) {
+        std::string line;
+        if (!s->established_at) {
+          line = absl::StrCat(s->name, ": not established: ", s->failure);
+        } else {
+          line = absl::StrCat(s->name, ": ", s->failure);
+          if (s->feed.announced_written() < asked &&
+              !absl::StrContains(s->failure, " routes were written")) {
+            absl::StrAppend(&line, " after ", s->feed.announced_written(),
+                            " of ", asked, " routes were written");
+          }
+          if (s->feed.routes_queued() > 0)
+            absl::StrAppend(&line, ", ", s->feed.routes_queued(),
+                            " more still queued");
+        }
+        if (!s->failure_detail.empty())
+          absl::StrAppend(&line, " (", s->failure_detail, ")");
+        if (failures.size() < kSessionLines) {
+          failures.push_back(std::move(line));
+        } else {
+          ++failures_left_off;
+        }
+      }
       if (!s->established_at) {
         ++not_established;
-        if (o_.sessions <= kSessionLines || s->failed)
-          PrintErr(absl::StrCat(s->name, ": not established",
-                                s->failed ? ": " + s->failure : ""));
         continue;
       }
-      // Each End-of-RIB counts as an UPDATE message.
+      // Each End-of-RIB counts as an UPDATE message once it is written.
+      const posix::PeerStats* st = loop_.stats(s->id);
+      const uint64_t sent =
+          st != nullptr ? st->bytes_sent - s->bytes_at_established : 0;
       const uint64_t s_updates =
-          s->feed.updates() + (s->eor_sent ? o_.families.size() : 0);
-      uint64_t s_bytes = s->bytes;
-      if (!s->announce_done_at) {  // still sending: what went out so far
-        const posix::PeerStats* st = loop_.stats(s->id);
-        s_bytes = st != nullptr ? st->bytes_sent - s->bytes_at_established : 0;
-      }
+          s->feed.updates_written() +
+          (s->eor_sent && s->announce_done_at ? o_.families.size() : 0);
+      const uint64_t s_bytes = s->announce_done_at ? s->bytes : sent;
+      const uint64_t s_queued = s->feed.routes_queued();
       if (o_.sessions <= kSessionLines) {
-        PrintErr(SummaryLine(s->name, s->feed.announced(), s_updates, s_bytes,
-                             Seconds(*s), s->feed.withdrawn()));
+        PrintErr(SummaryLine(s->name, s->feed.announced_written(), s_updates,
+                             s_bytes, Seconds(*s), s->feed.withdrawn_written(),
+                             s_queued));
       }
-      routes += s->feed.announced();
+      routes += s->feed.announced_written();
       updates += s_updates;
       bytes += s_bytes;
-      withdrawn += s->feed.withdrawn();
+      withdrawn += s->feed.withdrawn_written();
+      queued += s_queued;
       seconds = std::max(seconds, Seconds(*s));
     }
     std::string total =
         SummaryLine(absl::StrCat("total (", o_.sessions, " session",
                                  o_.sessions == 1 ? "" : "s", ")"),
-                    routes, updates, bytes, seconds, withdrawn);
+                    routes, updates, bytes, seconds, withdrawn, queued);
     if (not_established > 0)
       absl::StrAppend(&total, ", ", not_established, " not established");
     PrintErr(total);
+    for (const std::string& f : failures) PrintErr(f);
+    if (failures_left_off > 0)
+      PrintErr(
+          absl::StrCat("... and ", failures_left_off, " more sessions failed"));
     return any_failed ? kExitSessionFailed : kExitOk;
   }
 
   const Options& o_;
   posix::EventLoop loop_;
   std::vector<std::unique_ptr<InjectSession>> sessions_;
-  std::vector<int> by_peer_;  // PeerId -> index in sessions_
-  std::vector<int> watch_;    // sessions to look at after the next step
+  std::vector<int> by_peer_;     // PeerId -> index in sessions_
+  std::vector<int> watch_;       // sessions to look at after the next step
+  std::vector<int> failed_now_;  // failed in this step (--sessions above 1)
   std::optional<Clock::time_point> next_wake_;
   Clock::time_point start_;
+  // Why the run ended with sessions still up: "--duration ended",
+  // "interrupted" (SIGINT/SIGTERM).
+  std::string ended_by_;
 };
 
 }  // namespace

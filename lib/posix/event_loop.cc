@@ -87,6 +87,10 @@ Session* EventLoop::session(PeerId id) {
   MarkDirty(*p);  // the owner may change it
   return &p->session();
 }
+const Session* EventLoop::session(PeerId id) const {
+  const Peer* p = Find(id);
+  return p == nullptr ? nullptr : &p->link.session();
+}
 const PeerConfig* EventLoop::peer_config(PeerId id) const {
   const Peer* p = Find(id);
   return p ? &p->config : nullptr;

@@ -202,6 +202,10 @@ class EventLoop {
   // nullptr if unknown. The owner may call its const methods at any time;
   // for mutations use the methods below, which also write the output.
   Session* session(PeerId id);
+  // The same without marking the peer for servicing: safe to call from
+  // inside the loop's own calls (e.g. from a RouteSource the session is
+  // pulling from), as for PendingOutput().
+  const Session* session(PeerId id) const;
   const PeerConfig* peer_config(PeerId id) const;
   const PeerStats* stats(PeerId id) const;
   std::vector<PeerId> peers() const;
