@@ -15,7 +15,7 @@ endif()
 # the built tools against each other on loopback (examples/inject/,
 # examples/listen.cc) and unit-test their route generator
 # (bgpy_tools_common).
-foreach(t inject_listen_test)
+foreach(t inject_listen_test inject_errors_test)
   if(NOT TARGET ${t})
     continue()
   endif()
