@@ -2,7 +2,8 @@
 //
 // bgpy-listen: a passive BGP speaker / collector. Accepts sessions from any
 // number of peers, offers every family it decodes, prints every message it
-// receives, and prints a per-peer summary on exit. DESIGN.md "bgpy-listen".
+// receives (and, with --mrt-out, records it as MRT), and prints a per-peer
+// summary on exit. DESIGN.md "bgpy-listen".
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -298,26 +299,29 @@ class MrtOutput {
   // Writes buf_[0, n) to the file and drops it from the buffer.
   void WriteOut(size_t n) {
     if (n == 0) return;
-    if (file_ != nullptr && std::fwrite(buf_.data(), 1, n, file_) != n) {
-      Fail("write");
+    if (file_ == nullptr) {
+      buf_.clear();  // recording stopped
+      return;
+    }
+    if (std::fwrite(buf_.data(), 1, n, file_) != n) {
+      Fail("write");  // drops the whole buffer
+      return;
     }
     file_bytes_ += n;
     buf_.erase(buf_.begin(), buf_.begin() + static_cast<ptrdiff_t>(n));
   }
-  bool Rotate(absl::Time now) {
+  void Rotate(absl::Time now) {
     if (file_ != nullptr && std::fclose(file_) != 0) {
       file_ = nullptr;
       Fail("close");
-      return false;
+      return;
     }
     file_ = nullptr;
     absl::Status st = OpenNext(now);
     if (!st.ok()) {
       Err(absl::StrCat("--mrt-out: ", st.message(), "; recording stopped"));
       buf_.clear();
-      return false;
     }
-    return true;
   }
   absl::Status OpenNext(absl::Time now) {
     absl::Time named = now;
@@ -348,8 +352,9 @@ class MrtOutput {
     return absl::OkStatus();
   }
   void Fail(absl::string_view what) {
-    Err(absl::StrCat("--mrt-out: ", what, " ", path_, ": ",
-                     std::strerror(errno), "; recording stopped"));
+    const int e = errno;
+    Err(absl::StrCat("--mrt-out: ", what, " ", path_, ": ", std::strerror(e),
+                     "; recording stopped"));
     if (file_ != nullptr) std::fclose(file_);
     file_ = nullptr;
     buf_.clear();
