@@ -2,13 +2,20 @@
 //
 // bgpy-listen: a passive BGP speaker / collector. Accepts sessions from any
 // number of peers, offers every family it decodes, prints every message it
-// receives, and prints a per-peer summary on exit. DESIGN.md "bgpy-listen".
+// receives (and, with --mrt-out, records it as MRT), and prints a per-peer
+// summary on exit. DESIGN.md "bgpy-listen".
+#include <algorithm>
+#include <array>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <map>
+#include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <variant>
@@ -18,6 +25,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -29,6 +37,7 @@
 #include "bgpy/errors.h"
 #include "bgpy/format.h"
 #include "bgpy/message.h"
+#include "bgpy/mrt.h"
 #include "bgpy/negotiate.h"
 #include "bgpy/nlri.h"
 #include "bgpy/posix/transport.h"
@@ -45,7 +54,21 @@ ABSL_FLAG(std::string, families, "all",
           bgpy::tools::FamilyFlagHelp(
               "families offered: all (every family bgpy decodes) or a list "
               "such as ipv4-unicast,ipv6-unicast"));
-ABSL_FLAG(std::string, mrt_out, "", "MRT BGP4MP output: not available yet");
+ABSL_FLAG(std::string, mrt_out, "",
+          "records every received message and every session state change "
+          "to FILE as MRT BGP4MP_ET (RFC 6396; bgpdump reads it). FILE may "
+          "hold strftime conversions (UTC), e.g. updates.%Y%m%d.%H%M, "
+          "expanded when each file is opened (%% for a literal %); a name "
+          "this run already used gets .1, .2, ... appended");
+ABSL_FLAG(std::string, mrt_rotate, "",
+          "with --mrt-out: start the next file before one would grow past "
+          "SIZE (e.g. 100MB, 64KB, 1GB; K/M/G = 1024^1..3, a bare number is "
+          "octets)");
+ABSL_FLAG(std::string, mrt_rotate_interval, "",
+          "with --mrt-out: start the next file every DURATION (e.g. 15m, "
+          "1h), on multiples of DURATION since the epoch; a file's name "
+          "is expanded with the start of its interval, so FILE such as "
+          "updates.%Y%m%d.%H%M names files as RIPE RIS does");
 
 namespace bgpy::tools {
 namespace {
@@ -56,6 +79,8 @@ constexpr char kUsage[] =
     "  bgpy-listen [--listen=ADDR:PORT] --local-as=ASN [--peer-as=ASN]\n"
     "              [--router-id=A.B.C.D] [--hold-time=90] [--families=all]\n"
     "              [--print=text|json|none] [--duration=DURATION]\n"
+    "              [--mrt-out=FILE [--mrt-rotate=SIZE]\n"
+    "               [--mrt-rotate-interval=DURATION]]\n"
     "\n"
     "Passive: any number of peers may connect. Offers every family it\n"
     "decodes, 4-octet AS, route refresh, ADD-PATH receive and extended\n"
@@ -65,6 +90,13 @@ constexpr char kUsage[] =
     "message goes to stdout (json: exactly one line each), flushed at once;\n"
     "session changes, End-of-RIB (with the count of routes announced so\n"
     "far) and, on exit, a per-peer summary go to stderr.\n"
+    "\n"
+    "--mrt-out records every received message (header included) as\n"
+    "BGP4MP_ET MESSAGE_AS4 (MESSAGE for a session without 4-octet AS,\n"
+    "the _ADDPATH form for one that negotiated ADD-PATH receive) and\n"
+    "every session state change as STATE_CHANGE_AS4 (1 Idle ...\n"
+    "6 Established), stamped with the time of receipt; written at the\n"
+    "end of each loop step and on exit.\n"
     "\n"
     "Exit codes: 0 done; 1 usage or configuration error (the message names\n"
     "the flag, or the address that cannot be bound).\n";
@@ -82,12 +114,63 @@ struct Options {
   std::vector<Family> families;
   std::optional<OutputFormat> print;
   std::optional<absl::Duration> duration;
+  std::string mrt_out;
+  uint64_t mrt_rotate = 0;  // octets; 0 = no size rotation
+  std::optional<absl::Duration> mrt_rotate_interval;
 };
+
+// "100MB", "64K", "1GiB", "4096": octets (K, M, G: powers of 1024).
+absl::StatusOr<uint64_t> ParseSizeFlag(absl::string_view flag,
+                                       absl::string_view text) {
+  std::string t = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(text));
+  uint64_t unit = 1;
+  for (absl::string_view suffix : {"IB", "B"}) {
+    if (absl::EndsWith(t, suffix)) {
+      t.resize(t.size() - suffix.size());
+      break;
+    }
+  }
+  if (!t.empty()) {
+    const char last = t.back();
+    const int shift = last == 'K'   ? 10
+                      : last == 'M' ? 20
+                      : last == 'G' ? 30
+                                    : 0;
+    if (shift != 0) {
+      unit = uint64_t{1} << shift;
+      t.pop_back();
+    }
+  }
+  uint64_t n = 0;
+  if (t.empty() || !absl::SimpleAtoi(t, &n) || n == 0 ||
+      n > (uint64_t{1} << 50) / unit) {
+    return UsageError(flag, absl::StrCat("'", text,
+                                         "' is not a size (e.g. 100MB, "
+                                         "64KB, 1GB)"));
+  }
+  return n * unit;
+}
 
 absl::StatusOr<Options> ParseOptions() {
   Options o;
-  if (!absl::GetFlag(FLAGS_mrt_out).empty())
-    return UsageError("mrt-out", "not available yet");
+  o.mrt_out = absl::GetFlag(FLAGS_mrt_out);
+  const std::string rotate = absl::GetFlag(FLAGS_mrt_rotate);
+  const std::string interval = absl::GetFlag(FLAGS_mrt_rotate_interval);
+  if (!rotate.empty()) {
+    if (o.mrt_out.empty()) return UsageError("mrt-rotate", "needs --mrt-out");
+    BGPY_ASSIGN_OR_RETURN(o.mrt_rotate, ParseSizeFlag("mrt-rotate", rotate));
+  }
+  if (!interval.empty()) {
+    if (o.mrt_out.empty())
+      return UsageError("mrt-rotate-interval", "needs --mrt-out");
+    BGPY_ASSIGN_OR_RETURN(absl::Duration d,
+                          ParseDurationFlag("mrt-rotate-interval", interval));
+    if (d < absl::Seconds(1) || d % absl::Seconds(1) != absl::ZeroDuration())
+      return UsageError(
+          "mrt-rotate-interval",
+          absl::StrCat("'", interval, "' must be a whole number of seconds"));
+    o.mrt_rotate_interval = d;
+  }
 
   // ADDR:PORT, [V6]:PORT, ADDR, :PORT.
   std::string listen = absl::GetFlag(FLAGS_listen);
@@ -151,6 +234,143 @@ void Err(absl::string_view s) {
   std::fflush(stderr);
 }
 
+// --mrt-out: MRT records built into a buffer during a loop step and
+// written (fwrite + fflush) after it, and on exit; files rotated by size
+// and by interval. A write error is reported once and ends the recording
+// (the sessions go on).
+class MrtOutput {
+ public:
+  MrtOutput(std::string pattern, uint64_t rotate_size,
+            std::optional<absl::Duration> interval)
+      : pattern_(std::move(pattern)),
+        rotate_size_(rotate_size),
+        interval_(interval) {}
+  ~MrtOutput() { Close(); }
+  MrtOutput(const MrtOutput&) = delete;
+  MrtOutput& operator=(const MrtOutput&) = delete;
+
+  // Opens the first file.
+  absl::Status Start(absl::Time now) { return OpenNext(now); }
+
+  // Records go here: mrt::Writer(buffer()) ..., then Committed(start).
+  std::vector<uint8_t>& buffer() { return buf_; }
+  bool active() const { return file_ != nullptr; }
+  // The record that begins at buffer()[start] is complete: with size
+  // rotation, it goes to the next file if it would take this one past the
+  // limit (a file holds at least one record).
+  void Committed(size_t start, absl::Time now) {
+    if (rotate_size_ == 0 || file_ == nullptr) return;
+    if (file_bytes_ + buf_.size() <= rotate_size_) return;
+    if (file_bytes_ + start == 0) return;
+    WriteOut(start);
+    Rotate(now);
+  }
+  // Writes what the buffer holds and flushes the file.
+  void Flush() {
+    if (file_ == nullptr) {
+      buf_.clear();
+      return;
+    }
+    WriteOut(buf_.size());
+    if (file_ != nullptr && std::fflush(file_) != 0) Fail("write");
+  }
+  // Interval rotation: when `now` is past the current interval, flushes and
+  // starts the file of the interval `now` is in.
+  void Tick(absl::Time now) {
+    if (!interval_ || file_ == nullptr || now < period_end_) return;
+    Flush();
+    Rotate(now);
+  }
+  // When Tick next has work (std::nullopt: never).
+  std::optional<absl::Time> next_rotation() const {
+    if (!interval_ || file_ == nullptr) return std::nullopt;
+    return period_end_;
+  }
+  void Close() {
+    Flush();
+    if (file_ != nullptr && std::fclose(file_) != 0) {
+      file_ = nullptr;
+      Fail("close");
+    }
+    file_ = nullptr;
+  }
+
+ private:
+  // Writes buf_[0, n) to the file and drops it from the buffer.
+  void WriteOut(size_t n) {
+    if (n == 0) return;
+    if (file_ == nullptr) {
+      buf_.clear();  // recording stopped
+      return;
+    }
+    if (std::fwrite(buf_.data(), 1, n, file_) != n) {
+      Fail("write");  // drops the whole buffer
+      return;
+    }
+    file_bytes_ += n;
+    buf_.erase(buf_.begin(), buf_.begin() + static_cast<ptrdiff_t>(n));
+  }
+  void Rotate(absl::Time now) {
+    if (file_ != nullptr && std::fclose(file_) != 0) {
+      file_ = nullptr;
+      Fail("close");
+      return;
+    }
+    file_ = nullptr;
+    absl::Status st = OpenNext(now);
+    if (!st.ok()) {
+      Err(absl::StrCat("--mrt-out: ", st.message(), "; recording stopped"));
+      buf_.clear();
+    }
+  }
+  absl::Status OpenNext(absl::Time now) {
+    absl::Time named = now;
+    if (interval_) {
+      // The interval `now` is in: [k * interval, (k + 1) * interval)
+      // (whole seconds, checked by ParseOptions).
+      const int64_t secs = absl::ToInt64Seconds(*interval_);
+      const int64_t t = absl::ToUnixSeconds(now);
+      named = absl::FromUnixSeconds(t - ((t % secs) + secs) % secs);
+      period_end_ = named + *interval_;
+    }
+    std::string name = absl::FormatTime(pattern_, named, absl::UTCTimeZone());
+    if (used_.contains(name)) {
+      for (int i = 1;; ++i) {
+        std::string n = absl::StrCat(name, ".", i);
+        if (!used_.contains(n)) {
+          name = std::move(n);
+          break;
+        }
+      }
+    }
+    used_.insert(name);
+    file_ = std::fopen(name.c_str(), "wb");
+    if (file_ == nullptr)
+      return absl::ErrnoToStatus(errno, absl::StrCat("cannot open ", name));
+    path_ = name;
+    file_bytes_ = 0;
+    return absl::OkStatus();
+  }
+  void Fail(absl::string_view what) {
+    const int e = errno;
+    Err(absl::StrCat("--mrt-out: ", what, " ", path_, ": ", std::strerror(e),
+                     "; recording stopped"));
+    if (file_ != nullptr) std::fclose(file_);
+    file_ = nullptr;
+    buf_.clear();
+  }
+
+  const std::string pattern_;
+  const uint64_t rotate_size_;
+  const std::optional<absl::Duration> interval_;
+  std::FILE* file_ = nullptr;
+  std::string path_;
+  uint64_t file_bytes_ = 0;  // written to the current file
+  absl::Time period_end_ = absl::InfiniteFuture();
+  std::set<std::string> used_;
+  std::vector<uint8_t> buf_;
+};
+
 // Counters of one accepted connection.
 struct PeerCounters {
   std::string name;  // "127.0.0.2:40123"
@@ -160,7 +380,13 @@ struct PeerCounters {
   std::map<Family, std::pair<uint64_t, uint64_t>> routes;
   std::string last_state = "Idle";
   std::string end;  // why the session ended, if it did
+  // For MRT records: the two ends of the connection.
+  IpAddress peer_ip;
+  IpAddress local_ip;
 };
+
+// The RFC 6396 §4.4.1 number of a state: 1 Idle ... 6 Established.
+uint16_t MrtState(SessionState s) { return static_cast<uint16_t>(s) + 1; }
 
 const char* TypeName(MessageType t) {
   switch (t) {
@@ -241,6 +467,16 @@ int Main(int argc, char** argv) {
     return kExitUsage;
   }
 
+  std::unique_ptr<MrtOutput> mrt;
+  if (!o.mrt_out.empty()) {
+    mrt = std::make_unique<MrtOutput>(o.mrt_out, o.mrt_rotate,
+                                      o.mrt_rotate_interval);
+    if (absl::Status st = mrt->Start(absl::Now()); !st.ok()) {
+      Err(absl::StrCat("--mrt-out: ", st.message()));
+      return kExitUsage;
+    }
+  }
+
   posix::EventLoop loop;
   if (!loop.init_status().ok()) {
     Err(loop.init_status().message());
@@ -260,11 +496,16 @@ int Main(int argc, char** argv) {
     pc.session = session;
     return pc;
   };
-  loop.on_accept = [&peers](posix::PeerId id, const IpAddress& addr,
-                            uint16_t port) {
+  loop.on_accept = [&peers, &loop](posix::PeerId id, const IpAddress& addr,
+                                   uint16_t port) {
     PeerCounters& c = peers[id];
     c.address = addr.ToString();
     c.name = posix::FormatEndpoint(addr, port);
+    c.peer_ip = addr;
+    c.local_ip = addr.is_v4() ? IpAddress::V4(0)
+                              : IpAddress::V6(std::array<uint8_t, 16>{});
+    if (std::optional<posix::ConnectionInfo> ci = loop.connection(id))
+      c.local_ip = ci->local_address;
     Err(absl::StrCat(c.name, ": connected"));
   };
   loop.on_error = [&peers](posix::PeerId id, const absl::Status& st) {
@@ -273,11 +514,35 @@ int Main(int argc, char** argv) {
     it->second.end = std::string(st.message());
     Err(absl::StrCat(it->second.name, ": ", st.message()));
   };
+  // The AS of the peer in MRT records: the one it negotiated, else the
+  // configured --peer-as (0 = any) until its OPEN arrives.
+  auto mrt_peer_as = [&o](const Session* s) {
+    return s != nullptr && s->negotiated() != nullptr ? s->negotiated()->peer_as
+                                                      : o.peer_as;
+  };
   loop.on_event = [&](posix::PeerId id, const SessionEvent& ev) {
     PeerCounters& c = peers[id];
     Session* s = loop.session(id);
     if (const auto* m = std::get_if<MessageReceived>(&ev)) {
       ++c.messages[m->type];
+      if (mrt != nullptr && mrt->active()) {
+        // The subtype tells readers how to decode the message: 4-octet AS
+        // and ADD-PATH as this session receives them.
+        const SessionParams params =
+            s != nullptr ? s->recv_params() : SessionParams();
+        mrt::Bgp4mpMessage r;
+        r.peer_as = mrt_peer_as(s);
+        r.local_as = o.local_as;
+        r.peer_address = c.peer_ip;
+        r.local_address = c.local_ip;
+        r.message = m->bytes;
+        r.four_octet_as = params.four_octet_as;
+        r.add_path = !params.add_path_families().empty();
+        const absl::Time now = absl::Now();
+        const size_t start = mrt->buffer().size();
+        mrt::Writer(mrt->buffer()).Bgp4mpMessage(now, r);
+        mrt->Committed(start, now);
+      }
       if (s == nullptr) return;
       // The session parsed the UPDATE once; counting and printing use that
       // parse.
@@ -304,6 +569,20 @@ int Main(int argc, char** argv) {
                        " announced)"));
     } else if (const auto* sc = std::get_if<StateChanged>(&ev)) {
       c.last_state = SessionStateName(sc->to);
+      if (mrt != nullptr && mrt->active()) {
+        mrt::StateChange r;
+        r.peer_as = mrt_peer_as(s);
+        r.local_as = o.local_as;
+        r.peer_address = c.peer_ip;
+        r.local_address = c.local_ip;
+        r.old_state = MrtState(sc->from);
+        r.new_state = MrtState(sc->to);
+        r.four_octet_as = true;
+        const absl::Time now = absl::Now();
+        const size_t start = mrt->buffer().size();
+        mrt::Writer(mrt->buffer()).StateChange(now, r);
+        mrt->Committed(start, now);
+      }
       Err(absl::StrCat(c.name, ": ", SessionStateName(sc->from), " -> ",
                        SessionStateName(sc->to), " (", sc->reason, ")"));
       // Our initial update is empty, so it is complete at once: End-of-RIB
@@ -348,8 +627,39 @@ int Main(int argc, char** argv) {
   std::optional<Instant> until;
   if (o.duration)
     until = posix::EventLoop::Now() + absl::ToChronoNanoseconds(*o.duration);
-  absl::Status st = loop.Run(until);
-  loop.Shutdown();  // no-op if a signal already shut it down
+  absl::Status st;
+  if (mrt == nullptr) {
+    st = loop.Run(until);
+  } else {
+    // EventLoop::Run, one step at a time: the MRT records of each step are
+    // written after it, and the interval rotation wakes the loop.
+    while (true) {
+      Duration timeout = std::chrono::hours(1);
+      const Instant now = posix::EventLoop::Now();
+      if (until) {
+        if (now >= *until) break;
+        timeout = std::min<Duration>(timeout, *until - now);
+      }
+      if (std::optional<absl::Time> r = mrt->next_rotation()) {
+        const absl::Duration left =
+            std::max(*r - absl::Now(), absl::ZeroDuration());
+        timeout =
+            std::min<Duration>(timeout, std::chrono::duration_cast<Duration>(
+                                            absl::ToChronoNanoseconds(left)) +
+                                            std::chrono::milliseconds(1));
+      }
+      st = loop.RunOnce(timeout);
+      mrt->Flush();
+      mrt->Tick(absl::Now());
+      if (absl::IsCancelled(st)) {
+        st = absl::OkStatus();
+        break;
+      }
+      if (!st.ok()) break;
+    }
+  }
+  loop.Shutdown();                   // no-op if a signal already shut it down
+  if (mrt != nullptr) mrt->Close();  // the records of the shutdown too
   if (!st.ok()) Err(st.message());
 
   // Per-peer summary.

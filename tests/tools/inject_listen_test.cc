@@ -678,9 +678,10 @@ TEST(InjectListenTest, UsageErrorsExitOneNamingTheFlag) {
     EXPECT_THAT(err, HasSubstr(c.want));
     EXPECT_EQ(Lines(err).size(), 1u) << err;
   }
-  Proc listen(Bin("bgpy-listen"), {"--local-as=65001", "--mrt-out=x.mrt"});
+  Proc listen(Bin("bgpy-listen"),
+              {"--local-as=65001", "--mrt-out=/nonexistent-dir/x.mrt"});
   EXPECT_EQ(listen.Wait(), 1);
-  EXPECT_THAT(listen.err(), HasSubstr("--mrt-out: not available yet"));
+  EXPECT_THAT(listen.err(), HasSubstr("--mrt-out: cannot open"));
   Proc no_as(Bin("bgpy-listen"), {"--listen=127.0.0.1:0"});
   EXPECT_EQ(no_as.Wait(), 1);
   EXPECT_THAT(no_as.err(), HasSubstr("--local-as"));
