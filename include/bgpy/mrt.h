@@ -333,8 +333,10 @@ class Writer {
  public:
   explicit Writer(std::vector<uint8_t>& out) : out_(out) {}
 
-  // BGP4MP_ET MESSAGE_AS4 (or MESSAGE_AS4_ADDPATH, or the _LOCAL forms):
-  // `message` is the whole BGP message, header included.
+  // A BGP4MP_ET message record; its subtype follows m: MESSAGE_AS4 when
+  // m.four_octet_as (else MESSAGE, with larger AS numbers written as
+  // AS_TRANS), the _LOCAL forms when m.local, the ADDPATH forms (RFC 8050)
+  // when m.add_path. `message` is the whole BGP message, header included.
   void Bgp4mpMessage(absl::Time time, const mrt::Bgp4mpMessage& m);
   // BGP4MP_ET STATE_CHANGE_AS4.
   void StateChange(absl::Time time, const mrt::StateChange& s);
