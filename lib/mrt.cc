@@ -110,8 +110,7 @@ bool IsZebraShortMessage(const wire::Reader& r, bool as4) {
   return true;
 }
 
-absl::Status DecodeBgp4mp(const RecordHeader& h, wire::Reader& r,
-                          Record& out) {
+absl::Status DecodeBgp4mp(const RecordHeader& h, wire::Reader& r, Record& out) {
   const auto st = static_cast<Bgp4mpSubtype>(h.subtype);
   switch (st) {
     case Bgp4mpSubtype::kStateChange:
@@ -333,9 +332,9 @@ absl::Status DecodePeerIndex(wire::Reader& r, Record& out) {
   if (!r.ReadU16(count)) return Truncated("PEER_INDEX_TABLE peer count", at);
   // Each entry takes at least 1 + 4 + 4 + 2 octets: bounds the reserve.
   if (size_t{count} * 11 > r.remaining()) {
-    return Bad("PEER_INDEX_TABLE peer count", at,
-               absl::StrCat(count, " peers cannot fit in ", r.remaining(),
-                            " octets"));
+    return Bad(
+        "PEER_INDEX_TABLE peer count", at,
+        absl::StrCat(count, " peers cannot fit in ", r.remaining(), " octets"));
   }
   t.peers.reserve(count);
   for (uint16_t i = 0; i < count; ++i) {
@@ -460,9 +459,9 @@ absl::Status DecodeRib(const RecordHeader& h, wire::Reader& r, Record& out) {
   }
   rib.entries = r.all().subspan(entries_at, r.offset() - entries_at);
   if (!r.empty()) {
-    return Bad("RIB record", r.offset(),
-               absl::StrCat(r.remaining(), " octets after entry ",
-                            rib.entry_count));
+    return Bad(
+        "RIB record", r.offset(),
+        absl::StrCat(r.remaining(), " octets after entry ", rib.entry_count));
   }
   return absl::OkStatus();
 }
@@ -474,9 +473,8 @@ absl::StatusOr<RecordHeader> ParseRecordHeader(wire::Bytes data) {
   RecordHeader h;
   if (!r.ReadU32(h.timestamp) || !r.ReadU16(h.type) || !r.ReadU16(h.subtype) ||
       !r.ReadU32(h.length)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("MRT header truncated: ", data.size(), " of ",
-                     kHeaderSize, " octets"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "MRT header truncated: ", data.size(), " of ", kHeaderSize, " octets"));
   }
   if (h.extended_time()) {
     if (h.length < 4) {
@@ -486,8 +484,8 @@ absl::StatusOr<RecordHeader> ParseRecordHeader(wire::Bytes data) {
     }
     if (!r.ReadU32(h.microseconds)) {
       return absl::InvalidArgumentError(
-          absl::StrCat("MRT BGP4MP_ET header truncated: ", data.size(),
-                       " of ", kEtHeaderSize, " octets"));
+          absl::StrCat("MRT BGP4MP_ET header truncated: ", data.size(), " of ",
+                       kEtHeaderSize, " octets"));
     }
   }
   return h;
@@ -596,7 +594,7 @@ std::string SubtypeName(uint16_t type, uint16_t subtype) {
 
 std::string StateName(uint16_t state) {
   static constexpr const char* kNames[] = {
-      nullptr,  "Idle",        "Connect",     "Active",
+      nullptr,    "Idle",        "Connect",     "Active",
       "OpenSent", "OpenConfirm", "Established",
   };
   if (state >= 1 && state < std::size(kNames)) return kNames[state];
@@ -607,10 +605,10 @@ absl::Status DecodeRecord(wire::Bytes record, Record& out) {
   BGPY_ASSIGN_OR_RETURN(out.header, ParseRecordHeader(record));
   const RecordHeader& h = out.header;
   if (record.size() != h.record_size()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "MRT ", TypeName(h.type), " record length field ", h.length,
-        " (offset 8) wants ", h.record_size(), " octets but the record has ",
-        record.size()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("MRT ", TypeName(h.type), " record length field ",
+                     h.length, " (offset 8) wants ", h.record_size(),
+                     " octets but the record has ", record.size()));
   }
   out.bytes = record;
   out.scratch.clear();
@@ -643,10 +641,9 @@ absl::Status DecodeRecord(wire::Bytes record, Record& out) {
   if (!st.ok()) {
     // Leave no half-filled view behind.
     out.body.emplace<Unsupported>().body = record.subspan(h.header_size());
-    return absl::Status(st.code(),
-                        absl::StrCat(TypeName(h.type), " ",
-                                     SubtypeName(h.type, h.subtype), ": ",
-                                     st.message()));
+    return absl::Status(st.code(), absl::StrCat(TypeName(h.type), " ",
+                                                SubtypeName(h.type, h.subtype),
+                                                ": ", st.message()));
   }
   return absl::OkStatus();
 }
@@ -747,8 +744,7 @@ absl::Status BuildRibUpdate(Family family, wire::Bytes nlri,
                             wire::Bytes attributes, std::vector<uint8_t>& out,
                             bool& next_hop_absent) {
   constexpr uint8_t kMpReach = static_cast<uint8_t>(AttrCode::kMpReachNlri);
-  constexpr uint8_t kMpUnreach =
-      static_cast<uint8_t>(AttrCode::kMpUnreachNlri);
+  constexpr uint8_t kMpUnreach = static_cast<uint8_t>(AttrCode::kMpUnreachNlri);
   constexpr uint8_t kNextHop = static_cast<uint8_t>(AttrCode::kNextHop);
   // First pass: check the list, find MP_REACH and NEXT_HOP.
   bool has_next_hop = false;
@@ -783,8 +779,7 @@ absl::Status BuildRibUpdate(Family family, wire::Bytes nlri,
       }
     }
   }
-  const bool body =
-      family == kIpv4Unicast && (has_next_hop || !has_mp_reach);
+  const bool body = family == kIpv4Unicast && (has_next_hop || !has_mp_reach);
   // Without MP_REACH_NLRI (some writers leave it out when the next hop is
   // unknown) the route goes in an MP_REACH_NLRI with an all-zero next hop
   // of the family's form, and the caller is told.
@@ -807,8 +802,8 @@ absl::Status BuildRibUpdate(Family family, wire::Bytes nlri,
   }
   const size_t path_len = path_id ? 4 : 0;
   if (!body) {
-    const size_t len = 2 + 1 + 1 + mp_next_hop.size() + 1 + path_len +
-                       nlri.size();
+    const size_t len =
+        2 + 1 + 1 + mp_next_hop.size() + 1 + path_len + nlri.size();
     if (len > 0xffff) {
       return absl::InvalidArgumentError(
           "RIB entry MP_REACH_NLRI does not fit an attribute");
@@ -833,9 +828,9 @@ absl::Status BuildRibUpdate(Family family, wire::Bytes nlri,
     w.WriteBytes(nlri);
   }
   if (w.size() > kMaxExtendedMessageSize || !w.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "RIB entry makes a ", w.size(), "-octet UPDATE (over ",
-        kMaxExtendedMessageSize, ")"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("RIB entry makes a ", w.size(), "-octet UPDATE (over ",
+                     kMaxExtendedMessageSize, ")"));
   }
   w.PatchU16(kMarkerSize, static_cast<uint16_t>(w.size()));
   return absl::OkStatus();
@@ -868,9 +863,10 @@ absl::Status RouteWalker::Walk(const Record& record,
     const SessionParams params = m->params();
     absl::StatusOr<UpdateView> u = UpdateView::Parse(m->message, params);
     if (!u.ok()) {
-      return absl::Status(u.status().code(),
-                          absl::StrCat("UPDATE in ", TypeName(record.header.type),
-                                       " record: ", u.status().message()));
+      return absl::Status(
+          u.status().code(),
+          absl::StrCat("UPDATE in ", TypeName(record.header.type),
+                       " record: ", u.status().message()));
     }
     route.peer_address = m->peer_address;
     route.peer_as = m->peer_as;
@@ -889,16 +885,16 @@ absl::Status RouteWalker::Walk(const Record& record,
     const Family family(t->prefix.afi(), Safi::kUnicast);
     bool absent = false;
     BGPY_RETURN_IF_ERROR(BuildRibUpdate(family, wire::Bytes(nlri, 1 + n),
-                                        std::nullopt, t->attributes,
-                                        scratch_, absent));
+                                        std::nullopt, t->attributes, scratch_,
+                                        absent));
     SessionParams params;
     params.four_octet_as = false;
     params.extended_message = true;
     absl::StatusOr<UpdateView> u = UpdateView::Parse(scratch_, params);
     if (!u.ok()) {
-      return absl::Status(u.status().code(),
-                          absl::StrCat("TABLE_DUMP entry: ",
-                                       u.status().message()));
+      return absl::Status(
+          u.status().code(),
+          absl::StrCat("TABLE_DUMP entry: ", u.status().message()));
     }
     route.peer_address = t->peer_address;
     route.peer_as = t->peer_as;
@@ -954,9 +950,9 @@ absl::Status RouteWalker::Walk(const Record& record,
       }
       if (first.ok()) {
         first = absl::Status(
-            st.code(), absl::StrCat(SubtypeName(record.header.type,
-                                                record.header.subtype),
-                                    " entry ", i, ": ", st.message()));
+            st.code(),
+            absl::StrCat(SubtypeName(record.header.type, record.header.subtype),
+                         " entry ", i, ": ", st.message()));
       }
     }
     return first;

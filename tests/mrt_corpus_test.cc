@@ -83,7 +83,7 @@ bool BgpdumpPrints(Family f) {
 }
 
 struct FileResult {
-  Counts routes;     // "KIND|A" -> count, families bgpdump prints
+  Counts routes;  // "KIND|A" -> count, families bgpdump prints
   long other_families = 0;
   long records = 0;
   long decode_errors = 0;
@@ -195,7 +195,8 @@ const KnownDifference kKnownDifferences[] = {
      "a prefix length of 172, bgpy rejects each such UPDATE"},
     {"mrtparse_bird6_bgp", " (none)", 6, false,
      "as mrtparse_bird_bgp, for IPv6 (MP_REACH_NLRI with path ids under "
-     "MESSAGE_AS4); bgpdump prints ::/0, 4000::/1 and other prefixes made of path-id octets"},
+     "MESSAGE_AS4); bgpdump prints ::/0, 4000::/1 and other prefixes made of "
+     "path-id octets"},
 };
 
 const KnownDifference* FindKnown(const std::string& file) {
@@ -217,8 +218,8 @@ TEST(MrtCorpus, EveryFileMatchesBgpdump) {
     SCOPED_TRACE(file);
     const FileResult res = ReadFile(*dir + "/" + file);
     for (const auto& [k, v] : res.routes) total_routes += v;
-    std::string log = absl::StrCat(file, ": ", res.records, " records,",
-                                   Show(res.routes));
+    std::string log =
+        absl::StrCat(file, ": ", res.records, " records,", Show(res.routes));
     if (res.other_families > 0) {
       absl::StrAppend(&log, ", other families ", res.other_families);
     }
@@ -226,7 +227,8 @@ TEST(MrtCorpus, EveryFileMatchesBgpdump) {
       absl::StrAppend(&log, ", decode errors ", res.decode_errors,
                       ", walk errors ", res.walk_errors);
     }
-    if (res.read_error) absl::StrAppend(&log, ", read error: ", *res.read_error);
+    if (res.read_error)
+      absl::StrAppend(&log, ", read error: ", *res.read_error);
     for (const std::string& e : res.errors) absl::StrAppend(&log, "\n    ", e);
     std::printf("%s\n", log.c_str());
     EXPECT_GT(res.records, 0);

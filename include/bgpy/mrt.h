@@ -22,8 +22,10 @@
 #ifndef BGPY_MRT_H_
 #define BGPY_MRT_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <variant>
@@ -173,7 +175,11 @@ struct Rib {
 
   class Iterator {
    public:
+    using iterator_category = std::input_iterator_tag;
     using value_type = RibEntry;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const RibEntry*;
+    using reference = const RibEntry&;
     Iterator() = default;
     const RibEntry& operator*() const { return cur_; }
     const RibEntry* operator->() const { return &cur_; }

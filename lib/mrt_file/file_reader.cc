@@ -149,10 +149,10 @@ struct FileReader::Impl {
                   produced));
             }
           } else if (rc != Z_OK) {
-            return absl::DataLossError(absl::StrCat(
-                path, ": gzip data error at compressed offset ",
-                compressed - (in_end - in_pos), ": ",
-                zs.msg != nullptr ? zs.msg : "inflate failed"));
+            return absl::DataLossError(
+                absl::StrCat(path, ": gzip data error at compressed offset ",
+                             compressed - (in_end - in_pos), ": ",
+                             zs.msg != nullptr ? zs.msg : "inflate failed"));
           }
           if (n > 0) return n;
           continue;
@@ -316,9 +316,7 @@ absl::StatusOr<std::optional<wire::Bytes>> FileReader::Next() {
 }
 uint64_t FileReader::offset() const { return impl_->last_offset; }
 uint64_t FileReader::compressed_bytes() const { return impl_->compressed; }
-uint64_t FileReader::uncompressed_bytes() const {
-  return impl_->uncompressed;
-}
+uint64_t FileReader::uncompressed_bytes() const { return impl_->uncompressed; }
 Compression FileReader::compression() const { return impl_->compression; }
 const std::string& FileReader::path() const { return impl_->path; }
 
