@@ -233,9 +233,12 @@ struct Bgp4mpMessage {
   SessionParams params() const;
 };
 
-// BGP4MP STATE_CHANGE(_AS4) and the BGP type's STATE_CHANGE. States as in
-// RFC 6396 §4.4.1: 1 Idle, 2 Connect, 3 Active, 4 OpenSent, 5 OpenConfirm,
-// 6 Established.
+// BGP4MP STATE_CHANGE(_AS4) and the BGP type's STATE_CHANGE. Old Zebra's
+// 8-octet BGP4MP STATE_CHANGE (AS numbers and states only, as in 2000-era
+// RIPE RIS files) decodes too, with the addresses left unset; likewise a
+// 2-octet-AS MESSAGE whose BGP marker follows the AS numbers directly. States
+// as in RFC 6396 §4.4.1: 1 Idle, 2 Connect, 3 Active, 4 OpenSent, 5
+// OpenConfirm, 6 Established.
 struct StateChange {
   uint32_t peer_as = 0;
   uint32_t local_as = 0;
