@@ -348,11 +348,10 @@ class Progress {
 // Reads every record of `file`; returns false if any failed to read or
 // decode.
 bool DecodeMrt(const Options& o) {
-  absl::StatusOr<std::unique_ptr<mrt::FileReader>> reader =
-      mrt::FileReader::Open(o.file);
-  if (!reader.ok()) {
+  mrt::FileReader reader;
+  if (absl::Status st = reader.Open(o.file); !st.ok()) {
     std::fprintf(stderr, "bgpy-decode: %s\n",
-                 std::string(reader.status().message()).c_str());
+                 std::string(st.message()).c_str());
     return false;
   }
   const std::string source = o.file == "-" ? "stdin" : o.file;
@@ -388,14 +387,15 @@ bool DecodeMrt(const Options& o) {
     }
   };
   while (true) {
-    absl::StatusOr<std::optional<wire::Bytes>> next = (*reader)->Next();
+    absl::StatusOr<std::optional<wire::Bytes>> next = reader.Next();
     MrtRecordMeta meta;
     meta.source = source;
-    meta.offset = (*reader)->offset();
+    meta.offset = reader.offset();
     if (!next.ok()) {
+      // The reader cannot go on past a damaged length (its errors are
+      // final); it already skips what it can.
       error({}, next.status(), meta);
-      if ((*reader)->done()) break;
-      continue;
+      break;
     }
     if (!next->has_value()) break;
     ++records;
@@ -435,10 +435,10 @@ bool DecodeMrt(const Options& o) {
       }
     }
     flush(false);
-    progress.Tick(records, walker.routes_walked(), (*reader)->bytes_read());
+    progress.Tick(records, walker.routes(), reader.compressed_bytes());
   }
   flush(true);
-  progress.Finish(records, walker.routes_walked(), (*reader)->bytes_read());
+  progress.Finish(records, walker.routes(), reader.compressed_bytes());
   if (routes_skipped > 0) {
     std::fprintf(stderr,
                  "bgpy-decode: %llu routes of families bgpdump does not print "
