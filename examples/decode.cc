@@ -394,7 +394,11 @@ bool DecodeMrt(const Options& o) {
     if (!next.ok()) {
       // The reader cannot go on past a damaged length (its errors are
       // final); it already skips what it can.
-      error({}, next.status(), meta);
+      failed = true;
+      flush(true);
+      // The message names the offset and type itself.
+      std::fprintf(stderr, "bgpy-decode: %s\n",
+                   std::string(next.status().message()).c_str());
       break;
     }
     if (!next->has_value()) break;

@@ -233,7 +233,7 @@ const char* OriginText(const UpdateView& u) {
 // "none" value 255.255.255.255.
 void AppendNextHop(std::string* out, const mrt::Route& r) {
   const wire::Bytes nh = r.route.next_hop_bytes;
-  if (r.route.mp && !nh.empty()) {
+  if (r.route.mp && !nh.empty() && !r.next_hop_absent) {
     if (r.route.family.afi == Afi::kIpv4 && nh.size() == 4) {
       AppendIpv4(out, nh.data());
       return;
@@ -282,7 +282,7 @@ void AppendAggregator(std::string* out, const UpdateView& u) {
 uint32_t U32Or0(std::optional<uint32_t> v) { return v ? *v : 0; }
 
 // "BGP4MP_ET_LOCAL_AP" and friends, for the record a route comes from.
-void AppendLineType(std::string* out, const mrt::Record& rec) {
+void AppendLineType(std::string* out, const mrt::Record& rec, bool path_id) {
   switch (static_cast<Type>(rec.header.type)) {
     case Type::kTableDump:
       out->append("TABLE_DUMP");
@@ -301,7 +301,9 @@ void AppendLineType(std::string* out, const mrt::Record& rec) {
       out->append(rec.header.extended_time() ? "BGP4MP_ET" : "BGP4MP");
       if (const auto* m = std::get_if<mrt::Bgp4mpMessage>(&rec.body)) {
         if (m->local) out->append("_LOCAL");
-        if (m->add_path) out->append("_AP");
+        // The subtype, or a route read with a path id under a plain subtype
+        // (RouteWalker's fallback): the line has the path id field.
+        if (m->add_path || path_id) out->append("_AP");
       }
       return;
     }
@@ -326,7 +328,7 @@ bool IsBgpdumpFamily(Family f) {
 void AppendBgpdumpRoute(std::string* out, const mrt::Record& rec,
                         const mrt::Route& r) {
   const bool old_bgp = rec.header.type == static_cast<uint16_t>(Type::kBgp);
-  AppendLineType(out, rec);
+  AppendLineType(out, rec, r.route.path_id.has_value());
   out->push_back('|');
   AppendLineTime(out, rec.header);
   out->append(r.rib ? "|B|" : r.route.withdraw ? "|W|" : "|A|");
