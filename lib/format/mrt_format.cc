@@ -18,6 +18,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "bgpy/errors.h"
 #include "bgpy/format.h"
 #include "bgpy/hex.h"
 #include "bgpy/json.h"
@@ -483,6 +484,8 @@ absl::Status RecordJson(std::string* out, const mrt::Record& rec,
     j.Field("old_state", mrt::StateName(s->old_state));
     j.Field("new_state", mrt::StateName(s->new_state));
   } else if (const auto* t = std::get_if<mrt::PeerIndexTable>(&rec.body)) {
+    // The walker keeps the table for the RIB records that follow.
+    result = walker.Walk(rec, [](const mrt::Route&) {});
     j.Key("peer").Null();
     j.Field("type", "PEER_INDEX_TABLE");
     MrtJson(j, rec, meta);
@@ -581,6 +584,7 @@ absl::Status RecordText(std::string* out, const mrt::Record& rec,
     return absl::OkStatus();
   }
   if (const auto* t = std::get_if<mrt::PeerIndexTable>(&rec.body)) {
+    BGPY_RETURN_IF_ERROR(walker.Walk(rec, [](const mrt::Route&) {}));
     const uint8_t id[4] = {static_cast<uint8_t>(t->collector_bgp_id >> 24),
                            static_cast<uint8_t>(t->collector_bgp_id >> 16),
                            static_cast<uint8_t>(t->collector_bgp_id >> 8),
