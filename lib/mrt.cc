@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "bgpy/attributes.h"
+#include "bgpy/decode_context.h"
 #include "bgpy/errors.h"
 #include "bgpy/nlri.h"
 
@@ -847,8 +848,12 @@ absl::Status RouteWalker::RibUpdate(Family family, wire::Bytes nlri,
   return BuildRibUpdate(family, nlri, path_id, attributes, out, absent);
 }
 
-absl::Status RouteWalker::Walk(const Record& record,
-                               const std::function<void(const Route&)>& fn) {
+absl::Status RouteWalker::Walk(
+    const Record& record, const std::function<void(const Route&)>& user_fn) {
+  const auto fn = [&](const Route& r) {
+    ++routes_;
+    user_fn(r);
+  };
   Route route;
   route.header = &record.header;
   if (const auto* t = std::get_if<PeerIndexTable>(&record.body)) {
@@ -862,6 +867,19 @@ absl::Status RouteWalker::Walk(const Record& record,
     }
     const SessionParams params = m->params();
     absl::StatusOr<UpdateView> u = UpdateView::Parse(m->message, params);
+    if (!u.ok() && !m->add_path) {
+      // Some writers (BIRD 2's mrtdump) record ADD-PATH sessions under the
+      // plain subtypes. When the subtype's reading fails, the reading with
+      // ADD-PATH (chosen as bgpy-decode's auto does, decode_context.h) is
+      // used if it parses; its routes then carry their path ids.
+      DecodeContext::Fixed fixed;
+      fixed.four_octet_as = params.four_octet_as;
+      const SessionParams guess = DecodeContext(fixed).For(m->message);
+      if (!guess.add_path_families().empty()) {
+        absl::StatusOr<UpdateView> again = UpdateView::Parse(m->message, guess);
+        if (again.ok()) u = again;
+      }
+    }
     if (!u.ok()) {
       return absl::Status(
           u.status().code(),

@@ -326,6 +326,9 @@ class RouteWalker {
     return table_ ? &*table_ : nullptr;
   }
 
+  // Routes passed to Walk callbacks so far (for progress lines).
+  uint64_t routes() const { return routes_; }
+
   // Builds the one-route UPDATE for a RIB entry into `out` (exposed for
   // tests and for replaying RIB entries as UPDATEs): body NLRI with
   // NEXT_HOP for IPv4 unicast, else MP_REACH_NLRI with the family, the
@@ -340,6 +343,7 @@ class RouteWalker {
  private:
   std::optional<PeerIndexTable> table_;
   std::vector<uint8_t> scratch_;
+  uint64_t routes_ = 0;
 };
 
 // --- Writing -------------------------------------------------------------
