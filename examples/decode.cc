@@ -345,14 +345,13 @@ class Progress {
   absl::Time last_ = absl::InfinitePast();
 };
 
-// Reads every record of `file`; returns false if any failed to read or
-// decode.
-bool DecodeMrt(const Options& o) {
+// Reads every record of `file`; the exit code.
+int DecodeMrt(const Options& o) {
   mrt::FileReader reader;
   if (absl::Status st = reader.Open(o.file); !st.ok()) {
     std::fprintf(stderr, "bgpy-decode: %s\n",
                  std::string(st.message()).c_str());
-    return false;
+    return kExitUsage;
   }
   const std::string source = o.file == "-" ? "stdin" : o.file;
   mrt::RouteWalker walker;
@@ -449,7 +448,7 @@ bool DecodeMrt(const Options& o) {
                  "were left out (--format=json shows them)\n",
                  static_cast<unsigned long long>(routes_skipped));
   }
-  return !failed;
+  return failed ? kExitDecodeError : kExitOk;
 }
 #endif  // BGPY_HAVE_MRT
 
@@ -465,9 +464,9 @@ int Main(int argc, char** argv) {
 
 #ifdef BGPY_HAVE_MRT
   if (options->input == Input::kMrt) {
-    const bool ok = DecodeMrt(*options);
+    const int rc = DecodeMrt(*options);
     std::fflush(stdout);
-    return ok ? kExitOk : kExitDecodeError;
+    return rc;
   }
 #endif
   FILE* in = stdin;

@@ -188,12 +188,14 @@ const KnownDifference kKnownDifferences[] = {
      "reads 2042 withdrawals out of the bytes that follow), and the record "
      "at offset 15024 has a length field of 3694573824, where both stop "
      "(bgpdump logs 'incomplete dump record')"},
-    {"mrtparse_bird_bgp", " (none)", 6, false,
+    {"mrtparse_bird_bgp", " BGP4MP|A=14", 0, false,
      "BIRD wrote ADD-PATH NLRI (4-octet path ids) under BGP4MP "
      "MESSAGE_AS4, not MESSAGE_AS4_ADDPATH; bgpdump reads the path-id "
      "octets as prefixes (0.0.0.0/0 three times, 24.0.0.0/2) and stops at "
-     "a prefix length of 172, bgpy rejects each such UPDATE"},
-    {"mrtparse_bird6_bgp", " (none)", 6, false,
+     "a prefix length of 172; bgpy's walker falls back to the ADD-PATH "
+     "reading and yields the 14 routes with their path ids (the same "
+     "prefixes and path ids as BIRD's RIB dump, mrtparse_bird-mrtdump_rib)"},
+    {"mrtparse_bird6_bgp", " BGP4MP|A=14", 0, false,
      "as mrtparse_bird_bgp, for IPv6 (MP_REACH_NLRI with path ids under "
      "MESSAGE_AS4); bgpdump prints ::/0, 4000::/1 and other prefixes made of "
      "path-id octets"},

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testlib/corpus.h"
 #include "testlib/hex.h"
 #include "testlib/json.h"
 
@@ -202,8 +204,8 @@ TEST(DecodeToolTest, UsageErrorsExitOneNamingTheFlag) {
   } cases[] = {
       {"--format=xml", "--format"},
       {"--input=pcap", "--input"},
-      {"--input=mrt", "--input=mrt is not available yet"},
-      {"--format=bgpdump", "--format=bgpdump is not available yet"},
+      {"--input=mrt /nonexistent/x.mrt", "/nonexistent/x.mrt"},
+      {"--format=bgpdump", "--format=bgpdump needs --input=mrt"},
       {"--four-octet-as=maybe", "--four-octet-as"},
       {"--add-path=ipv5-unicast", "--add-path"},
       {"--frobnicate", "frobnicate"},
@@ -319,6 +321,100 @@ TEST(DecodeToolTest, AddPathFromOpensAndFlag) {
   ASSERT_NE(routes, nullptr) << r.out;
   ASSERT_EQ(routes->items().size(), 1u) << r.out;
   EXPECT_EQ(Str(routes->items()[0], "path_id"), "1");
+}
+
+// --- MRT input (the line-for-line comparison of every corpus file is
+// tests/mrt_bgpdump_test.cc; these check the tool's wiring) ---------------
+
+std::optional<std::string> MrtCorpus() {
+  std::optional<std::string> shared = testing::FindSharedDir();
+  if (!shared) return std::nullopt;
+  return *shared + "/corpus";
+}
+
+std::string ReadText(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(f), {});
+}
+
+TEST(DecodeToolTest, MrtBgpdumpEqualsBgpdumpOutput) {
+  std::optional<std::string> corpus = MrtCorpus();
+  if (!corpus) GTEST_SKIP() << "no shared corpus";
+  // Raw, gzip and bzip2 inputs; RIB dumps and updates files.
+  for (const char* file :
+       {"mrtparse_quagga_rib", "mrtparse_quagga_bgp",
+        "bgpdump_updates.20020722.2238.gz", "bgpkit_local_only_updates.bz2",
+        "bgpdump_bview.ipv4_unicast_add_path.gz"}) {
+    SCOPED_TRACE(file);
+    Result r = RunDecode(
+        absl::StrCat("--input=mrt --format=bgpdump ", *corpus, "/mrt/", file));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    const std::string expected =
+        ReadText(absl::StrCat(*corpus, "/expected/", file, ".bgpdump.txt"));
+    ASSERT_FALSE(expected.empty());
+    EXPECT_EQ(r.out, expected);
+  }
+  // Standard input works too.
+  Result r = RunDecode(absl::StrCat("--input=mrt --format=bgpdump - < ",
+                                    *corpus, "/mrt/mrtparse_quagga_rib"));
+  EXPECT_EQ(r.out, ReadText(absl::StrCat(
+                       *corpus, "/expected/mrtparse_quagga_rib.bgpdump.txt")));
+}
+
+TEST(DecodeToolTest, MrtJsonIsOneLinePerRecord) {
+  std::optional<std::string> corpus = MrtCorpus();
+  if (!corpus) GTEST_SKIP() << "no shared corpus";
+  Result r = RunDecode(absl::StrCat("--input=mrt --format=json ", *corpus,
+                                    "/mrt/mrtparse_quagga_bgp"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<std::string> lines = Lines(r.out);
+  EXPECT_EQ(lines.size(), 67u);  // records in the file (mrt_corpus_test)
+  uint64_t previous_offset = 0;
+  int updates = 0, states = 0;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    JsonValue v = Json(lines[i]);
+    const JsonValue* mrt = v.Get("mrt");
+    ASSERT_NE(mrt, nullptr) << lines[i];
+    ASSERT_NE(v.Get("time"), nullptr);
+    ASSERT_NE(v.Get("type"), nullptr);
+    const uint64_t offset = std::stoull(Str(*mrt, "offset"));
+    if (i > 0) {
+      EXPECT_GT(offset, previous_offset);
+    }
+    previous_offset = offset;
+    if (Str(v, "type") == "UPDATE") ++updates;
+    if (Str(v, "type") == "STATE_CHANGE") {
+      ++states;
+      EXPECT_FALSE(Str(v, "new_state").empty());
+    }
+  }
+  EXPECT_GT(updates, 0);
+  EXPECT_GT(states, 0);
+
+  // A RIB dump: the table first, then one line per prefix with its entries.
+  r = RunDecode(absl::StrCat("--input=mrt --format=json ", *corpus,
+                             "/mrt/mrtparse_quagga_rib"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<std::string> rib = Lines(r.out);
+  ASSERT_GE(rib.size(), 2u);
+  EXPECT_EQ(Str(Json(rib[0]), "type"), "PEER_INDEX_TABLE");
+  JsonValue first = Json(rib[1]);
+  EXPECT_EQ(Str(first, "type"), "RIB");
+  ASSERT_NE(first.Get("entries"), nullptr);
+  EXPECT_FALSE(first.Get("entries")->items().empty()) << rib[1];
+}
+
+TEST(DecodeToolTest, MrtDamagedFileNamesTheOffsets) {
+  std::optional<std::string> corpus = MrtCorpus();
+  if (!corpus) GTEST_SKIP() << "no shared corpus";
+  Result r =
+      RunDecode(absl::StrCat("--input=mrt --format=bgpdump ", *corpus,
+                             "/mrt/bgpkit_rrc00_updates.20000325.0345.gz"));
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(Lines(r.out).size(), 4u) << r.out;
+  EXPECT_THAT(r.err, HasSubstr("offset 188 (BGP/UPDATE)"));
+  EXPECT_THAT(r.err, HasSubstr("offset 15024"));
+  EXPECT_EQ(Lines(r.err).size(), 2u) << r.err;
 }
 
 }  // namespace
