@@ -10,6 +10,9 @@
 
 #include "bgpy/bgpy.h"
 #include "bgpy/format.h"
+#ifdef CONSUMER_HAVE_MRT
+#include "bgpy/mrt_file.h"
+#endif
 
 namespace {
 
@@ -86,5 +89,11 @@ int main() {
   std::printf(
       "consumer: bgpy %s: %zu-octet UPDATE, %zu prefixes round-tripped\n",
       BGPY_VERSION_STRING, wire.size(), received.size());
+#ifdef CONSUMER_HAVE_MRT
+  // bgpy::mrt: a missing file is a clear error, not a crash.
+  bgpy::mrt::FileReader reader;
+  if (reader.Open("/nonexistent/consumer.mrt").ok())
+    return Fail("FileReader opened a missing file");
+#endif
   return 0;
 }
