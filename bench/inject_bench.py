@@ -22,8 +22,17 @@ Injectors:
   gobgp    gobgpd peered with the daemon + `gobgp mrt inject global FILE`
            (a TABLE_DUMP_V2 RIB file written here, not timed).
 
+--mrt-routes=N replays a real-looking table instead (issue 9): a
+TABLE_DUMP_V2 RIB dump of one peer and N distinct /24s with collector-like
+attributes (AS paths of 2-8 ASes, MED, communities, some AGGREGATOR) is
+written here, `bgpy-inject --mrt` replays it (eBGP: our AS prepended, our
+next hop), and the ceiling sends the very UPDATEs bgpy-inject produced,
+recorded beforehand by this file's --recorder peer (one stream without and
+one with extended messages); injectors ceiling and bgpy only.
+
 Python 3 standard library only. Not a test: run by hand, as root, e.g.
   bench/inject_bench.py --build=build-rel
+  bench/inject_bench.py --build=build-rel --mrt-routes=1000000 --daemons=bird
 """
 
 import argparse
@@ -462,6 +471,114 @@ def write_mrt(path, first, count):
         f.write(b''.join(chunk))
 
 
+def write_mrt_table(path, count, seed=7):
+    """TABLE_DUMP_V2 of one peer (198.51.100.1, AS 64999) holding `count`
+    distinct /24s from 1.0.0.0, each with ORIGIN, a 4-octet AS_PATH of 2-8
+    ASes starting with the peer's, NEXT_HOP, and (seeded) MED, COMMUNITIES,
+    ATOMIC_AGGREGATE/AGGREGATOR: a collector's table of one peer."""
+    import random
+    rng = random.Random(seed)
+    now = int(time.time())
+    peer_ip, peer_as = socket.inet_aton('198.51.100.1'), 64999
+
+    def attr(flags, code, value):
+        return struct.pack('!BBB', flags, code, len(value)) + value
+
+    def mrt(subtype, body):
+        return struct.pack('!IHHI', now, 13, subtype, len(body)) + body
+    pit = struct.pack('!4sH', socket.inet_aton('192.0.2.10'), 0) + \
+        struct.pack('!HB4s4sI', 1, 0x02, peer_ip, peer_ip, peer_as)
+    with open(path, 'wb') as f:
+        f.write(mrt(1, pit))
+        chunk = []
+        for i in range(count):
+            path_asns = [peer_as] + [rng.randrange(1, 400000)
+                                     for _ in range(rng.randrange(1, 8))]
+            a = attr(0x40, 1, bytes([rng.choice((0, 0, 2))]))
+            a += attr(0x40, 2, struct.pack('!BB', 2, len(path_asns)) +
+                      b''.join(struct.pack('!I', x) for x in path_asns))
+            a += attr(0x40, 3, peer_ip)
+            if rng.random() < 0.3:
+                a += attr(0x80, 4, struct.pack('!I', rng.randrange(1000)))
+            if rng.random() < 0.5:
+                a += attr(0xc0, 8, b''.join(
+                    struct.pack('!HH', 64999, rng.randrange(1, 3000))
+                    for _ in range(rng.randrange(1, 5))))
+            if rng.random() < 0.03:
+                a += attr(0x40, 6, b'') + attr(
+                    0xc0, 7, struct.pack('!I', path_asns[-1]) +
+                    socket.inet_aton('10.0.0.1'))
+            net = (1 << 24) + i * 256
+            body = struct.pack('!IB', i, 24) + struct.pack('!I', net)[:3] + \
+                struct.pack('!HHIH', 1, 0, now, len(a)) + a
+            chunk.append(mrt(2, body))
+            if len(chunk) >= 65536:
+                f.write(b''.join(chunk))
+                chunk = []
+        f.write(b''.join(chunk))
+
+
+def recorder_main(argv):
+    """A peer that bgpy-inject connects to: OPEN (with or without extended
+    messages), KEEPALIVE, then every UPDATE it receives is written to --out
+    until the End-of-RIB marker (an UPDATE with nothing in it)."""
+    ap = argparse.ArgumentParser(prog='inject_bench.py --recorder')
+    ap.add_argument('--listen')
+    ap.add_argument('--port', type=int)
+    ap.add_argument('--out')
+    ap.add_argument('--extended', action='store_true')
+    ap.add_argument('--timeout', type=float, default=300)
+    a = ap.parse_args(argv)
+    srv = socket.socket()
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind((a.listen, a.port))
+    srv.listen(1)
+    srv.settimeout(a.timeout)
+    s, _ = srv.accept()
+    s.settimeout(a.timeout)
+    mtype, body = read_msg(s)
+    if mtype != 1:
+        sys.exit('recorder: expected OPEN, got type %d' % mtype)
+    s.sendall(open_msg(DAEMON_AS, '192.0.2.1', 240, a.extended))
+    s.sendall(bgp_msg(4))
+    n = 0
+    with open(a.out, 'wb') as f:
+        while True:
+            mtype, body = read_msg(s)
+            if mtype == 2:
+                if len(body) == 4 and body == b'\x00' * 4:
+                    break  # End-of-RIB (RFC 4724 §2)
+                f.write(bgp_msg(2, body))
+                n += 1
+            elif mtype == 3:
+                sys.exit('recorder: NOTIFICATION %s' % body.hex())
+    s.sendall(bgp_msg(3, b'\x06\x02'))
+    s.close()
+    print('recorded %d UPDATEs' % n)
+
+
+def record_stream(a, path, extended):
+    """Runs bgpy-inject --mrt against the recorder (not timed)."""
+    port = free_port('127.0.11.99')
+    rec = subprocess.Popen([sys.executable, '-S', os.path.abspath(__file__),
+                            '--recorder', '--listen', '127.0.11.99',
+                            '--port', str(port), '--out', path] +
+                           (['--extended'] if extended else []),
+                           stdout=subprocess.PIPE, text=True)
+    wait_for(lambda: listening('127.0.11.99', port), 10, 'recorder')
+    inj = subprocess.run(
+        [a.inject, '--peer=127.0.11.99', '--port=%d' % port,
+         '--local-address=' + LOCAL_ADDR, '--local-as=%d' % LOCAL_AS,
+         '--peer-as=%d' % DAEMON_AS, '--mrt=' + a.mrt_table,
+         '--next-hop=' + NEXT_HOP, '--duration=%ds' % (a.timeout + 30),
+         '--print=none'], capture_output=True, text=True,
+        timeout=a.timeout + 60)
+    out, _ = rec.communicate(timeout=60)
+    if rec.returncode != 0:
+        sys.exit('recording failed: %s\n%s' % (out, inj.stderr))
+    return out.strip()
+
+
 class Run:
     """One measurement: an injector against one fresh daemon."""
 
@@ -494,12 +611,14 @@ class Run:
                         '--family', a.family,
                         '--lifetime', str(a.timeout + 30)], log=log)
         elif t == 'bgpy':
+            routes = (['--mrt=' + a.mrt_table] if a.mrt_routes else
+                      ['--prefix=' + a.prefix, '--count=%d' % a.count])
             self.bgpy = self.spawn(
                 [a.inject, '--peer=' + d.addr, '--port=%d' % d.port,
                  '--local-address=' + LOCAL_ADDR,
-                 '--local-as=%d' % LOCAL_AS, '--peer-as=%d' % DAEMON_AS,
-                 '--prefix=' + a.prefix, '--count=%d' % a.count,
-                 '--next-hop=' + NEXT_HOP, '--duration=%ds' % (a.timeout + 30),
+                 '--local-as=%d' % LOCAL_AS, '--peer-as=%d' % DAEMON_AS] +
+                routes +
+                ['--next-hop=' + NEXT_HOP, '--duration=%ds' % (a.timeout + 30),
                  '--print=none'] + a.family_flags, log=log)
         elif t == 'exabgp':
             conf = os.path.join(self.tmp, 'exabgp.conf')
@@ -652,6 +771,8 @@ class Run:
 def main():
     if len(sys.argv) > 1 and sys.argv[1] == '--speaker':
         return speaker_main(sys.argv[2:])
+    if len(sys.argv) > 1 and sys.argv[1] == '--recorder':
+        return recorder_main(sys.argv[2:])
     here = os.path.dirname(os.path.abspath(__file__))
     root = os.path.dirname(here)
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
@@ -675,7 +796,14 @@ def main():
                     help='seconds per measurement')
     ap.add_argument('--keep', action='store_true',
                     help='keep the temp dir (configs, logs)')
+    ap.add_argument('--mrt-routes', type=lambda s: int(float(s)), default=0,
+                    help='replay an MRT table of this many routes (see above)')
     a = ap.parse_args()
+    if a.mrt_routes:
+        a.count = a.mrt_routes
+        if set(a.injectors.split(',')) - {'ceiling', 'bgpy'}:
+            a.injectors = 'ceiling,bgpy'
+            print('--mrt-routes: injectors ceiling,bgpy', file=sys.stderr)
     if not a.prefix.endswith('/32'):
         ap.error('--prefix must be a /32')
     # What bgpy-inject and bgpy-encode-stream are told besides the prefix.
@@ -704,7 +832,19 @@ def main():
     try:
         a.stream4k = os.path.join(tmp, 'stream4k.bin')
         a.stream64k = os.path.join(tmp, 'stream64k.bin')
+        if a.mrt_routes:
+            a.mrt_table = os.path.join(tmp, 'table.mrt')
+            write_mrt_table(a.mrt_table, a.mrt_routes)
+            print('table: %d routes, %.1f MB' % (
+                a.mrt_routes, os.path.getsize(a.mrt_table) / 1e6),
+                file=sys.stderr)
+            for path, ext in ((a.stream4k, False), (a.stream64k, True)):
+                print('stream %s: %s' % ('65535' if ext else '4096',
+                                         record_stream(a, path, ext)),
+                      file=sys.stderr)
         for path, size in ((a.stream4k, 4096), (a.stream64k, 65535)):
+            if a.mrt_routes:
+                break
             out = subprocess.run(
                 [encoder, '--out=' + path, '--count=%d' % a.count,
                  '--prefix=' + a.prefix, '--local-as=%d' % LOCAL_AS,
@@ -751,9 +891,11 @@ def main():
         else:
             shutil.rmtree(tmp, ignore_errors=True)
 
+    what = ('routes of an MRT table (one peer, distinct /24s) replayed by '
+            'bgpy-inject --mrt' if a.mrt_routes else FAMILIES[a.family]['what'])
     print('\n%d %s; seconds from injector launch until the '
           'daemon holds all of them (median of %d runs for ceiling and bgpy)'
-          % (a.count, FAMILIES[a.family]['what'], a.repeat))
+          % (a.count, what, a.repeat))
     print('| target | injector | seconds | ratio to ceiling | '
           'bgpy-inject CPU ms | peak RSS MB | runs / note |')
     print('|---|---|---|---|---|---|---|')
