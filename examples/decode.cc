@@ -27,15 +27,26 @@
 #include "bgpy/types.h"
 #include "bgpy/update.h"
 #include "common/tool_flags.h"
+#ifdef BGPY_HAVE_MRT
+#include <unistd.h>
+
+#include <memory>
+
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "bgpy/mrt.h"
+#include "bgpy/mrt_file.h"
+#endif
 
 ABSL_FLAG(std::string, input, "hex",
           "hex: one BGP message per line, marker included (blank lines and "
           "lines starting with # are skipped); raw: a byte stream of "
-          "messages; mrt: not available yet");
+          "messages; mrt: an MRT file (RFC 6396), raw, gzip or bzip2");
 ABSL_FLAG(std::string, format, "text",
           "text: every field by name; json: one JSON object per message per "
           "line; hex: each message re-encoded (equals the input for "
-          "well-formed messages); bgpdump: not available yet");
+          "well-formed messages); bgpdump (with --input=mrt): one line per "
+          "route and state change as `bgpdump -m` prints them");
 ABSL_FLAG(std::string, four_octet_as, "auto",
           "auto|true|false: whether AS numbers in AS_PATH/AGGREGATOR are 4 "
           "octets (RFC 6793). auto: from the OPENs in the input, else "
@@ -52,7 +63,7 @@ namespace {
 constexpr char kUsage[] =
     "Decodes BGP messages offline.\n"
     "\n"
-    "  bgpy-decode [--input=hex|raw] [--format=text|json|hex]\n"
+    "  bgpy-decode [--input=hex|raw|mrt] [--format=text|json|hex|bgpdump]\n"
     "              [--four-octet-as=auto|true|false] "
     "[--add-path=auto|none|FAMILY,...]\n"
     "              [FILE|-]\n"
@@ -60,6 +71,13 @@ constexpr char kUsage[] =
     "Reads FILE (or standard input when FILE is - or absent). A message that\n"
     "fails to decode gives one error line naming the message, the field and\n"
     "the RFC error, and decoding goes on with the next message.\n"
+    "\n"
+    "With --input=mrt, the record subtypes give the session context (4-octet\n"
+    "AS, ADD-PATH), so --four-octet-as and --add-path are not used. A damaged\n"
+    "record gives an error line naming its offset and type, and reading goes\n"
+    "on at the next record when its length allows. --format=bgpdump prints\n"
+    "the families bgpdump prints (IPv4/IPv6 unicast and multicast); the\n"
+    "others are counted on stderr (--format=json shows them).\n"
     "\n"
     "Exit codes: 0 every message decoded; 1 usage error (the message names\n"
     "the flag) or unreadable input; 3 at least one message failed to "
@@ -69,12 +87,13 @@ constexpr int kExitOk = 0;
 constexpr int kExitUsage = 1;
 constexpr int kExitDecodeError = 3;
 
-enum class Input { kHex, kRaw };
+enum class Input { kHex, kRaw, kMrt };
 
 struct Options {
   Input input = Input::kHex;
   OutputFormat format = OutputFormat::kText;
-  std::optional<bool> four_octet_as;            // nullopt: auto
+  bool bgpdump = false;               // --format=bgpdump (MRT input only)
+  std::optional<bool> four_octet_as;  // nullopt: auto
   std::optional<std::vector<Family>> add_path;  // nullopt: auto
   std::string file = "-";
 };
@@ -88,21 +107,34 @@ absl::StatusOr<Options> ParseOptions(
   } else if (input == "raw") {
     o.input = Input::kRaw;
   } else if (input == "mrt") {
-    return absl::UnimplementedError("--input=mrt is not available yet");
+#ifdef BGPY_HAVE_MRT
+    o.input = Input::kMrt;
+#else
+    return absl::UnimplementedError(
+        "--input=mrt: this build has no MRT support (bgpy::mrt was not "
+        "built: BGPY_BUILD_MRT=OFF or zlib/libbz2 missing)");
+#endif
   } else {
     return absl::InvalidArgumentError(
-        absl::StrCat("--input: unknown value '", input, "' (hex or raw)"));
+        absl::StrCat("--input: unknown value '", input, "' (hex, raw or mrt)"));
   }
 
   std::string format = absl::GetFlag(FLAGS_format);
-  if (format == "bgpdump")
-    return absl::UnimplementedError("--format=bgpdump is not available yet");
-  absl::StatusOr<OutputFormat> f = ParseOutputFormat(format);
-  if (!f.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--format: unknown value '", format, "' (text, json or hex)"));
+  if (format == "bgpdump") {
+    if (o.input != Input::kMrt) {
+      return absl::InvalidArgumentError(
+          "--format=bgpdump needs --input=mrt (bgpdump prints MRT records)");
+    }
+    o.bgpdump = true;
+  } else {
+    absl::StatusOr<OutputFormat> f = ParseOutputFormat(format);
+    if (!f.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--format: unknown value '", format,
+                       "' (text, json, hex or bgpdump)"));
+    }
+    o.format = *f;
   }
-  o.format = *f;
 
   std::string four = absl::GetFlag(FLAGS_four_octet_as);
   if (four == "true") {
@@ -280,6 +312,147 @@ void DecodeRaw(FILE* in, Decoder& d) {
   }
 }
 
+#ifdef BGPY_HAVE_MRT
+// --- MRT input -------------------------------------------------------------
+
+// A progress line on stderr, when it is a terminal, about once a second.
+class Progress {
+ public:
+  Progress() : tty_(isatty(STDERR_FILENO) == 1), start_(absl::Now()) {}
+  void Tick(uint64_t records, uint64_t routes, uint64_t bytes) {
+    if (!tty_ || (records & 1023) != 0) return;
+    const absl::Time now = absl::Now();
+    if (now - last_ < absl::Seconds(1)) return;
+    last_ = now;
+    Print(records, routes, bytes, now, '\r');
+  }
+  void Finish(uint64_t records, uint64_t routes, uint64_t bytes) {
+    if (tty_ && last_ != absl::InfinitePast())
+      Print(records, routes, bytes, absl::Now(), '\n');
+  }
+
+ private:
+  void Print(uint64_t records, uint64_t routes, uint64_t bytes, absl::Time now,
+             char end) {
+    const double s = absl::ToDoubleSeconds(now - start_);
+    std::fprintf(stderr, "bgpy-decode: %llu records, %llu routes, %.1f MB/s%c",
+                 static_cast<unsigned long long>(records),
+                 static_cast<unsigned long long>(routes),
+                 s > 0 ? static_cast<double>(bytes) / 1e6 / s : 0.0, end);
+  }
+  bool tty_;
+  absl::Time start_;
+  absl::Time last_ = absl::InfinitePast();
+};
+
+// Reads every record of `file`; returns false if any failed to read or
+// decode.
+bool DecodeMrt(const Options& o) {
+  mrt::FileReader reader;
+  if (absl::Status st = reader.Open(o.file); !st.ok()) {
+    std::fprintf(stderr, "bgpy-decode: %s\n",
+                 std::string(st.message()).c_str());
+    return false;
+  }
+  const std::string source = o.file == "-" ? "stdin" : o.file;
+  mrt::RouteWalker walker;
+  mrt::Record record;
+  std::string out;
+  out.reserve(1 << 20);
+  bool failed = false;
+  bool printed = false;
+  uint64_t records = 0, routes_skipped = 0;
+  Progress progress;
+  BgpdumpOptions bgpdump_options;
+  bgpdump_options.only_bgpdump_families = true;
+  bgpdump_options.skipped_routes = &routes_skipped;
+  auto flush = [&](bool force) {
+    if (out.size() >= (1 << 20) || (force && !out.empty())) {
+      std::fwrite(out.data(), 1, out.size(), stdout);
+      out.clear();
+    }
+  };
+  // Errors: stderr in bgpdump and hex formats (stdout carries only their
+  // lines), in line in json and text.
+  auto error = [&](wire::Bytes bytes, const absl::Status& st,
+                   const MrtRecordMeta& meta) {
+    failed = true;
+    const OutputFormat f = o.bgpdump ? OutputFormat::kText : o.format;
+    std::string line = RenderMrtError(bytes, st, f, meta);
+    if (o.bgpdump || o.format == OutputFormat::kHex) {
+      flush(true);
+      std::fwrite(line.data(), 1, line.size(), stderr);
+    } else {
+      out += line;
+    }
+  };
+  while (true) {
+    absl::StatusOr<std::optional<wire::Bytes>> next = reader.Next();
+    MrtRecordMeta meta;
+    meta.source = source;
+    meta.offset = reader.offset();
+    if (!next.ok()) {
+      // The reader cannot go on past a damaged length (its errors are
+      // final); it already skips what it can.
+      failed = true;
+      flush(true);
+      // The message names the offset and type itself.
+      std::fprintf(stderr, "bgpy-decode: %s\n",
+                   std::string(next.status().message()).c_str());
+      break;
+    }
+    if (!next->has_value()) break;
+    ++records;
+    const wire::Bytes bytes = **next;
+    absl::Status st = mrt::DecodeRecord(bytes, record);
+    std::string type_name;
+    if (!st.ok()) {
+      if (bytes.size() >= mrt::kHeaderSize) {
+        type_name = absl::StrCat(
+            mrt::TypeName(static_cast<uint16_t>((bytes[4] << 8) | bytes[5])),
+            "/",
+            mrt::SubtypeName(
+                static_cast<uint16_t>((bytes[4] << 8) | bytes[5]),
+                static_cast<uint16_t>((bytes[6] << 8) | bytes[7])));
+      }
+      meta.type_name = type_name;
+      error(bytes, st, meta);
+      continue;
+    }
+    if (o.bgpdump) {
+      st = AppendBgpdump(&out, record, walker, bgpdump_options);
+    } else {
+      if (o.format == OutputFormat::kText && printed) out.push_back('\n');
+      st = AppendMrtRecord(&out, record, walker, o.format, meta);
+      printed = true;
+    }
+    if (!st.ok()) {
+      type_name = absl::StrCat(
+          mrt::TypeName(record.header.type), "/",
+          mrt::SubtypeName(record.header.type, record.header.subtype));
+      meta.type_name = type_name;
+      // JSON and text already carry the error in the record's rendering.
+      if (o.bgpdump || o.format == OutputFormat::kHex) {
+        error(bytes, st, meta);
+      } else {
+        failed = true;
+      }
+    }
+    flush(false);
+    progress.Tick(records, walker.routes(), reader.compressed_bytes());
+  }
+  flush(true);
+  progress.Finish(records, walker.routes(), reader.compressed_bytes());
+  if (routes_skipped > 0) {
+    std::fprintf(stderr,
+                 "bgpy-decode: %llu routes of families bgpdump does not print "
+                 "were left out (--format=json shows them)\n",
+                 static_cast<unsigned long long>(routes_skipped));
+  }
+  return !failed;
+}
+#endif  // BGPY_HAVE_MRT
+
 int Main(int argc, char** argv) {
   const std::vector<std::string> positional =
       ParseToolCommandLine(argc, argv, kUsage, "decode.cc");
@@ -290,6 +463,13 @@ int Main(int argc, char** argv) {
     return kExitUsage;
   }
 
+#ifdef BGPY_HAVE_MRT
+  if (options->input == Input::kMrt) {
+    const bool ok = DecodeMrt(*options);
+    std::fflush(stdout);
+    return ok ? kExitOk : kExitDecodeError;
+  }
+#endif
   FILE* in = stdin;
   if (options->file != "-") {
     in = std::fopen(options->file.c_str(), "rb");

@@ -27,6 +27,7 @@
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "bgpy/errors.h"
+#include "bgpy/mrt.h"
 #include "bgpy/params.h"
 #include "bgpy/update.h"
 #include "bgpy/wire.h"
@@ -86,6 +87,48 @@ std::string DescribeStatus(const absl::Status& status);
 
 // RFC 3339 UTC with microseconds: "2026-01-02T03:04:05.000123Z".
 std::string FormatTimestamp(absl::Time t);
+
+// --- MRT records (RFC 6396) ------------------------------------------------
+
+// Where a record came from in its file.
+struct MrtRecordMeta {
+  uint64_t offset = 0;          // of the record, in the uncompressed stream
+  absl::string_view source;     // prefixed to error lines ("file.mrt")
+  absl::string_view type_name;  // for error lines ("BGP4MP_ET/MESSAGE_AS4")
+};
+
+struct BgpdumpOptions {
+  // Print only the families bgpdump prints (IPv4/IPv6 unicast and
+  // multicast). Off: routes of other families get lines of the same layout
+  // with the family's operator text as the prefix.
+  bool only_bgpdump_families = false;
+  // When set, counts the routes left out by only_bgpdump_families.
+  uint64_t* skipped_routes = nullptr;
+};
+
+// `bgpdump -m` lines for `record`: one per route (A, W, or B for RIB
+// entries) and per state change, with bgpdump 1.6's fields, order and
+// notation. Records without routes print nothing. The walker keeps the
+// PEER_INDEX_TABLE across records. Returns the walker's error for a route
+// that does not decode (the other routes are printed).
+absl::Status AppendBgpdump(std::string* out, const mrt::Record& record,
+                           mrt::RouteWalker& walker,
+                           const BgpdumpOptions& options = {});
+
+// One record as JSON (exactly one line: "time", "peer", "type" and an "mrt"
+// object with type, subtype, offset and length; a BGP4MP message is the
+// message's own JSON line with the MRT fields added, a RIB record lists its
+// entries each as the JSON of a one-route UPDATE) or as text (a header line
+// and the decoded message or entries). kHex gives the record's bytes.
+absl::Status AppendMrtRecord(std::string* out, const mrt::Record& record,
+                             mrt::RouteWalker& walker, OutputFormat f,
+                             const MrtRecordMeta& meta);
+
+// One line for a record that could not be read or decoded: kJson gives
+// {"error": "MRT record at offset N (TYPE): ...", "offset": N, "hex": ...};
+// the others "error: MRT record at offset N (TYPE): ...".
+std::string RenderMrtError(wire::Bytes bytes, const absl::Status& status,
+                           OutputFormat f, const MrtRecordMeta& meta);
 
 }  // namespace bgpy
 

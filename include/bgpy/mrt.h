@@ -22,8 +22,10 @@
 #ifndef BGPY_MRT_H_
 #define BGPY_MRT_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <variant>
@@ -173,7 +175,11 @@ struct Rib {
 
   class Iterator {
    public:
+    using iterator_category = std::input_iterator_tag;
     using value_type = RibEntry;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const RibEntry*;
+    using reference = const RibEntry&;
     Iterator() = default;
     const RibEntry& operator*() const { return cur_; }
     const RibEntry* operator->() const { return &cur_; }
@@ -286,6 +292,11 @@ struct Route {
   uint32_t originated = 0;
   // True for TABLE_DUMP/TABLE_DUMP_V2 RIB entries (bgpdump's "B").
   bool rib = false;
+  // RIB entries only: the entry had no next hop (no NEXT_HOP for IPv4
+  // unicast, no MP_REACH_NLRI for other families). The UPDATE the walker
+  // built then carries an all-zero next hop of the family's form (for
+  // MP_REACH_NLRI) or none (IPv4 unicast).
+  bool next_hop_absent = false;
   // The UPDATE the route was read from (for RIB entries: the one-route
   // UPDATE the walker built), and the route within it.
   const UpdateView* update = nullptr;
@@ -312,10 +323,15 @@ class RouteWalker {
     return table_ ? &*table_ : nullptr;
   }
 
+  // Routes passed to Walk callbacks so far (for progress lines).
+  uint64_t routes() const { return routes_; }
+
   // Builds the one-route UPDATE for a RIB entry into `out` (exposed for
   // tests and for replaying RIB entries as UPDATEs): body NLRI with
   // NEXT_HOP for IPv4 unicast, else MP_REACH_NLRI with the family, the
   // entry's next hop and `nlri`. `four_octet_as` false for TABLE_DUMP.
+  // The entry's MP_REACH_NLRI may be abbreviated (§4.3.4) or full (some
+  // writers); without one the MP_REACH_NLRI gets an all-zero next hop.
   static absl::Status RibUpdate(Family family, wire::Bytes nlri,
                                 std::optional<uint32_t> path_id,
                                 wire::Bytes attributes, bool four_octet_as,
@@ -324,6 +340,7 @@ class RouteWalker {
  private:
   std::optional<PeerIndexTable> table_;
   std::vector<uint8_t> scratch_;
+  uint64_t routes_ = 0;
 };
 
 // --- Writing -------------------------------------------------------------

@@ -59,3 +59,25 @@ set_tests_properties(fuzz_replay.nlri.any PROPERTIES LABELS fuzz-replay)
 add_executable(fuzz_make_seeds ${BGPY_FUZZ_DIR}/make_seeds.cc)
 target_link_libraries(fuzz_make_seeds PRIVATE bgpy)
 bgpy_target_warnings(fuzz_make_seeds)
+
+# MRT records (mrt_fuzzer): seeds are the first records of every shared
+# corpus MRT file, extracted into the build tree by fuzz_mrt_seeds (through
+# bgpy::mrt) in a ctest fixture, then replayed. Nothing is committed.
+add_executable(mrt_fuzzer_replay ${BGPY_FUZZ_DIR}/mrt_fuzzer.cc ${BGPY_FUZZ_DIR}/replay_main.cc)
+target_link_libraries(mrt_fuzzer_replay PRIVATE bgpy)
+target_include_directories(mrt_fuzzer_replay PRIVATE ${BGPY_FUZZ_DIR})
+bgpy_target_warnings(mrt_fuzzer_replay)
+if(TARGET bgpy_mrt)
+  add_executable(fuzz_mrt_seeds ${BGPY_FUZZ_DIR}/mrt_seeds.cc)
+  target_link_libraries(fuzz_mrt_seeds PRIVATE bgpy_mrt)
+  bgpy_target_warnings(fuzz_mrt_seeds)
+  set(BGPY_MRT_SEEDS ${CMAKE_BINARY_DIR}/fuzz-seeds/mrt)
+  add_test(NAME fuzz_replay.mrt_seeds
+    COMMAND fuzz_mrt_seeds ${BGPY_MRT_SEEDS} ${BGPY_SHARED_DIR}/corpus/mrt)
+  set_tests_properties(fuzz_replay.mrt_seeds PROPERTIES
+    LABELS fuzz-replay FIXTURES_SETUP bgpy_mrt_seeds)
+  add_test(NAME fuzz_replay.mrt_fuzzer
+    COMMAND mrt_fuzzer_replay ${BGPY_MRT_SEEDS})
+  set_tests_properties(fuzz_replay.mrt_fuzzer PROPERTIES
+    LABELS fuzz-replay FIXTURES_REQUIRED bgpy_mrt_seeds)
+endif()

@@ -1,0 +1,674 @@
+// Copyright 2026 The bgpy Authors.
+//
+// MRT records as bgpy-decode prints them: `bgpdump -m` lines, JSON lines
+// and text. The routes come from mrt::RouteWalker, so they are read by the
+// same codec as a live session; this file only lays them out.
+//
+// bgpdump -m layout (bgpdump 1.6), one line per route:
+//   TYPE|time|A|peer|peer_as|prefix|[path_id|]as_path|origin|next_hop|
+//     local_pref|med|communities|AG/NAG|aggregator|
+//   TYPE|time|W|peer|peer_as|prefix[|path_id]
+//   TYPE|time|STATE|peer|peer_as|old_state|new_state
+// with TYPE one of TABLE_DUMP, TABLE_DUMP2(_AP), BGP4MP(_ET)(_LOCAL)(_AP)
+// and BGP (the deprecated type 5, whose A lines run the MED and the
+// communities together and so have one field less).
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "bgpy/errors.h"
+#include "bgpy/format.h"
+#include "bgpy/hex.h"
+#include "bgpy/json.h"
+#include "bgpy/mrt.h"
+
+namespace bgpy {
+namespace {
+
+using mrt::Type;
+
+// --- Small fast writers (the bgpdump path runs per route) -----------------
+
+void AppendUint(std::string* out, uint64_t v) {
+  char buf[absl::numbers_internal::kFastToBufferSize];
+  char* end = absl::numbers_internal::FastIntToBuffer(v, buf);
+  out->append(buf, static_cast<size_t>(end - buf));
+}
+
+void AppendIpv4(std::string* out, const uint8_t* b) {
+  char buf[16];
+  char* p = buf;
+  for (int i = 0; i < 4; ++i) {
+    if (i > 0) *p++ = '.';
+    unsigned v = b[i];
+    if (v >= 100) {
+      *p++ = static_cast<char>('0' + v / 100);
+      v %= 100;
+      *p++ = static_cast<char>('0' + v / 10);
+      *p++ = static_cast<char>('0' + v % 10);
+    } else if (v >= 10) {
+      *p++ = static_cast<char>('0' + v / 10);
+      *p++ = static_cast<char>('0' + v % 10);
+    } else {
+      *p++ = static_cast<char>('0' + v);
+    }
+  }
+  out->append(buf, static_cast<size_t>(p - buf));
+}
+
+void AppendAddress(std::string* out, const IpAddress& a) {
+  if (a.is_v4()) {
+    AppendIpv4(out, a.bytes());
+  } else {
+    out->append(a.ToString());
+  }
+}
+
+// The prefix as on the wire, bits beyond the length included (bgpdump
+// prints the octets it read).
+void AppendWirePrefix(std::string* out, Afi afi, wire::Bytes entry) {
+  const int len = entry[0];
+  if (afi == Afi::kIpv4) {
+    uint8_t b[4] = {};
+    for (size_t i = 1; i < entry.size() && i <= 4; ++i) b[i - 1] = entry[i];
+    AppendIpv4(out, b);
+  } else {
+    uint8_t b[16] = {};
+    for (size_t i = 1; i < entry.size() && i <= 16; ++i) b[i - 1] = entry[i];
+    out->append(IpAddress::V6Bytes(b).ToString());
+  }
+  out->push_back('/');
+  AppendUint(out, static_cast<uint64_t>(len));
+}
+
+// bgpdump's AS path text: sequences space-separated, {a,b} for AS_SET,
+// (a b) for AS_CONFED_SEQUENCE, [a,b] for AS_CONFED_SET.
+char SegmentOpen(AsSegmentType t) {
+  switch (t) {
+    case AsSegmentType::kSet:
+      return '{';
+    case AsSegmentType::kConfedSequence:
+      return '(';
+    case AsSegmentType::kConfedSet:
+      return '[';
+    default:
+      return 0;
+  }
+}
+char SegmentClose(AsSegmentType t) {
+  switch (t) {
+    case AsSegmentType::kSet:
+      return '}';
+    case AsSegmentType::kConfedSequence:
+      return ')';
+    case AsSegmentType::kConfedSet:
+      return ']';
+    default:
+      return 0;
+  }
+}
+bool IsSet(AsSegmentType t) {
+  return t == AsSegmentType::kSet || t == AsSegmentType::kConfedSet;
+}
+
+// Segment by segment: `next(type, count)` starts a segment, `asn(i)` reads
+// its numbers. Shared by the wire walk and the merged (AS4_PATH) path.
+class AsPathText {
+ public:
+  explicit AsPathText(std::string* out) : out_(out) {}
+  void Segment(AsSegmentType type) {
+    if (any_) {
+      if (char c = SegmentClose(prev_)) out_->push_back(c);
+      out_->push_back(' ');
+    }
+    if (char c = SegmentOpen(type)) out_->push_back(c);
+    prev_ = type;
+    any_ = true;
+    first_in_segment_ = true;
+  }
+  void Asn(uint32_t asn) {
+    if (!first_in_segment_) out_->push_back(IsSet(prev_) ? ',' : ' ');
+    first_in_segment_ = false;
+    AppendUint(out_, asn);
+  }
+  void Finish() {
+    if (any_) {
+      if (char c = SegmentClose(prev_)) out_->push_back(c);
+    }
+  }
+
+ private:
+  std::string* out_;
+  AsSegmentType prev_ = AsSegmentType::kSequence;
+  bool any_ = false;
+  bool first_in_segment_ = true;
+};
+
+// From a checked AS_PATH value (UpdateView validated it).
+void AppendWireAsPath(std::string* out, wire::Bytes value, bool four_octet) {
+  AsPathText text(out);
+  wire::Reader r(value);
+  const size_t width = four_octet ? 4 : 2;
+  while (!r.empty()) {
+    uint8_t type = 0, count = 0;
+    if (!r.ReadU8(type) || !r.ReadU8(count)) break;
+    text.Segment(static_cast<AsSegmentType>(type));
+    for (unsigned i = 0; i < count; ++i) {
+      uint32_t asn = 0;
+      if (width == 4) {
+        if (!r.ReadU32(asn)) break;
+      } else {
+        uint16_t a16 = 0;
+        if (!r.ReadU16(a16)) break;
+        asn = a16;
+      }
+      text.Asn(asn);
+    }
+  }
+  text.Finish();
+}
+
+void AppendAsPath(std::string* out, const UpdateView& u) {
+  std::optional<AttributeView> path = u.Find(AttrCode::kAsPath);
+  if (!path) return;
+  // RFC 6793 §4.2.3: a 2-octet session's AS4_PATH is merged (bgpdump does
+  // the same); UpdateView::as_path() does it.
+  if (!u.four_octet_as() && u.Find(AttrCode::kAs4Path)) {
+    std::optional<AsPath> merged = u.as_path();
+    if (!merged) return;
+    AsPathText text(out);
+    for (const AsPathSegment& s : merged->segments) {
+      text.Segment(s.type);
+      for (uint32_t asn : s.asns) text.Asn(asn);
+    }
+    text.Finish();
+    return;
+  }
+  AppendWireAsPath(out, path->value, u.four_octet_as());
+}
+
+// bgpdump's community text: no-export, no-advertise, local-AS by name,
+// the rest as AS:value.
+void AppendCommunities(std::string* out, wire::Bytes value) {
+  for (size_t i = 0; i + 4 <= value.size(); i += 4) {
+    if (i > 0) out->push_back(' ');
+    const uint32_t c = (uint32_t{value[i]} << 24) |
+                       (uint32_t{value[i + 1]} << 16) |
+                       (uint32_t{value[i + 2]} << 8) | value[i + 3];
+    switch (c) {
+      case 0xFFFFFF01:
+        out->append("no-export");
+        break;
+      case 0xFFFFFF02:
+        out->append("no-advertise");
+        break;
+      case 0xFFFFFF03:
+        out->append("local-AS");
+        break;
+      default:
+        AppendUint(out, c >> 16);
+        out->push_back(':');
+        AppendUint(out, c & 0xFFFF);
+    }
+  }
+}
+
+const char* OriginText(const UpdateView& u) {
+  std::optional<Origin> o = u.origin();
+  // bgpdump prints INCOMPLETE when ORIGIN is absent.
+  if (!o) return "INCOMPLETE";
+  switch (*o) {
+    case Origin::kIgp:
+      return "IGP";
+    case Origin::kEgp:
+      return "EGP";
+    default:
+      return "INCOMPLETE";
+  }
+}
+
+// The next hop of an announced route as bgpdump shows it: the MP_REACH
+// next hop (global address) for MP routes, else NEXT_HOP, else bgpdump's
+// "none" value 255.255.255.255.
+void AppendNextHop(std::string* out, const mrt::Route& r) {
+  const wire::Bytes nh = r.route.next_hop_bytes;
+  if (r.route.mp && !nh.empty() && !r.next_hop_absent) {
+    if (r.route.family.afi == Afi::kIpv4 && nh.size() == 4) {
+      AppendIpv4(out, nh.data());
+      return;
+    }
+    if (nh.size() == 16 || nh.size() == 32) {
+      out->append(IpAddress::V6Bytes(nh.data()).ToString());
+      return;
+    }
+    if (std::optional<MpNextHop> d = r.route.next_hop()) {
+      AppendAddress(out, d->address);
+      return;
+    }
+  }
+  if (std::optional<AttributeView> a = r.update->Find(AttrCode::kNextHop);
+      a && a->value.size() == 4) {
+    AppendIpv4(out, a->value.data());
+    return;
+  }
+  out->append("255.255.255.255");
+}
+
+void AppendAggregator(std::string* out, const UpdateView& u) {
+  std::optional<AttributeView> a = u.Find(AttrCode::kAggregator);
+  if (!a) return;
+  absl::StatusOr<Aggregator> agg =
+      DecodeAggregator(a->value, u.four_octet_as());
+  if (!agg.ok()) return;
+  // RFC 6793 §4.2.3: AS_TRANS in AGGREGATOR defers to AS4_AGGREGATOR.
+  if (!u.four_octet_as() && agg->asn == kAsTrans) {
+    if (std::optional<AttributeView> a4 = u.Find(AttrCode::kAs4Aggregator)) {
+      if (absl::StatusOr<Aggregator> agg4 = DecodeAggregator(a4->value, true);
+          agg4.ok()) {
+        agg = agg4;
+      }
+    }
+  }
+  AppendUint(out, agg->asn);
+  out->push_back(' ');
+  const uint8_t b[4] = {static_cast<uint8_t>(agg->address >> 24),
+                        static_cast<uint8_t>(agg->address >> 16),
+                        static_cast<uint8_t>(agg->address >> 8),
+                        static_cast<uint8_t>(agg->address)};
+  AppendIpv4(out, b);
+}
+
+uint32_t U32Or0(std::optional<uint32_t> v) { return v ? *v : 0; }
+
+// "BGP4MP_ET_LOCAL_AP" and friends, for the record a route comes from.
+void AppendLineType(std::string* out, const mrt::Record& rec, bool path_id) {
+  switch (static_cast<Type>(rec.header.type)) {
+    case Type::kTableDump:
+      out->append("TABLE_DUMP");
+      return;
+    case Type::kTableDumpV2: {
+      const auto* rib = std::get_if<mrt::Rib>(&rec.body);
+      out->append(rib != nullptr && rib->add_path ? "TABLE_DUMP2_AP"
+                                                  : "TABLE_DUMP2");
+      return;
+    }
+    case Type::kBgp:
+      out->append("BGP");
+      return;
+    case Type::kBgp4mp:
+    case Type::kBgp4mpEt: {
+      out->append(rec.header.extended_time() ? "BGP4MP_ET" : "BGP4MP");
+      if (const auto* m = std::get_if<mrt::Bgp4mpMessage>(&rec.body)) {
+        if (m->local) out->append("_LOCAL");
+        // The subtype, or a route read with a path id under a plain subtype
+        // (RouteWalker's fallback): the line has the path id field.
+        if (m->add_path || path_id) out->append("_AP");
+      }
+      return;
+    }
+  }
+  out->append(mrt::TypeName(rec.header.type));
+}
+
+void AppendLineTime(std::string* out, const mrt::RecordHeader& h) {
+  AppendUint(out, h.timestamp);
+  if (h.extended_time()) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, ".%06u", h.microseconds);
+    out->append(buf);
+  }
+}
+
+bool IsBgpdumpFamily(Family f) {
+  return (f.afi == Afi::kIpv4 || f.afi == Afi::kIpv6) &&
+         (f.safi == Safi::kUnicast || f.safi == Safi::kMulticast);
+}
+
+void AppendBgpdumpRoute(std::string* out, const mrt::Record& rec,
+                        const mrt::Route& r) {
+  const bool old_bgp = rec.header.type == static_cast<uint16_t>(Type::kBgp);
+  AppendLineType(out, rec, r.route.path_id.has_value());
+  out->push_back('|');
+  AppendLineTime(out, rec.header);
+  out->append(r.rib ? "|B|" : r.route.withdraw ? "|W|" : "|A|");
+  // bgpdump names the recorder's side for *_LOCAL messages.
+  const auto* m = std::get_if<mrt::Bgp4mpMessage>(&rec.body);
+  if (m != nullptr && m->local) {
+    AppendAddress(out, m->local_address);
+    out->push_back('|');
+    AppendUint(out, m->local_as);
+  } else {
+    AppendAddress(out, r.peer_address);
+    out->push_back('|');
+    AppendUint(out, r.peer_as);
+  }
+  out->push_back('|');
+  if (r.route.is_ip_prefix()) {
+    AppendWirePrefix(out, r.route.family.afi, r.route.entry);
+  } else {
+    out->append(r.route.Text());
+  }
+  if (r.route.withdraw) {
+    if (r.route.path_id) {
+      out->push_back('|');
+      AppendUint(out, *r.route.path_id);
+    }
+    out->push_back('\n');
+    return;
+  }
+  out->push_back('|');
+  if (r.route.path_id) {
+    AppendUint(out, *r.route.path_id);
+    out->push_back('|');
+  }
+  const UpdateView& u = *r.update;
+  AppendAsPath(out, u);
+  out->push_back('|');
+  out->append(OriginText(u));
+  out->push_back('|');
+  AppendNextHop(out, r);
+  out->push_back('|');
+  AppendUint(out, U32Or0(u.local_pref()));
+  out->push_back('|');
+  AppendUint(out, U32Or0(u.med()));
+  // The deprecated BGP type: bgpdump writes the communities straight after
+  // the MED, without a separator.
+  if (!old_bgp) out->push_back('|');
+  if (std::optional<AttributeView> c = u.Find(AttrCode::kCommunities)) {
+    AppendCommunities(out, c->value);
+  }
+  out->append(u.Find(AttrCode::kAtomicAggregate) ? "|AG|" : "|NAG|");
+  AppendAggregator(out, u);
+  out->append("|\n");
+}
+
+void AppendBgpdumpState(std::string* out, const mrt::Record& rec,
+                        const mrt::StateChange& s) {
+  out->append(rec.header.type == static_cast<uint16_t>(Type::kBgp) ? "BGP"
+              : rec.header.extended_time()                         ? "BGP4MP_ET"
+                                                                   : "BGP4MP");
+  out->push_back('|');
+  AppendLineTime(out, rec.header);
+  out->append("|STATE|");
+  AppendAddress(out, s.peer_address);
+  out->push_back('|');
+  AppendUint(out, s.peer_as);
+  out->push_back('|');
+  AppendUint(out, s.old_state);
+  out->push_back('|');
+  AppendUint(out, s.new_state);
+  out->push_back('\n');
+}
+
+// --- JSON and text --------------------------------------------------------
+
+std::string RecordKind(const mrt::Record& rec) {
+  return absl::StrCat(mrt::TypeName(rec.header.type), "/",
+                      mrt::SubtypeName(rec.header.type, rec.header.subtype));
+}
+
+// The "mrt" object: where the record came from.
+void MrtJson(JsonWriter& j, const mrt::Record& rec, const MrtRecordMeta& meta) {
+  j.Key("mrt").BeginObject();
+  j.Field("type", mrt::TypeName(rec.header.type));
+  j.Field("subtype", mrt::SubtypeName(rec.header.type, rec.header.subtype));
+  j.Key("offset").Uint(meta.offset);
+  j.Key("length").Uint(rec.bytes.size());
+  j.EndObject();
+}
+
+// Splices `fields` (a rendered JSON object "{...}\n") after "{" of a
+// message line: {"time":...} → {<prefix>,"time":...}.
+void SpliceJson(std::string* out, absl::string_view line,
+                absl::string_view prefix) {
+  if (line.size() < 2 || line[0] != '{') {
+    absl::StrAppend(out, line);
+    return;
+  }
+  out->push_back('{');
+  absl::StrAppend(out, prefix);
+  if (line[1] != '}') out->push_back(',');
+  absl::StrAppend(out, line.substr(1));
+}
+
+std::string PeerText(const IpAddress& a) {
+  std::string s;
+  AppendAddress(&s, a);
+  return s;
+}
+
+absl::Status RecordJson(std::string* out, const mrt::Record& rec,
+                        mrt::RouteWalker& walker, const MrtRecordMeta& meta) {
+  const absl::Time time = rec.header.time();
+  std::string mrt_obj;
+  {
+    JsonWriter j(&mrt_obj);
+    j.BeginObject();
+    MrtJson(j, rec, meta);
+    j.EndObject();
+  }
+  // mrt_obj is {"mrt":{...}}: its inside is the prefix to splice.
+  const absl::string_view mrt_fields =
+      absl::string_view(mrt_obj).substr(1, mrt_obj.size() - 2);
+
+  if (const auto* m = std::get_if<mrt::Bgp4mpMessage>(&rec.body)) {
+    std::string peer = PeerText(m->peer_address);
+    MessageMeta mm;
+    mm.time = time;
+    mm.peer = peer;
+    mm.source = meta.source;
+    std::string extra = absl::StrCat(
+        mrt_fields, ",\"peer_as\":", m->peer_as, ",\"local\":\"",
+        PeerText(m->local_address), "\",\"local_as\":", m->local_as,
+        ",\"direction\":\"", m->local ? "sent" : "received", "\"");
+    std::string line;
+    absl::Status st =
+        AppendMessage(&line, m->message, m->params(), OutputFormat::kJson, mm);
+    SpliceJson(out, line, extra);
+    return st;
+  }
+
+  JsonWriter j(out);
+  j.BeginObject();
+  j.Field("time", FormatTimestamp(time));
+  absl::Status result;
+  if (const auto* s = std::get_if<mrt::StateChange>(&rec.body)) {
+    j.Field("peer", PeerText(s->peer_address));
+    j.Field("type", "STATE_CHANGE");
+    MrtJson(j, rec, meta);
+    j.Key("peer_as").Uint(s->peer_as);
+    j.Field("local", PeerText(s->local_address));
+    j.Key("local_as").Uint(s->local_as);
+    j.Field("old_state", mrt::StateName(s->old_state));
+    j.Field("new_state", mrt::StateName(s->new_state));
+  } else if (const auto* t = std::get_if<mrt::PeerIndexTable>(&rec.body)) {
+    // The walker keeps the table for the RIB records that follow.
+    result = walker.Walk(rec, [](const mrt::Route&) {});
+    j.Key("peer").Null();
+    j.Field("type", "PEER_INDEX_TABLE");
+    MrtJson(j, rec, meta);
+    const uint8_t id[4] = {static_cast<uint8_t>(t->collector_bgp_id >> 24),
+                           static_cast<uint8_t>(t->collector_bgp_id >> 16),
+                           static_cast<uint8_t>(t->collector_bgp_id >> 8),
+                           static_cast<uint8_t>(t->collector_bgp_id)};
+    std::string ids;
+    AppendIpv4(&ids, id);
+    j.Field("collector_bgp_id", ids);
+    j.Field("view_name", t->view_name);
+    j.Key("peers").BeginArray();
+    for (size_t i = 0; i < t->peers.size(); ++i) {
+      const mrt::Peer& p = t->peers[i];
+      const uint8_t b[4] = {static_cast<uint8_t>(p.bgp_id >> 24),
+                            static_cast<uint8_t>(p.bgp_id >> 16),
+                            static_cast<uint8_t>(p.bgp_id >> 8),
+                            static_cast<uint8_t>(p.bgp_id)};
+      std::string bid;
+      AppendIpv4(&bid, b);
+      j.BeginObject()
+          .Key("index")
+          .Uint(i)
+          .Field("bgp_id", bid)
+          .Field("address", PeerText(p.address))
+          .Key("as")
+          .Uint(p.as)
+          .EndObject();
+    }
+    j.EndArray();
+  } else if (std::holds_alternative<mrt::Rib>(rec.body) ||
+             std::holds_alternative<mrt::TableDump>(rec.body)) {
+    j.Key("peer").Null();
+    j.Field("type", "RIB");
+    MrtJson(j, rec, meta);
+    if (const auto* rib = std::get_if<mrt::Rib>(&rec.body)) {
+      j.Field("family", FamilyName(rib->family));
+      j.Key("sequence").Uint(rib->sequence);
+    } else {
+      const auto& td = std::get<mrt::TableDump>(rec.body);
+      j.Field("family", FamilyName(Family{td.prefix.afi(), Safi::kUnicast}));
+      j.Key("sequence").Uint(td.sequence);
+      j.Key("view").Uint(td.view);
+    }
+    j.Key("entries").BeginArray();
+    result = walker.Walk(rec, [&](const mrt::Route& r) {
+      std::string peer = PeerText(r.peer_address);
+      MessageMeta mm;
+      mm.time = absl::FromUnixSeconds(r.originated);
+      mm.peer = peer;
+      std::string line;
+      AppendUpdate(&line, *r.update, {}, OutputFormat::kJson, mm);
+      while (!line.empty() && line.back() == '\n') line.pop_back();
+      std::string extra = absl::StrCat("\"peer_index\":", r.peer_index,
+                                       ",\"peer_as\":", r.peer_as);
+      std::string entry;
+      SpliceJson(&entry, line, extra);
+      j.Raw(entry);
+    });
+    j.EndArray();
+    if (!result.ok()) j.Field("error", DescribeStatus(result));
+  } else {
+    const auto& u = std::get<mrt::Unsupported>(rec.body);
+    j.Key("peer").Null();
+    j.Field("type", "UNSUPPORTED");
+    MrtJson(j, rec, meta);
+    j.Field("hex", HexString(u.body));
+  }
+  j.EndObject();
+  out->push_back('\n');
+  return result;
+}
+
+absl::Status RecordText(std::string* out, const mrt::Record& rec,
+                        mrt::RouteWalker& walker, const MrtRecordMeta& meta) {
+  const absl::Time time = rec.header.time();
+  absl::StrAppend(out, FormatTimestamp(time), " MRT ", RecordKind(rec),
+                  " at offset ", meta.offset, ", ", rec.bytes.size(),
+                  " octets\n");
+  if (const auto* m = std::get_if<mrt::Bgp4mpMessage>(&rec.body)) {
+    absl::StrAppend(out, "  peer ", PeerText(m->peer_address), " AS",
+                    m->peer_as, ", local ", PeerText(m->local_address), " AS",
+                    m->local_as, m->local ? " (sent)" : " (received)", "\n");
+    std::string peer = PeerText(m->peer_address);
+    MessageMeta mm;
+    mm.time = time;
+    mm.peer = peer;
+    mm.source = meta.source;
+    return AppendMessage(out, m->message, m->params(), OutputFormat::kText, mm);
+  }
+  if (const auto* s = std::get_if<mrt::StateChange>(&rec.body)) {
+    absl::StrAppend(out, "  peer ", PeerText(s->peer_address), " AS",
+                    s->peer_as, ", local ", PeerText(s->local_address), " AS",
+                    s->local_as, "\n  state ", mrt::StateName(s->old_state),
+                    " -> ", mrt::StateName(s->new_state), "\n");
+    return absl::OkStatus();
+  }
+  if (const auto* t = std::get_if<mrt::PeerIndexTable>(&rec.body)) {
+    BGPY_RETURN_IF_ERROR(walker.Walk(rec, [](const mrt::Route&) {}));
+    const uint8_t id[4] = {static_cast<uint8_t>(t->collector_bgp_id >> 24),
+                           static_cast<uint8_t>(t->collector_bgp_id >> 16),
+                           static_cast<uint8_t>(t->collector_bgp_id >> 8),
+                           static_cast<uint8_t>(t->collector_bgp_id)};
+    out->append("  collector ");
+    AppendIpv4(out, id);
+    absl::StrAppend(out, ", view '", t->view_name, "', ", t->peers.size(),
+                    " peers\n");
+    for (size_t i = 0; i < t->peers.size(); ++i) {
+      absl::StrAppend(out, "    peer ", i, ": ", PeerText(t->peers[i].address),
+                      " AS", t->peers[i].as, "\n");
+    }
+    return absl::OkStatus();
+  }
+  if (std::holds_alternative<mrt::Rib>(rec.body) ||
+      std::holds_alternative<mrt::TableDump>(rec.body)) {
+    return walker.Walk(rec, [&](const mrt::Route& r) {
+      absl::StrAppend(out, "  entry: peer ", PeerText(r.peer_address), " AS",
+                      r.peer_as, ", originated ",
+                      FormatTimestamp(absl::FromUnixSeconds(r.originated)),
+                      "\n");
+      std::string peer = PeerText(r.peer_address);
+      MessageMeta mm;
+      mm.time = absl::FromUnixSeconds(r.originated);
+      mm.peer = peer;
+      AppendUpdate(out, *r.update, {}, OutputFormat::kText, mm);
+    });
+  }
+  const auto& u = std::get<mrt::Unsupported>(rec.body);
+  absl::StrAppend(out, "  (not decoded) ", HexString(u.body), "\n");
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status AppendBgpdump(std::string* out, const mrt::Record& record,
+                           mrt::RouteWalker& walker,
+                           const BgpdumpOptions& options) {
+  if (const auto* s = std::get_if<mrt::StateChange>(&record.body)) {
+    AppendBgpdumpState(out, record, *s);
+    return absl::OkStatus();
+  }
+  return walker.Walk(record, [&](const mrt::Route& r) {
+    if (options.only_bgpdump_families && !IsBgpdumpFamily(r.route.family)) {
+      if (options.skipped_routes != nullptr) ++*options.skipped_routes;
+      return;
+    }
+    AppendBgpdumpRoute(out, record, r);
+  });
+}
+
+absl::Status AppendMrtRecord(std::string* out, const mrt::Record& record,
+                             mrt::RouteWalker& walker, OutputFormat f,
+                             const MrtRecordMeta& meta) {
+  switch (f) {
+    case OutputFormat::kJson:
+      return RecordJson(out, record, walker, meta);
+    case OutputFormat::kText:
+      return RecordText(out, record, walker, meta);
+    case OutputFormat::kHex:
+      AppendHex(out, record.bytes);
+      out->push_back('\n');
+      // Keep the walker's peer index table current.
+      return walker.Walk(record, [](const mrt::Route&) {});
+  }
+  return absl::OkStatus();
+}
+
+std::string RenderMrtError(wire::Bytes bytes, const absl::Status& status,
+                           OutputFormat f, const MrtRecordMeta& meta) {
+  std::string what = absl::StrCat(meta.source, meta.source.empty() ? "" : ": ",
+                                  "MRT record at offset ", meta.offset);
+  if (!meta.type_name.empty())
+    absl::StrAppend(&what, " (", meta.type_name, ")");
+  absl::StrAppend(&what, ": ", DescribeStatus(status));
+  if (f == OutputFormat::kJson) {
+    std::string line;
+    JsonWriter j(&line);
+    j.BeginObject().Field("error", what).Key("offset").Uint(meta.offset);
+    j.Field("hex", HexString(bytes)).EndObject();
+    line.push_back('\n');
+    return line;
+  }
+  return absl::StrCat("error: ", what, "\n");
+}
+
+}  // namespace bgpy
