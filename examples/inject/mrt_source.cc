@@ -79,10 +79,22 @@ bool Withdraws(const mrt::Route& r) {
   return r.route.withdraw || r.update->verdict() == Verdict::kTreatAsWithdraw;
 }
 
+// A RIB entry whose attributes do not make a valid announcement (RFC 7606
+// treat-as-withdraw: a mandatory attribute missing or malformed, such as a
+// collector's own entries without AS_PATH): not replayed.
+bool Unusable(const mrt::Route& r) { return r.rib && Withdraws(r); }
+
 bool Inside(const Prefix& p, const Prefix& filter) {
   if (p.afi() != filter.afi() || p.length() < filter.length()) return false;
-  absl::StatusOr<Prefix> q = Prefix::Make(p.address(), filter.length());
-  return q.ok() && *q == filter;
+  const uint8_t* a = p.address().bytes();
+  const uint8_t* f = filter.address().bytes();
+  int bits = filter.length();
+  for (int i = 0; bits > 0; ++i, bits -= 8) {
+    const uint8_t mask =
+        bits >= 8 ? 0xff : static_cast<uint8_t>(0xff00 >> bits);
+    if ((a[i] & mask) != (f[i] & mask)) return false;
+  }
+  return true;
 }
 
 bool PathContains(const AsPath& path, const std::vector<uint32_t>& asns) {
@@ -164,9 +176,8 @@ absl::StatusOr<MrtScan> ScanMrt(const std::string& path) {
   while (true) {
     absl::StatusOr<std::optional<wire::Bytes>> next = reader.Next();
     if (!next.ok())
-      return absl::Status(next.status().code(), absl::StrCat(path, ": ",
-                                                             next.status()
-                                                                 .message()));
+      return absl::Status(next.status().code(),
+                          absl::StrCat(path, ": ", next.status().message()));
     if (!*next) break;
     ++scan.records;
     if (absl::Status st = mrt::DecodeRecord(**next, record); !st.ok())
@@ -174,7 +185,7 @@ absl::StatusOr<MrtScan> ScanMrt(const std::string& path) {
     if (IsLocal(record)) continue;
     // A record whose routes do not all decode: those that do still count.
     (void)walker.Walk(record, [&](const mrt::Route& r) {
-      if (r.route.desc == nullptr) return;
+      if (r.route.desc == nullptr || Unusable(r)) return;
       ++scan.routes;
       MrtPeer& p = peer_at(r);
       if (Withdraws(r)) {
@@ -199,10 +210,14 @@ absl::StatusOr<std::vector<size_t>> SelectMrtPeers(
   auto has_routes = [&](size_t i) {
     return scan.peers[i].announcements + scan.peers[i].withdrawals > 0;
   };
+  // A session takes the peer's AS (--sessions=mrt-peers): not AS 0.
+  auto can_speak = [&](size_t i) {
+    return scan.peers[i].announcements > 0 && scan.peers[i].as != 0;
+  };
   if (selectors.empty()) {
     if (all_by_default) {
       for (size_t i = 0; i < scan.peers.size(); ++i)
-        if (has_routes(i)) out.push_back(i);
+        if (can_speak(i)) out.push_back(i);
     } else {
       std::optional<size_t> best;
       for (size_t i = 0; i < scan.peers.size(); ++i) {
@@ -239,8 +254,10 @@ absl::StatusOr<std::vector<size_t>> SelectMrtPeers(
     }
     if (!found)
       return absl::InvalidArgumentError(
-          absl::StrCat("'", s.text, "' matches no peer with routes in the "
-                       "file (", scan.peers.size(), " peers)"));
+          absl::StrCat("'", s.text,
+                       "' matches no peer with routes in the "
+                       "file (",
+                       scan.peers.size(), " peers)"));
   }
   return out;
 }
@@ -254,8 +271,7 @@ MrtRoutes::MrtRoutes(const MrtOptions& options, const MrtScan& scan,
 void MrtRoutes::Begin(MrtReplayContext context, bool withdraw) {
   context_ = std::move(context);
   ebgp_ = context_.negotiated != nullptr && !context_.negotiated->ibgp;
-  if (context_.negotiated != nullptr)
-    send_ = context_.negotiated->send_params;
+  if (context_.negotiated != nullptr) send_ = context_.negotiated->send_params;
   withdraw_phase_ = withdraw;
   reader_ = mrt::FileReader();
   walker_ = mrt::RouteWalker();
@@ -343,8 +359,8 @@ const MrtRoutes::Rewritten* MrtRoutes::Rewrite(const mrt::Route& r,
         if (!a.as_path) a.as_path = AsPath();
         PrependAs(*a.as_path, context_.local_as);
       }
-      a.local_pref.reset();  // RFC 4271 §5.1.5
-      a.med.reset();         // §5.1.4
+      a.local_pref.reset();     // RFC 4271 §5.1.5
+      a.med.reset();            // §5.1.4
       a.originator_id.reset();  // RFC 4456 §8
       a.cluster_list.clear();
       a.aigp.reset();  // RFC 7311 §3: not across AS borders by default
@@ -461,7 +477,8 @@ void MrtRoutes::Add(const std::string& key, const Rewritten* rw, Family family,
 }
 
 void MrtRoutes::OnRoute(const mrt::Route& r) {
-  if (r.route.desc == nullptr || r.route.desc->opaque || !Selected(r)) {
+  if (r.route.desc == nullptr || r.route.desc->opaque || Unusable(r) ||
+      !Selected(r)) {
     ++skipped_;
     return;
   }
@@ -536,8 +553,8 @@ void MrtRoutes::ReadMore() {
         const double since =
             t >= *first_time_ ? static_cast<double>(t - *first_time_) : 0.0;
         const Clock::time_point due =
-            started_ + std::chrono::microseconds(static_cast<int64_t>(
-                           since / options_.speed * 1e6));
+            started_ + std::chrono::microseconds(
+                           static_cast<int64_t>(since / options_.speed * 1e6));
         if (Clock::now() < due) {
           FlushPending();
           if (!ready_.empty()) return;

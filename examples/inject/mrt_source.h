@@ -132,8 +132,8 @@ class MrtRoutes : public RouteProducer {
     std::vector<uint8_t> attrs;  // encoded for the session
     std::vector<uint8_t> mp_next_hop;
     std::vector<NlriEntry> entries;
-    size_t next = 0;          // entries already handed over
-    size_t entry_bytes = 0;   // for "a message's worth"
+    size_t next = 0;         // entries already handed over
+    size_t entry_bytes = 0;  // for "a message's worth"
   };
   // The rewritten attributes of one source attribute list.
   struct Rewritten {

@@ -9,12 +9,12 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/reflection.h"
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_replace.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "bgpy/errors.h"
 #include "bgpy/flowspec.h"
 #include "bgpy/nlri.h"
@@ -337,9 +337,8 @@ std::string FamilyFlag() {
 }
 
 absl::Status ParseRoutes(Options& o) {
-  BGPY_ASSIGN_OR_RETURN(
-      std::vector<Family> families,
-      ParseFamilyListFlag("family", FamilyFlag()));
+  BGPY_ASSIGN_OR_RETURN(std::vector<Family> families,
+                        ParseFamilyListFlag("family", FamilyFlag()));
 
   std::vector<uint64_t> counts;
   const std::string count_text = absl::GetFlag(FLAGS_count);
@@ -475,8 +474,8 @@ absl::Status ParsePacing(Options& o) {
   } else {
     int64_t n = 0;
     if (!absl::SimpleAtoi(sessions, &n))
-      return UsageError("sessions", absl::StrCat("'", sessions,
-                                                 "': a number or mrt-peers"));
+      return UsageError(
+          "sessions", absl::StrCat("'", sessions, "': a number or mrt-peers"));
     if (n < 1 || n > kMaxSessions)
       return UsageError("sessions",
                         absl::StrCat(n, " is outside 1..", kMaxSessions));
@@ -590,15 +589,15 @@ absl::StatusOr<Options> ParseOptions() {
     BGPY_RETURN_IF_ERROR(ParseMrt(o));
   } else {
     for (const char* f : {"mrt-peers", "mrt-prefix", "mrt-as"}) {
-      const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(
-          absl::StrReplaceAll(f, {{"-", "_"}}));
+      const absl::CommandLineFlag* flag =
+          absl::FindCommandLineFlag(absl::StrReplaceAll(f, {{"-", "_"}}));
       if (flag != nullptr && !flag->CurrentValue().empty())
         return UsageError(f, "needs --mrt");
     }
     if (absl::GetFlag(FLAGS_mrt_keep_attributes))
       return UsageError("mrt-keep-attributes", "needs --mrt");
-    if (absl::GetFlag(FLAGS_speed) != 0) return UsageError("speed",
-                                                           "needs --mrt");
+    if (absl::GetFlag(FLAGS_speed) != 0)
+      return UsageError("speed", "needs --mrt");
     BGPY_RETURN_IF_ERROR(ParseRoutes(o));
   }
   BGPY_RETURN_IF_ERROR(ParsePacing(o));

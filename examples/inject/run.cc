@@ -322,8 +322,8 @@ class Injection {
       if (!local.ok())
         return UsageError("sessions",
                           "local addresses run past the address space");
-      BGPY_RETURN_IF_ERROR(AddSession(
-          i, *local, o_.mrt ? peers_of[i] : std::vector<size_t>()));
+      BGPY_RETURN_IF_ERROR(
+          AddSession(i, *local, o_.mrt ? peers_of[i] : std::vector<size_t>()));
     }
     return absl::OkStatus();
   }
@@ -420,9 +420,16 @@ class Injection {
         "%s: %d records, %d routes of %d peers read in %.1f s", m.path,
         scan_.records, scan_.routes, scan_.peers.size(), scan_.seconds));
     if (m.sessions_per_peer) {
-      for (size_t p : *peers) peers_of.push_back({p});
-      PrintErr(absl::StrCat("one session per peer: ", peers->size(),
-                            " sessions"));
+      for (size_t p : *peers) {
+        if (scan_.peers[p].as == 0)
+          return UsageError("mrt-peers",
+                            absl::StrCat("peer ", DescribePeer(scan_.peers[p]),
+                                         " has AS 0: it cannot be a "
+                                         "session's AS"));
+        peers_of.push_back({p});
+      }
+      PrintErr(
+          absl::StrCat("one session per peer: ", peers->size(), " sessions"));
     } else {
       for (int i = 0; i < o_.sessions; ++i) peers_of.push_back(*peers);
     }
@@ -476,9 +483,9 @@ class Injection {
         if (absl::Status st = CheckNextHop(f, next_hop, local); !st.ok()) {
           if (m.family_given) return st;
           if (s.index == 0) {
-            PrintErr(absl::StrCat("the ", f.desc->name,
-                                  " routes of the file are not replayed: ",
-                                  st.message()));
+            PrintErr(absl::StrCat(
+                "the ", f.desc->name,
+                " routes of the file are not replayed: ", st.message()));
           }
           continue;
         }
