@@ -157,10 +157,12 @@ namespace bgpy::tools {
 namespace {
 
 constexpr char kUsage[] =
-    "Injects generated routes into a BGP peer.\n"
+    "Injects generated routes into a BGP peer, or replays an MRT file.\n"
     "\n"
     "  bgpy-inject --peer=ADDR --local-as=ASN --prefix=10.0.0.0/32 "
     "--count=N [...]\n"
+    "  bgpy-inject --peer=ADDR --local-as=ASN --mrt=FILE [--mrt-peers=...] "
+    "[...]\n"
     "\n"
     "Brings each session to Established, announces --count routes packed "
     "into\n"

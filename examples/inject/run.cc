@@ -275,6 +275,8 @@ struct InjectSession {
   std::unique_ptr<MrtRoutes> mrt;
   std::vector<MrtFamilyOut> mrt_families;
   uint64_t mrt_routes = 0;
+  // Routes the first announcement handed over, once it is done.
+  std::optional<uint64_t> mrt_announced;
 #endif
 };
 
@@ -522,7 +524,7 @@ class Injection {
   // routes in the file).
   uint64_t Asked(const InjectSession& s) const {
 #ifdef BGPY_HAVE_MRT
-    if (s.mrt) return s.feed.finished() ? s.feed.announced() : s.mrt_routes;
+    if (s.mrt) return s.mrt_announced.value_or(s.mrt_routes);
 #endif
     (void)s;
     return o_.routes_per_session();
@@ -935,6 +937,10 @@ class Injection {
            /*strong=*/true);
       return;
     }
+#ifdef BGPY_HAVE_MRT
+    if (!withdraw && s.mrt && !s.mrt_announced)
+      s.mrt_announced = s.feed.announced();
+#endif
     if (!withdraw && !s.eor_sent) {
       s.eor_sent = true;
       Account(s);  // the last UPDATE ends before the End-of-RIB

@@ -514,6 +514,34 @@ TEST(InjectMrtTest, UpdatesFileInOrderWithWithdrawals) {
   EXPECT_THAT(run.inject_err, HasSubstr("withdrawn"));
 }
 
+// --speed=400: the file's 880 s between the peer's first and last UPDATE
+// take 2.2 s; the table left is the same.
+TEST(InjectMrtTest, SpeedKeepsTheOriginalTiming) {
+  REQUIRE_CORPUS(file, "bgpdump_updates.20020722.2238.gz");
+  const std::vector<DumpLine> lines = Decode(file);
+  auto [peer, peer_as] = BusiestPeer(lines);
+  Rewrite rw;
+  rw.prepend = 65100;
+  rw.next_hop_v4 = "127.0.38.1";
+  const Table want = Expected(lines, peer, peer_as, rw);
+  ReplayRun run =
+      Replay("127.0.38.2", "127.0.38.1",
+             {absl::StrCat("--mrt=", file), "--speed=400", "--duration=4s"});
+  EXPECT_EQ(run.inject_exit, 0) << run.inject_err;
+  EXPECT_EQ(run.received.tables["127.0.38.1"], want);
+  // "127.0.38.1 -> ...: N routes, M UPDATE messages, B bytes, S s, ..."
+  double seconds = -1;
+  for (const std::string& line : Lines(run.inject_err)) {
+    if (!absl::StrContains(line, "total (")) continue;
+    std::vector<std::string> parts = absl::StrSplit(line, ", ");
+    ASSERT_GE(parts.size(), 4u) << line;
+    EXPECT_TRUE(absl::SimpleAtod(absl::StripSuffix(parts[3], " s"), &seconds))
+        << line;
+  }
+  EXPECT_GE(seconds, 2.0) << run.inject_err;
+  EXPECT_LT(seconds, 3.5) << run.inject_err;
+}
+
 TEST(InjectMrtTest, PrefixAndAsFilters) {
   REQUIRE_CORPUS(file, "bgpdump_updates.20020722.2238.gz");
   const std::vector<DumpLine> lines = Decode(file);
