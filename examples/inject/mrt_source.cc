@@ -19,7 +19,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // Pending groups before every one is flushed, and pending routes.
-constexpr size_t kMaxGroups = 256;
+constexpr size_t kMaxGroups = 4096;
 constexpr size_t kMaxPendingRoutes = 50000;
 // Rewritten attribute lists remembered.
 constexpr size_t kMaxCache = 4096;
@@ -326,7 +326,7 @@ const MrtRoutes::Rewritten* MrtRoutes::Rewrite(const mrt::Route& r,
   key_.clear();
   AppendFamily(key_, fam.family);
   key_.push_back(u.four_octet_as() ? '4' : '2');
-  if (keep || fam.family != kIpv4Unicast) {
+  if (keep) {  // else the next hop is ours
     key_.push_back(static_cast<char>(r.route.next_hop_bytes.size()));
     key_.append(reinterpret_cast<const char*>(r.route.next_hop_bytes.data()),
                 r.route.next_hop_bytes.size());
@@ -418,7 +418,8 @@ const MrtRoutes::Rewritten* MrtRoutes::Rewrite(const mrt::Route& r,
 }
 
 void MrtRoutes::FlushPending() {
-  for (Group& g : pending_) ready_.push_back(std::move(g));
+  for (Group& g : pending_)
+    if (!g.entries.empty()) ready_.push_back(std::move(g));
   pending_.clear();
   pending_index_.clear();
   pending_entries_.clear();
@@ -451,25 +452,24 @@ void MrtRoutes::Add(const std::string& key, const Rewritten* rw, Family family,
     }
     pending_.push_back(std::move(g));
   }
-  const size_t index = it->second;
-  Group& g = pending_[index];
+  Group& g = pending_[it->second];
   g.entry_bytes += entry.bytes.size() + (entry.path_id ? 4 : 0);
   g.entries.push_back(std::move(entry));
   pending_entries_.insert(std::move(ekey));
   ++pending_routes_;
-  // A message's worth: hand the group over now (a new one takes its key).
+  // A message's worth: its routes are handed over now; the group stays
+  // (empty) under its key for the routes to come.
   const size_t room = send_.max_message_size() - kHeaderSize - 64 -
                       std::min(g.attrs.size(), send_.max_message_size() / 2);
   if (g.entry_bytes >= room) {
-    ready_.push_back(std::move(g));
-    pending_index_.erase(it);
-    // Keep indices valid: move the last group into the hole.
-    if (index + 1 != pending_.size()) {
-      pending_[index] = std::move(pending_.back());
-      for (auto& [k, v] : pending_index_)
-        if (v == pending_.size() - 1) v = index;
-    }
-    pending_.pop_back();
+    Group full;
+    full.family = g.family;
+    full.withdraw = g.withdraw;
+    full.attrs = g.attrs;
+    full.mp_next_hop = g.mp_next_hop;
+    full.entries.swap(g.entries);
+    ready_.push_back(std::move(full));
+    g.entry_bytes = 0;
     // Its entries stay in pending_entries_ (and pending_routes_) until the
     // next FlushPending(): a later route of one of them flushes early,
     // which keeps the order and costs nothing else.

@@ -501,6 +501,10 @@ absl::Status ParsePacing(Options& o) {
 absl::Status ParseMrt(Options& o) {
   MrtOptions m;
   m.path = absl::GetFlag(FLAGS_mrt);
+  // A first pass counts each peer's routes, then each session reads the
+  // file again.
+  if (m.path == "-")
+    return UsageError("mrt", "a file (standard input cannot be read twice)");
   for (const char* f : {"count", "prefix", "as_path", "add_path"}) {
     const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(f);
     if (flag != nullptr && flag->CurrentValue() != flag->DefaultValue())

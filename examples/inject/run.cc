@@ -379,11 +379,12 @@ class Injection {
           Account(*s);
           routes += s->feed.announced_written();
         }
-        std::fprintf(
-            stderr, "\r\033[Kbgpy-inject: %llu/%llu routes, %.1f s",
-            static_cast<unsigned long long>(routes),
-            static_cast<unsigned long long>(TotalAsked()),
-            std::chrono::duration<double>(Clock::now() - start_).count());
+        const double secs =
+            std::chrono::duration<double>(Clock::now() - start_).count();
+        std::fprintf(stderr, "\r\033[Kbgpy-inject: %llu/%llu routes, %.1f s%s",
+                     static_cast<unsigned long long>(routes),
+                     static_cast<unsigned long long>(TotalAsked()), secs,
+                     MrtProgress(secs).c_str());
         std::fflush(stderr);
         progress_shown = true;
       }
@@ -529,6 +530,26 @@ class Injection {
     (void)s;
     return o_.routes_per_session();
   }
+  // --mrt: ", N records, X MB/s" of the files read so far (every session
+  // reads the file).
+  std::string MrtProgress(double seconds) const {
+#ifdef BGPY_HAVE_MRT
+    if (!o_.mrt) return "";
+    uint64_t records = 0, bytes = 0;
+    for (const auto& s : sessions_) {
+      if (!s->mrt) continue;
+      records += s->mrt->records();
+      bytes += s->mrt->bytes();
+    }
+    return absl::StrFormat(
+        ", %d records, %.1f MB/s", records,
+        seconds > 0 ? static_cast<double>(bytes) / 1e6 / seconds : 0.0);
+#else
+    (void)seconds;
+    return "";
+#endif
+  }
+
   uint64_t TotalAsked() const {
     uint64_t n = 0;
     for (const auto& s : sessions_) n += Asked(*s);
