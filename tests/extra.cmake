@@ -15,7 +15,7 @@ endif()
 # the built tools against each other on loopback (examples/inject/,
 # examples/listen.cc) and unit-test their route generator
 # (bgpy_tools_common).
-foreach(t inject_listen_test inject_errors_test)
+foreach(t inject_listen_test inject_errors_test inject_mrt_test)
   if(NOT TARGET ${t})
     continue()
   endif()
@@ -30,6 +30,12 @@ foreach(t inject_listen_test inject_errors_test)
     target_compile_definitions(${t} PRIVATE BGPY_NO_TOOLS=1)
   endif()
 endforeach()
+# inject_mrt_test also runs bgpy-decode (its expectations).
+if(TARGET inject_mrt_test AND TARGET bgpy-decode AND TARGET bgpy-inject)
+  add_dependencies(inject_mrt_test bgpy-decode)
+  target_compile_definitions(inject_mrt_test PRIVATE
+    BGPY_DECODE_BINARY="$<TARGET_FILE:bgpy-decode>")
+endif()
 # Interop tests against real BGP daemons (tests/interop/):
 # library bgpy_interop, binaries interop_<x>, ctest label `interop`.
 include(${CMAKE_CURRENT_SOURCE_DIR}/interop/interop.cmake)

@@ -166,11 +166,56 @@ void RouteFeed::Written(uint64_t bytes) {
   }
 }
 
+RouteSource::Fill RouteFeed::FillFromProducer(UpdateBuilder& b) {
+  uint64_t budget = UINT64_MAX;
+  if (rate_) {
+    Refill(Clock::now());
+    if (tokens_ < 1) {
+      const double wait_us = (1 - tokens_) / *rate_ * 1e6;
+      token_wait_at_ = Clock::now() + std::chrono::microseconds(
+                                          static_cast<int64_t>(wait_us) + 1);
+      return Fill::kIdle;
+    }
+    budget = static_cast<uint64_t>(tokens_);
+  }
+  bool withdraw = false;
+  const uint64_t added = producer_->Fill(b, budget, &withdraw);
+  if (rate_) tokens_ -= static_cast<double>(added);
+  Kind kind = Kind::kReannounce;
+  if (withdraw || withdraw_) {
+    withdrawn_ += added;
+    kind = Kind::kWithdraw;
+  } else if (first_phase_) {
+    announced_ += added;
+    kind = Kind::kAnnounce;
+  } else {
+    later_announced_ += added;
+  }
+  if (b.pending() > 0) {
+    ++updates_;
+    Mark m;
+    m.routes = static_cast<uint32_t>(b.pending());
+    m.kind = kind;
+    marks_.push_back(m);
+  }
+  if (!producer_->status().ok()) status_ = producer_->status();
+  if (!status_.ok() || (producer_->done() && b.pending() == 0)) {
+    finished_ = true;
+    return Fill::kDone;
+  }
+  if (added == 0) {
+    token_wait_at_ = producer_->wait_until();
+    if (token_wait_at_) return Fill::kIdle;
+  }
+  return Fill::kMore;
+}
+
 RouteSource::Fill RouteFeed::FillUpdate(UpdateBuilder& b) {
   // The session appended the UPDATE of the previous call (if any) and
   // nothing since: where its output ends now is where that UPDATE ends.
   Settle();
   token_wait_at_.reset();
+  if (producer_ != nullptr) return FillFromProducer(b);
   uint64_t added = 0;
   bool full = false;
   bool out_of_tokens = false;

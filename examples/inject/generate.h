@@ -57,6 +57,26 @@ struct Segment {
   std::optional<uint32_t> path_id;
 };
 
+// Routes from elsewhere than the generator (bgpy-inject --mrt): the feed
+// keeps the rate, the phases and the counting of what was written; the
+// producer fills messages.
+class RouteProducer {
+ public:
+  using Clock = std::chrono::steady_clock;
+  virtual ~RouteProducer() = default;
+  // Adds at most `budget` routes to `b`, which holds none: sets the
+  // attributes, then announcements or (`*withdraw`) withdrawals, never
+  // both. Returns how many; 0 when none is ready (see done(),
+  // wait_until(), status()).
+  virtual uint64_t Fill(UpdateBuilder& b, uint64_t budget, bool* withdraw) = 0;
+  // Every route was handed over.
+  virtual bool done() const = 0;
+  // Nothing is ready before this time (set when Fill() returned 0).
+  virtual std::optional<Clock::time_point> wait_until() const = 0;
+  // Set when the routes cannot be read (Fill() returns 0 from then on).
+  virtual const absl::Status& status() const = 0;
+};
+
 class RouteFeed : public RouteSource {
  public:
   using Clock = std::chrono::steady_clock;
@@ -71,6 +91,11 @@ class RouteFeed : public RouteSource {
   void StartPhase(bool withdraw, std::vector<Segment> segments);
 
   Fill FillUpdate(UpdateBuilder& b) override;
+
+  // Takes routes from `p` (not owned) instead of the segments: StartPhase()
+  // is then called with no segments, after the producer was set up for the
+  // phase.
+  void set_producer(RouteProducer* p) { producer_ = p; }
 
   bool withdrawing() const { return withdraw_; }
   // FillUpdate() said kDone: every route of the phase was handed to the
@@ -121,7 +146,9 @@ class RouteFeed : public RouteSource {
   // message is full. Returns the number added.
   uint64_t AddRoutes(UpdateBuilder& b, uint64_t budget, bool* full);
   void NextSegment();
+  Fill FillFromProducer(UpdateBuilder& b);
 
+  RouteProducer* producer_ = nullptr;
   std::vector<FamilyRoutes> families_;
   std::optional<double> rate_;
   std::vector<Segment> segments_;

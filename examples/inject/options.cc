@@ -8,9 +8,13 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
+#include "absl/flags/reflection.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "bgpy/errors.h"
 #include "bgpy/flowspec.h"
 #include "bgpy/nlri.h"
@@ -31,10 +35,11 @@ ABSL_FLAG(bool, passive, false,
           "wait for the peer to connect to --local-address:--port instead "
           "of connecting");
 // Routes.
-ABSL_FLAG(std::string, family, "ipv4-unicast",
+ABSL_FLAG(std::string, family, "",
           bgpy::tools::FamilyFlagHelp(
               "families to announce, comma-separated, all in one session, "
-              "each in UPDATEs of its own"));
+              "each in UPDATEs of its own (default: ipv4-unicast; with --mrt, "
+              "the families of the file's routes)"));
 ABSL_FLAG(std::string, prefix, "",
           "first route, e.g. 10.0.0.0/32; every route has its length and each "
           "next route is the next block of that length. A list gives one per "
@@ -93,7 +98,30 @@ ABSL_FLAG(std::string, flowspec, "",
           "FlowSpec rule with {prefix} where route i's prefix goes, e.g. "
           "'destination {prefix} protocol =6 destination-port =80 action "
           "discard'");
-ABSL_FLAG(std::string, mrt, "", "MRT RIB dump to replay: not available yet");
+ABSL_FLAG(std::string, mrt, "",
+          "MRT file to replay instead of generated routes (raw, gzip or "
+          "bzip2): a TABLE_DUMP / TABLE_DUMP_V2 RIB dump (its routes) or a "
+          "BGP4MP updates file (its announcements and withdrawals, in "
+          "order). --count and --prefix are not used");
+ABSL_FLAG(std::string, mrt_peers, "",
+          "with --mrt: the peers whose routes are replayed, comma-separated: "
+          "an index (TABLE_DUMP_V2: in the PEER_INDEX_TABLE; other types: "
+          "0, 1, ... in order of first appearance), ASn (the peer's AS, e.g. "
+          "AS65001) or an address; default: the peer with the most routes");
+ABSL_FLAG(std::string, mrt_prefix, "",
+          "with --mrt: replay only routes inside one of these prefixes "
+          "(e.g. 10.0.0.0/8,2001:db8::/32)");
+ABSL_FLAG(std::string, mrt_as, "",
+          "with --mrt: replay only routes whose AS_PATH contains one of "
+          "these AS numbers (comma-separated)");
+ABSL_FLAG(bool, mrt_keep_attributes, false,
+          "with --mrt: send the attributes as found (next hop, AS_PATH, MED, "
+          "LOCAL_PREF); default: next hop ours, our AS prepended and, on "
+          "eBGP, LOCAL_PREF and MED dropped, as an eBGP speaker passes a "
+          "route on");
+ABSL_FLAG(double, speed, 0,
+          "with --mrt on a BGP4MP updates file: 1 replays with the original "
+          "timing, 2 twice as fast, ...; 0 = as fast as the peer takes them");
 ABSL_FLAG(uint32_t, add_path, 0,
           "N: offer ADD-PATH send (RFC 7911) for every --family and announce "
           "N paths per prefix, path k (0-based) with path id --path-id + k "
@@ -116,9 +144,11 @@ ABSL_FLAG(std::optional<absl::Duration>, withdraw_after, std::nullopt,
 ABSL_FLAG(std::optional<absl::Duration>, flap, std::nullopt,
           "PERIOD: withdraw every route PERIOD after announcing them, "
           "re-announce PERIOD later, and so on");
-ABSL_FLAG(int32_t, sessions, 1,
+ABSL_FLAG(std::string, sessions, "1",
           "number of sessions, from consecutive local addresses starting at "
-          "--local-address, all on one event loop and one thread");
+          "--local-address, all on one event loop and one thread; with "
+          "--mrt, mrt-peers: one session per peer replayed (every peer of "
+          "the file unless --mrt-peers), each with the peer's AS as ours");
 ABSL_FLAG(std::string, sessions_prefixes, "offset",
           "offset: session i announces the --count blocks after session "
           "i-1's; shared: every session announces the same routes");
@@ -127,10 +157,12 @@ namespace bgpy::tools {
 namespace {
 
 constexpr char kUsage[] =
-    "Injects generated routes into a BGP peer.\n"
+    "Injects generated routes into a BGP peer, or replays an MRT file.\n"
     "\n"
     "  bgpy-inject --peer=ADDR --local-as=ASN --prefix=10.0.0.0/32 "
     "--count=N [...]\n"
+    "  bgpy-inject --peer=ADDR --local-as=ASN --mrt=FILE [--mrt-peers=...] "
+    "[...]\n"
     "\n"
     "Brings each session to Established, announces --count routes packed "
     "into\n"
@@ -301,10 +333,14 @@ absl::Status ParseTemplate(Options& o, RouteTemplate& t) {
   return absl::OkStatus();
 }
 
+std::string FamilyFlag() {
+  std::string f = absl::GetFlag(FLAGS_family);
+  return f.empty() ? std::string("ipv4-unicast") : f;
+}
+
 absl::Status ParseRoutes(Options& o) {
-  BGPY_ASSIGN_OR_RETURN(
-      std::vector<Family> families,
-      ParseFamilyListFlag("family", absl::GetFlag(FLAGS_family)));
+  BGPY_ASSIGN_OR_RETURN(std::vector<Family> families,
+                        ParseFamilyListFlag("family", FamilyFlag()));
 
   std::vector<uint64_t> counts;
   const std::string count_text = absl::GetFlag(FLAGS_count);
@@ -432,10 +468,21 @@ absl::Status ParsePacing(Options& o) {
   if (o.flap) BGPY_RETURN_IF_ERROR(CheckPositive("flap", *o.flap));
   if (o.withdraw_after && o.flap)
     return UsageError("flap", "cannot be combined with --withdraw-after");
-  o.sessions = absl::GetFlag(FLAGS_sessions);
-  if (o.sessions < 1 || o.sessions > kMaxSessions)
-    return UsageError(
-        "sessions", absl::StrCat(o.sessions, " is outside 1..", kMaxSessions));
+  const std::string sessions = absl::GetFlag(FLAGS_sessions);
+  if (sessions == "mrt-peers") {
+    if (!o.mrt) return UsageError("sessions", "mrt-peers needs --mrt");
+    o.mrt->sessions_per_peer = true;
+    o.sessions = 1;  // set from the file (run.cc)
+  } else {
+    int64_t n = 0;
+    if (!absl::SimpleAtoi(sessions, &n))
+      return UsageError(
+          "sessions", absl::StrCat("'", sessions, "': a number or mrt-peers"));
+    if (n < 1 || n > kMaxSessions)
+      return UsageError("sessions",
+                        absl::StrCat(n, " is outside 1..", kMaxSessions));
+    o.sessions = static_cast<int>(n);
+  }
   const std::string sp = absl::GetFlag(FLAGS_sessions_prefixes);
   if (sp == "offset") {
     o.sessions_prefixes = SharedPrefixes::kOffset;
@@ -444,6 +491,91 @@ absl::Status ParsePacing(Options& o) {
   } else {
     return UsageError("sessions-prefixes",
                       absl::StrCat("'", sp, "': offset or shared"));
+  }
+  return absl::OkStatus();
+}
+
+// --mrt and its companions; --family (when given), --next-hop and
+// --receive-families as for generated routes. --count and --prefix are not
+// used.
+absl::Status ParseMrt(Options& o) {
+  MrtOptions m;
+  m.path = absl::GetFlag(FLAGS_mrt);
+  // A first pass counts each peer's routes, then each session reads the
+  // file again.
+  if (m.path == "-")
+    return UsageError("mrt", "a file (standard input cannot be read twice)");
+  for (const char* f : {"count", "prefix", "as_path", "add_path"}) {
+    const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(f);
+    if (flag != nullptr && flag->CurrentValue() != flag->DefaultValue())
+      return UsageError(absl::StrReplaceAll(f, {{"_", "-"}}),
+                        "not used with --mrt (the file gives the routes)");
+  }
+  for (absl::string_view item :
+       absl::StrSplit(absl::GetFlag(FLAGS_mrt_peers), absl::ByAnyChar(", "),
+                      absl::SkipEmpty())) {
+    MrtPeerSelector s;
+    s.text = std::string(item);
+    uint32_t n = 0;
+    if (absl::SimpleAtoi(item, &n)) {
+      s.kind = MrtPeerSelector::Kind::kIndex;
+      s.number = n;
+    } else if ((absl::StartsWithIgnoreCase(item, "AS")) &&
+               absl::SimpleAtoi(absl::StripPrefix(item.substr(2), ":"), &n)) {
+      s.kind = MrtPeerSelector::Kind::kAs;
+      s.number = n;
+    } else if (absl::StatusOr<IpAddress> a = IpAddress::Parse(item); a.ok()) {
+      s.kind = MrtPeerSelector::Kind::kAddress;
+      s.address = *a;
+    } else {
+      return UsageError(
+          "mrt-peers",
+          absl::StrCat("'", item,
+                       "': a peer index (3), an AS (AS65001) or an address"));
+    }
+    m.peers.push_back(std::move(s));
+  }
+  BGPY_RETURN_IF_ERROR(ParseList("mrt-prefix", absl::GetFlag(FLAGS_mrt_prefix),
+                                 &Prefix::Parse, m.prefixes));
+  for (absl::string_view item :
+       absl::StrSplit(absl::GetFlag(FLAGS_mrt_as), absl::ByAnyChar(", "),
+                      absl::SkipEmpty())) {
+    absl::string_view digits = item;
+    if (absl::StartsWithIgnoreCase(digits, "AS"))
+      digits = absl::StripPrefix(digits.substr(2), ":");
+    uint32_t n = 0;
+    if (!absl::SimpleAtoi(digits, &n))
+      return UsageError("mrt-as",
+                        absl::StrCat("'", item, "' is not an AS number"));
+    m.as_filter.push_back(n);
+  }
+  m.keep_attributes = absl::GetFlag(FLAGS_mrt_keep_attributes);
+  m.speed = absl::GetFlag(FLAGS_speed);
+  if (!(m.speed >= 0) || m.speed > 1e6)
+    return UsageError("speed", absl::StrCat(m.speed, " is outside 0..1e6"));
+  BGPY_RETURN_IF_ERROR(ParseList("next-hop", absl::GetFlag(FLAGS_next_hop),
+                                 &IpAddress::Parse, m.next_hops));
+  m.family_given = !absl::GetFlag(FLAGS_family).empty();
+  if (m.family_given) {
+    BGPY_ASSIGN_OR_RETURN(
+        std::vector<Family> families,
+        ParseFamilyListFlag("family", absl::GetFlag(FLAGS_family)));
+    for (Family f : families) {
+      InjectFamily fam;
+      fam.desc = FindFamily(f);
+      fam.next_hop = PickForFamily(m.next_hops, f.afi);
+      o.families.push_back(std::move(fam));
+    }
+  }
+  o.mrt = std::move(m);
+  const std::string receive = absl::GetFlag(FLAGS_receive_families);
+  if (receive == "default") {
+    o.receive_families = {kIpv4Unicast, kIpv6Unicast};
+  } else if (receive == "all") {
+    o.receive_families = DecodedFamilies();
+  } else if (receive != "none") {
+    BGPY_ASSIGN_OR_RETURN(o.receive_families,
+                          ParseFamilyListFlag("receive-families", receive));
   }
   return absl::OkStatus();
 }
@@ -458,10 +590,22 @@ std::vector<std::string> ParseInjectCommandLine(int argc, char** argv) {
 
 absl::StatusOr<Options> ParseOptions() {
   Options o;
-  if (!absl::GetFlag(FLAGS_mrt).empty())
-    return UsageError("mrt", "not available yet");
   BGPY_RETURN_IF_ERROR(ParseConnection(o));
-  BGPY_RETURN_IF_ERROR(ParseRoutes(o));
+  if (!absl::GetFlag(FLAGS_mrt).empty()) {
+    BGPY_RETURN_IF_ERROR(ParseMrt(o));
+  } else {
+    for (const char* f : {"mrt-peers", "mrt-prefix", "mrt-as"}) {
+      const absl::CommandLineFlag* flag =
+          absl::FindCommandLineFlag(absl::StrReplaceAll(f, {{"-", "_"}}));
+      if (flag != nullptr && !flag->CurrentValue().empty())
+        return UsageError(f, "needs --mrt");
+    }
+    if (absl::GetFlag(FLAGS_mrt_keep_attributes))
+      return UsageError("mrt-keep-attributes", "needs --mrt");
+    if (absl::GetFlag(FLAGS_speed) != 0)
+      return UsageError("speed", "needs --mrt");
+    BGPY_RETURN_IF_ERROR(ParseRoutes(o));
+  }
   BGPY_RETURN_IF_ERROR(ParsePacing(o));
   return o;
 }

@@ -37,6 +37,30 @@ struct InjectFamily {
   bool ip_prefix() const { return desc->prefix_bits != 0; }
 };
 
+// One item of --mrt-peers: a peer index ("3"), an AS ("AS65001") or an
+// address ("192.0.2.1").
+struct MrtPeerSelector {
+  enum class Kind : uint8_t { kIndex, kAs, kAddress };
+  Kind kind = Kind::kIndex;
+  uint32_t number = 0;  // index or AS
+  IpAddress address;
+  std::string text;  // as given, for messages
+};
+
+// --mrt and its companions (inject/mrt_source.h).
+struct MrtOptions {
+  std::string path;
+  std::vector<MrtPeerSelector> peers;  // empty: the peer with most routes
+  std::vector<Prefix> prefixes;        // --mrt-prefix: routes inside any
+  std::vector<uint32_t> as_filter;     // --mrt-as: AS_PATH contains any
+  bool keep_attributes = false;        // --mrt-keep-attributes
+  double speed = 0;                    // --speed (BGP4MP): 0 = at once
+  bool sessions_per_peer = false;      // --sessions=mrt-peers
+  bool family_given = false;           // --family on the command line
+  // --next-hop (each family takes the first of its AFI).
+  std::vector<IpAddress> next_hops;
+};
+
 struct Options {
   IpAddress peer;
   uint16_t port = 179;  // RFC 4271 §2
@@ -67,6 +91,9 @@ struct Options {
   std::optional<absl::Duration> flap;
   int sessions = 1;
   SharedPrefixes sessions_prefixes = SharedPrefixes::kOffset;
+  // --mrt: routes replayed from a file instead of generated (`families`
+  // then only restricts what is replayed when --family was given).
+  std::optional<MrtOptions> mrt;
 
   // Routes per session (every family, every path).
   uint64_t routes_per_session() const {

@@ -36,6 +36,9 @@
 #include "common/session_flags.h"
 #include "common/tool_flags.h"
 #include "inject/generate.h"
+#ifdef BGPY_HAVE_MRT
+#include "inject/mrt_source.h"
+#endif
 
 namespace bgpy::tools {
 namespace {
@@ -262,11 +265,24 @@ struct InjectSession {
   std::optional<Clock::time_point> announce_done_at;
   uint64_t bytes_at_established = 0;
   uint64_t bytes = 0;  // sent from Established until announced
+
+  // Families announced (End-of-RIB for each).
+  std::vector<Family> eor_families;
+  uint32_t local_as = 0;
+#ifdef BGPY_HAVE_MRT
+  // --mrt: the replay, its families and next hops, and the announcements
+  // of its peers in the file (before filters).
+  std::unique_ptr<MrtRoutes> mrt;
+  std::vector<MrtFamilyOut> mrt_families;
+  uint64_t mrt_routes = 0;
+  // Routes the first announcement handed over, once it is done.
+  std::optional<uint64_t> mrt_announced;
+#endif
 };
 
 class Injection {
  public:
-  explicit Injection(const Options& o) : o_(o) {}
+  explicit Injection(const Options& o) : o_(o), session_count_(o.sessions) {}
 
   // Builds every session; a usage error names the flag.
   absl::Status Setup() {
@@ -295,12 +311,21 @@ class Injection {
           &detail);
       Fail(*s, std::move(cause), /*strong=*/true, std::move(detail));
     };
-    for (int i = 0; i < o_.sessions; ++i) {
+    std::vector<std::vector<size_t>> peers_of;  // --mrt: per session
+    if (o_.mrt) {
+      BGPY_RETURN_IF_ERROR(SetupMrt(peers_of));
+      session_count_ = static_cast<int>(peers_of.size());
+      if (session_count_ > 1 && !o_.local_address)
+        return UsageError("local-address",
+                          "required with more than one session");
+    }
+    for (int i = 0; i < session_count_; ++i) {
       absl::StatusOr<IpAddress> local = AddressPlus(first_local, i);
       if (!local.ok())
         return UsageError("sessions",
                           "local addresses run past the address space");
-      BGPY_RETURN_IF_ERROR(AddSession(i, *local));
+      BGPY_RETURN_IF_ERROR(
+          AddSession(i, *local, o_.mrt ? peers_of[i] : std::vector<size_t>()));
     }
     return absl::OkStatus();
   }
@@ -354,12 +379,12 @@ class Injection {
           Account(*s);
           routes += s->feed.announced_written();
         }
-        std::fprintf(
-            stderr, "\r\033[Kbgpy-inject: %llu/%llu routes, %.1f s",
-            static_cast<unsigned long long>(routes),
-            static_cast<unsigned long long>(o_.routes_per_session() *
-                                            o_.sessions),
-            std::chrono::duration<double>(Clock::now() - start_).count());
+        const double secs =
+            std::chrono::duration<double>(Clock::now() - start_).count();
+        std::fprintf(stderr, "\r\033[Kbgpy-inject: %llu/%llu routes, %.1f s%s",
+                     static_cast<unsigned long long>(routes),
+                     static_cast<unsigned long long>(TotalAsked()), secs,
+                     MrtProgress(secs).c_str());
         std::fflush(stderr);
         progress_shown = true;
       }
@@ -381,7 +406,158 @@ class Injection {
   }
 
  private:
-  absl::Status AddSession(int i, const IpAddress& local) {
+#ifdef BGPY_HAVE_MRT
+  // --mrt: the first pass over the file, the peers each session replays.
+  absl::Status SetupMrt(std::vector<std::vector<size_t>>& peers_of) {
+    const MrtOptions& m = *o_.mrt;
+    absl::StatusOr<MrtScan> scan = ScanMrt(m.path);
+    if (!scan.ok()) return UsageError("mrt", scan.status().message());
+    scan_ = *std::move(scan);
+    absl::StatusOr<std::vector<size_t>> peers =
+        SelectMrtPeers(scan_, m.peers, m.sessions_per_peer);
+    if (!peers.ok()) {
+      return UsageError(m.peers.empty() ? "mrt" : "mrt-peers",
+                        peers.status().message());
+    }
+    PrintErr(absl::StrFormat(
+        "%s: %d records, %d routes of %d peers read in %.1f s", m.path,
+        scan_.records, scan_.routes, scan_.peers.size(), scan_.seconds));
+    if (m.sessions_per_peer) {
+      for (size_t p : *peers) {
+        if (scan_.peers[p].as == 0)
+          return UsageError("mrt-peers",
+                            absl::StrCat("peer ", DescribePeer(scan_.peers[p]),
+                                         " has AS 0: it cannot be a "
+                                         "session's AS"));
+        peers_of.push_back({p});
+      }
+      PrintErr(
+          absl::StrCat("one session per peer: ", peers->size(), " sessions"));
+    } else {
+      for (int i = 0; i < o_.sessions; ++i) peers_of.push_back(*peers);
+    }
+    for (size_t p : *peers) {
+      PrintErr(absl::StrCat(m.peers.empty() && !m.sessions_per_peer
+                                ? "replaying the peer with the most routes: "
+                                : "replaying peer ",
+                            DescribePeer(scan_.peers[p])));
+    }
+    return absl::OkStatus();
+  }
+#else
+  absl::Status SetupMrt(std::vector<std::vector<size_t>>&) {
+    return UsageError("mrt", "this build has no MRT support (zlib/bzip2)");
+  }
+#endif
+
+  // --mrt: the session's families (--family, else those of its peers'
+  // routes), each with the next hop it rewrites to.
+  absl::Status SetupMrtSession(InjectSession& s, const IpAddress& local,
+                               const std::vector<size_t>& peers,
+                               SessionConfig& c) {
+#ifdef BGPY_HAVE_MRT
+    const MrtOptions& m = *o_.mrt;
+    std::vector<Family> found;
+    std::vector<Family> path_ids;
+    for (size_t p : peers) {
+      const MrtPeer& peer = scan_.peers[p];
+      s.mrt_routes += peer.announcements;
+      for (Family f : peer.families)
+        if (std::find(found.begin(), found.end(), f) == found.end())
+          found.push_back(f);
+      for (Family f : peer.path_id_families) path_ids.push_back(f);
+    }
+    std::vector<Family> families;
+    if (m.family_given) {
+      for (const InjectFamily& f : o_.families) families.push_back(f.family());
+    } else {
+      families = found;
+    }
+    for (Family fam : families) {
+      InjectFamily f;
+      f.desc = FindFamily(fam);
+      if (f.desc == nullptr || f.desc->opaque) continue;
+      std::optional<IpAddress> given;
+      for (const IpAddress& a : m.next_hops)
+        if (!given && a.afi() == fam.afi) given = a;
+      if (!given && !m.next_hops.empty()) given = m.next_hops.front();
+      const IpAddress next_hop = given.value_or(DefaultNextHop(f, local));
+      if (!m.keep_attributes) {
+        if (absl::Status st = CheckNextHop(f, next_hop, local); !st.ok()) {
+          if (m.family_given) return st;
+          if (s.index == 0) {
+            PrintErr(absl::StrCat(
+                "the ", f.desc->name,
+                " routes of the file are not replayed: ", st.message()));
+          }
+          continue;
+        }
+        // An IPv6 next hop for IPv4 routes needs RFC 8950.
+        if (fam.afi == Afi::kIpv4 && next_hop.is_v6()) {
+          c.extended_next_hop.push_back(
+              {Afi::kIpv4, static_cast<uint16_t>(fam.safi), Afi::kIpv6});
+        }
+      }
+      MrtFamilyOut out;
+      out.family = fam;
+      out.desc = f.desc;
+      out.next_hop = next_hop;
+      s.mrt_families.push_back(out);
+      s.eor_families.push_back(fam);
+      c.families.push_back(fam);
+      if (std::find(path_ids.begin(), path_ids.end(), fam) != path_ids.end())
+        c.add_path.push_back({fam, true, false});
+    }
+    if (s.mrt_families.empty())
+      return UsageError("mrt", "no family of the file's routes to replay");
+    std::vector<size_t> selected = peers;
+    s.mrt = std::make_unique<MrtRoutes>(m, scan_, selected);
+    s.feed.set_producer(s.mrt.get());
+    return absl::OkStatus();
+#else
+    (void)s, (void)local, (void)peers, (void)c;
+    return UsageError("mrt", "this build has no MRT support (zlib/bzip2)");
+#endif
+  }
+
+  // Routes the session is to announce: --count per family, or with --mrt
+  // those its replay handed over once it is done (before: the peers'
+  // routes in the file).
+  uint64_t Asked(const InjectSession& s) const {
+#ifdef BGPY_HAVE_MRT
+    if (s.mrt) return s.mrt_announced.value_or(s.mrt_routes);
+#endif
+    (void)s;
+    return o_.routes_per_session();
+  }
+  // --mrt: ", N records, X MB/s" of the files read so far (every session
+  // reads the file).
+  std::string MrtProgress(double seconds) const {
+#ifdef BGPY_HAVE_MRT
+    if (!o_.mrt) return "";
+    uint64_t records = 0, bytes = 0;
+    for (const auto& s : sessions_) {
+      if (!s->mrt) continue;
+      records += s->mrt->records();
+      bytes += s->mrt->bytes();
+    }
+    return absl::StrFormat(
+        ", %d records, %.1f MB/s", records,
+        seconds > 0 ? static_cast<double>(bytes) / 1e6 / seconds : 0.0);
+#else
+    (void)seconds;
+    return "";
+#endif
+  }
+
+  uint64_t TotalAsked() const {
+    uint64_t n = 0;
+    for (const auto& s : sessions_) n += Asked(*s);
+    return n;
+  }
+
+  absl::Status AddSession(int i, const IpAddress& local,
+                          const std::vector<size_t>& mrt_peers) {
     uint32_t router_id;
     if (o_.session.router_id) {
       router_id = *o_.session.router_id + static_cast<uint32_t>(i);
@@ -394,6 +570,7 @@ class Injection {
     std::vector<FamilyRoutes> routes;
     std::vector<IpAddress> next_hops;
     for (const InjectFamily& f : o_.families) {
+      if (o_.mrt) break;  // the file gives the routes
       const IpAddress next_hop = f.next_hop.value_or(DefaultNextHop(f, local));
       BGPY_RETURN_IF_ERROR(CheckNextHop(f, next_hop, local));
       // Path k's next hop is next hop + k: the last one must exist.
@@ -426,6 +603,12 @@ class Injection {
     auto s = std::make_unique<InjectSession>(std::move(routes), o_.rate);
     s->index = i;
     s->local = local;
+    s->local_as = o_.session.local_as;
+#ifdef BGPY_HAVE_MRT
+    // --sessions=mrt-peers: the peer's AS is ours.
+    if (o_.mrt && o_.mrt->sessions_per_peer && !mrt_peers.empty())
+      s->local_as = scan_.peers[mrt_peers[0]].as;
+#endif
     s->router_id = router_id;
     s->next_hops = std::move(next_hops);
     s->name = absl::StrCat(local.ToString(), " -> ",
@@ -438,15 +621,17 @@ class Injection {
     pc.ttl = o_.ttl;
     pc.md5_password = o_.md5_password;
     SessionConfig& c = pc.session;
-    c.local_as = o_.session.local_as;
+    c.local_as = s->local_as;
     c.peer_as = o_.session.peer_as;
     c.router_id = router_id;
     c.hold_time = o_.session.hold_time;
     c.passive = o_.passive;
     // The injected families, then those offered only for receiving.
     c.families.clear();
-    for (size_t fi = 0; fi < o_.families.size(); ++fi) {
+    if (o_.mrt) BGPY_RETURN_IF_ERROR(SetupMrtSession(*s, local, mrt_peers, c));
+    for (size_t fi = 0; fi < o_.families.size() && !o_.mrt; ++fi) {
       const InjectFamily& f = o_.families[fi];
+      s->eor_families.push_back(f.family());
       c.families.push_back(f.family());
       if (o_.add_path > 0) c.add_path.push_back({f.family(), true, false});
       // RFC 8950: IPv4 NLRI with an IPv6 next hop needs extended next hop.
@@ -455,7 +640,10 @@ class Injection {
             {Afi::kIpv4, static_cast<uint16_t>(f.family().safi), Afi::kIpv6});
       }
     }
-    for (Family f : o_.receive_families) c.families.push_back(f);
+    for (Family f : o_.receive_families)
+      if (std::find(c.families.begin(), c.families.end(), f) ==
+          c.families.end())
+        c.families.push_back(f);
     c.extended_message = o_.extended_message;
     c.connect_retry = std::chrono::seconds(5);
     c.seed = static_cast<uint64_t>(i) + 1;
@@ -525,7 +713,7 @@ class Injection {
     s.failure_detail = std::move(detail);
     s.strong_failure = strong;
     if (first) {
-      if (o_.sessions > 1) failed_now_.push_back(s.index);
+      if (session_count_ > 1) failed_now_.push_back(s.index);
       Account(s);  // before StopPeer queues the Cease
       if (!loop_.stop_requested()) loop_.StopPeer(s.id);
     }
@@ -570,7 +758,7 @@ class Injection {
       Fail(s, absl::StrCat(why, " when ", ended), /*strong=*/true);
       return;
     }
-    const uint64_t asked = o_.routes_per_session();
+    const uint64_t asked = Asked(s);
     if (s.feed.announced_written() < asked) {
       Fail(s,
            absl::StrCat(ended, " after ", s.feed.announced_written(), " of ",
@@ -644,10 +832,33 @@ class Injection {
     Session* session = loop_.session(s.id);
     if (session == nullptr || s.done || loop_.stop_requested()) return;
     const Negotiated* n = session->negotiated();
+    std::vector<Segment> segments;
+#ifdef BGPY_HAVE_MRT
+    if (s.mrt) {
+      MrtReplayContext ctx;
+      ctx.negotiated = n;
+      ctx.local_as = s.local_as;
+      ctx.prepend = !o_.mrt->sessions_per_peer;
+      for (const MrtFamilyOut& f : s.mrt_families) {
+        if (n != nullptr && !n->HasFamily(f.family)) continue;
+        if (f.family.afi == Afi::kIpv4 && f.next_hop.is_v6() &&
+            !o_.mrt->keep_attributes && !ExtendedNextHopAgreed(n, f.family)) {
+          PrintErr(absl::StrCat(s.name, ": the peer did not agree to ",
+                                "extended next hop (RFC 8950) for ",
+                                f.desc->name, ": its routes are not sent"));
+          continue;
+        }
+        ctx.families.push_back(f);
+      }
+      s.eor_families.clear();
+      for (const MrtFamilyOut& f : ctx.families)
+        s.eor_families.push_back(f.family);
+      s.mrt->Begin(std::move(ctx), withdraw);
+    }
+#endif
     // One segment per family and path: each has its next hop, so its own
     // UPDATEs.
-    std::vector<Segment> segments;
-    for (size_t fi = 0; fi < o_.families.size(); ++fi) {
+    for (size_t fi = 0; fi < o_.families.size() && !o_.mrt; ++fi) {
       const InjectFamily& f = o_.families[fi];
       if (f.family().afi == Afi::kIpv4 && s.next_hops[fi].is_v6() &&
           !ExtendedNextHopAgreed(n, f.family())) {
@@ -747,11 +958,15 @@ class Injection {
            /*strong=*/true);
       return;
     }
+#ifdef BGPY_HAVE_MRT
+    if (!withdraw && s.mrt && !s.mrt_announced)
+      s.mrt_announced = s.feed.announced();
+#endif
     if (!withdraw && !s.eor_sent) {
       s.eor_sent = true;
       Account(s);  // the last UPDATE ends before the End-of-RIB
-      for (const InjectFamily& f : o_.families) {
-        absl::Status st = loop_.QueueEndOfRib(s.id, f.family());
+      for (Family f : s.eor_families) {
+        absl::Status st = loop_.QueueEndOfRib(s.id, f);
         // Not Established any more: the events that follow say why (an OS
         // error, a NOTIFICATION), not this call.
         if (absl::IsFailedPrecondition(st)) return;
@@ -790,8 +1005,8 @@ class Injection {
     int not_established = 0;
     std::vector<std::string> failures;
     int failures_left_off = 0;
-    const uint64_t asked = o_.routes_per_session();
     for (const auto& s : sessions_) {
+      const uint64_t asked = Asked(*s);
       any_failed = any_failed || s->failed;
       if (s->failed) {
         std::string line;
@@ -826,10 +1041,10 @@ class Injection {
           st != nullptr ? st->bytes_sent - s->bytes_at_established : 0;
       const uint64_t s_updates =
           s->feed.updates_written() +
-          (s->eor_sent && s->announce_done_at ? o_.families.size() : 0);
+          (s->eor_sent && s->announce_done_at ? s->eor_families.size() : 0);
       const uint64_t s_bytes = s->announce_done_at ? s->bytes : sent;
       const uint64_t s_queued = s->feed.routes_queued();
-      if (o_.sessions <= kSessionLines) {
+      if (session_count_ <= kSessionLines) {
         PrintErr(SummaryLine(s->name, s->feed.announced_written(), s_updates,
                              s_bytes, Seconds(*s), s->feed.withdrawn_written(),
                              s_queued));
@@ -842,8 +1057,8 @@ class Injection {
       seconds = std::max(seconds, Seconds(*s));
     }
     std::string total =
-        SummaryLine(absl::StrCat("total (", o_.sessions, " session",
-                                 o_.sessions == 1 ? "" : "s", ")"),
+        SummaryLine(absl::StrCat("total (", session_count_, " session",
+                                 session_count_ == 1 ? "" : "s", ")"),
                     routes, updates, bytes, seconds, withdrawn, queued);
     if (not_established > 0)
       absl::StrAppend(&total, ", ", not_established, " not established");
@@ -856,6 +1071,10 @@ class Injection {
   }
 
   const Options& o_;
+  int session_count_;  // o_.sessions, or one per peer (--sessions=mrt-peers)
+#ifdef BGPY_HAVE_MRT
+  MrtScan scan_;
+#endif
   posix::EventLoop loop_;
   std::vector<std::unique_ptr<InjectSession>> sessions_;
   std::vector<int> by_peer_;     // PeerId -> index in sessions_

@@ -654,7 +654,7 @@ TEST(InjectListenTest, UsageErrorsExitOneNamingTheFlag) {
       {{"--count=10", "--duration=0"}, "--duration: '0' must be positive"},
       {{"--count=10", "--sessions=0"}, "--sessions"},
       {{"--count=10", "--family=bogus"}, "--family"},
-      {{"--count=10", "--mrt=x.mrt"}, "--mrt: not available yet"},
+      {{"--count=10", "--mrt=x.mrt"}, "--count: not used with --mrt"},
       {{"--count=10", "--communities=65000:x"}, "--communities"},
       {{"--count=10", "--hold-time=2"}, "--hold-time"},
       {{"--count=10", "--no-such-flag=1"}, "no_such_flag"},
