@@ -12,6 +12,7 @@
 // with TYPE one of TABLE_DUMP, TABLE_DUMP2(_AP), BGP4MP(_ET)(_LOCAL)(_AP)
 // and BGP (the deprecated type 5, whose A lines run the MED and the
 // communities together and so have one field less).
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -23,6 +24,7 @@
 #include "bgpy/hex.h"
 #include "bgpy/json.h"
 #include "bgpy/mrt.h"
+#include "ipv4_text.h"
 
 namespace bgpy {
 namespace {
@@ -189,99 +191,6 @@ void AppendAsPath(std::string* out, const UpdateView& u) {
   AppendWireAsPath(out, path->value, u.four_octet_as());
 }
 
-// bgpdump's community text: no-export, no-advertise, local-AS by name,
-// the rest as AS:value.
-void AppendCommunities(std::string* out, wire::Bytes value) {
-  for (size_t i = 0; i + 4 <= value.size(); i += 4) {
-    if (i > 0) out->push_back(' ');
-    const uint32_t c = (uint32_t{value[i]} << 24) |
-                       (uint32_t{value[i + 1]} << 16) |
-                       (uint32_t{value[i + 2]} << 8) | value[i + 3];
-    switch (c) {
-      case 0xFFFFFF01:
-        out->append("no-export");
-        break;
-      case 0xFFFFFF02:
-        out->append("no-advertise");
-        break;
-      case 0xFFFFFF03:
-        out->append("local-AS");
-        break;
-      default:
-        AppendUint(out, c >> 16);
-        out->push_back(':');
-        AppendUint(out, c & 0xFFFF);
-    }
-  }
-}
-
-const char* OriginText(const UpdateView& u) {
-  std::optional<Origin> o = u.origin();
-  // bgpdump prints INCOMPLETE when ORIGIN is absent.
-  if (!o) return "INCOMPLETE";
-  switch (*o) {
-    case Origin::kIgp:
-      return "IGP";
-    case Origin::kEgp:
-      return "EGP";
-    default:
-      return "INCOMPLETE";
-  }
-}
-
-// The next hop of an announced route as bgpdump shows it: the MP_REACH
-// next hop (global address) for MP routes, else NEXT_HOP, else bgpdump's
-// "none" value 255.255.255.255.
-void AppendNextHop(std::string* out, const mrt::Route& r) {
-  const wire::Bytes nh = r.route.next_hop_bytes;
-  if (r.route.mp && !nh.empty() && !r.next_hop_absent) {
-    if (r.route.family.afi == Afi::kIpv4 && nh.size() == 4) {
-      AppendIpv4(out, nh.data());
-      return;
-    }
-    if (nh.size() == 16 || nh.size() == 32) {
-      out->append(IpAddress::V6Bytes(nh.data()).ToString());
-      return;
-    }
-    if (std::optional<MpNextHop> d = r.route.next_hop()) {
-      AppendAddress(out, d->address);
-      return;
-    }
-  }
-  if (std::optional<AttributeView> a = r.update->Find(AttrCode::kNextHop);
-      a && a->value.size() == 4) {
-    AppendIpv4(out, a->value.data());
-    return;
-  }
-  out->append("255.255.255.255");
-}
-
-void AppendAggregator(std::string* out, const UpdateView& u) {
-  std::optional<AttributeView> a = u.Find(AttrCode::kAggregator);
-  if (!a) return;
-  absl::StatusOr<Aggregator> agg =
-      DecodeAggregator(a->value, u.four_octet_as());
-  if (!agg.ok()) return;
-  // RFC 6793 §4.2.3: AS_TRANS in AGGREGATOR defers to AS4_AGGREGATOR.
-  if (!u.four_octet_as() && agg->asn == kAsTrans) {
-    if (std::optional<AttributeView> a4 = u.Find(AttrCode::kAs4Aggregator)) {
-      if (absl::StatusOr<Aggregator> agg4 = DecodeAggregator(a4->value, true);
-          agg4.ok()) {
-        agg = agg4;
-      }
-    }
-  }
-  AppendUint(out, agg->asn);
-  out->push_back(' ');
-  const uint8_t b[4] = {static_cast<uint8_t>(agg->address >> 24),
-                        static_cast<uint8_t>(agg->address >> 16),
-                        static_cast<uint8_t>(agg->address >> 8),
-                        static_cast<uint8_t>(agg->address)};
-  AppendIpv4(out, b);
-}
-
-uint32_t U32Or0(std::optional<uint32_t> v) { return v ? *v : 0; }
-
 // "BGP4MP_ET_LOCAL_AP" and friends, for the record a route comes from.
 void AppendLineType(std::string* out, const mrt::Record& rec, bool path_id) {
   switch (static_cast<Type>(rec.header.type)) {
@@ -326,62 +235,302 @@ bool IsBgpdumpFamily(Family f) {
          (f.safi == Safi::kUnicast || f.safi == Safi::kMulticast);
 }
 
-void AppendBgpdumpRoute(std::string* out, const mrt::Record& rec,
-                        const mrt::Route& r) {
-  const bool old_bgp = rec.header.type == static_cast<uint16_t>(Type::kBgp);
-  AppendLineType(out, rec, r.route.path_id.has_value());
-  out->push_back('|');
-  AppendLineTime(out, rec.header);
-  out->append(r.rib ? "|B|" : r.route.withdraw ? "|W|" : "|A|");
-  // bgpdump names the recorder's side for *_LOCAL messages.
-  const auto* m = std::get_if<mrt::Bgp4mpMessage>(&rec.body);
-  if (m != nullptr && m->local) {
-    AppendAddress(out, m->local_address);
-    out->push_back('|');
-    AppendUint(out, m->local_as);
-  } else {
-    AppendAddress(out, r.peer_address);
-    out->push_back('|');
-    AppendUint(out, r.peer_as);
+// --- The A/W/B line, written into a scratch buffer -------------------------
+
+char* PutStr(char* p, absl::string_view s) {
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+char* PutUint(char* p, uint64_t v) {
+  return absl::numbers_internal::FastIntToBuffer(v, p);
+}
+char* PutIpv4(char* p, const uint8_t* b) {
+  return internal::WriteIpv4((uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) |
+                                 (uint32_t{b[2]} << 8) | b[3],
+                             p);
+}
+
+// The attributes a line shows, found in one walk with UpdateView::Find's
+// answers: the first of each code, none when Parse discarded it.
+struct LineAttributes {
+  std::optional<AttributeView> origin, as_path, next_hop, med, local_pref,
+      communities, atomic_aggregate, aggregator, as4_path, as4_aggregator;
+
+  explicit LineAttributes(const UpdateView& u) {
+    uint64_t seen = 0;
+    for (const AttributeView& a : u.attributes()) {
+      if (a.code >= 64) continue;
+      const uint64_t bit = uint64_t{1} << a.code;
+      if (seen & bit) continue;
+      seen |= bit;
+      if (u.discarded(a.code)) continue;
+      switch (static_cast<AttrCode>(a.code)) {
+        case AttrCode::kOrigin:
+          origin = a;
+          break;
+        case AttrCode::kAsPath:
+          as_path = a;
+          break;
+        case AttrCode::kNextHop:
+          next_hop = a;
+          break;
+        case AttrCode::kMultiExitDisc:
+          med = a;
+          break;
+        case AttrCode::kLocalPref:
+          local_pref = a;
+          break;
+        case AttrCode::kCommunities:
+          communities = a;
+          break;
+        case AttrCode::kAtomicAggregate:
+          atomic_aggregate = a;
+          break;
+        case AttrCode::kAggregator:
+          aggregator = a;
+          break;
+        case AttrCode::kAs4Path:
+          as4_path = a;
+          break;
+        case AttrCode::kAs4Aggregator:
+          as4_aggregator = a;
+          break;
+        default:
+          break;
+      }
+    }
   }
-  out->push_back('|');
-  if (r.route.is_ip_prefix()) {
-    AppendWirePrefix(out, r.route.family.afi, r.route.entry);
+};
+
+uint32_t U32Value(const std::optional<AttributeView>& a) {
+  if (!a || a->value.size() != 4) return 0;
+  const uint8_t* v = a->value.data();
+  return (uint32_t{v[0]} << 24) | (uint32_t{v[1]} << 16) |
+         (uint32_t{v[2]} << 8) | v[3];
+}
+
+// The AS path from a checked AS_PATH value (AppendWireAsPath's text);
+// at most 3 characters per octet.
+char* PutWireAsPath(char* p, wire::Bytes value, bool four_octet) {
+  const uint8_t* v = value.data();
+  const size_t n = value.size();
+  const size_t width = four_octet ? 4 : 2;
+  size_t i = 0;
+  bool any = false;
+  char close = 0;
+  while (i + 2 <= n) {
+    const auto type = static_cast<AsSegmentType>(v[i]);
+    const unsigned count = v[i + 1];
+    i += 2;
+    if (any) {
+      if (close) *p++ = close;
+      *p++ = ' ';
+    }
+    any = true;
+    if (char c = SegmentOpen(type)) *p++ = c;
+    close = SegmentClose(type);
+    const char sep = IsSet(type) ? ',' : ' ';
+    for (unsigned k = 0; k < count; ++k) {
+      if (i + width > n) {
+        i = n;
+        break;
+      }
+      uint32_t asn;
+      if (width == 4) {
+        asn = (uint32_t{v[i]} << 24) | (uint32_t{v[i + 1]} << 16) |
+              (uint32_t{v[i + 2]} << 8) | v[i + 3];
+      } else {
+        asn = (uint32_t{v[i]} << 8) | v[i + 1];
+      }
+      i += width;
+      if (k > 0) *p++ = sep;
+      p = PutUint(p, asn);
+    }
+  }
+  if (any && close) *p++ = close;
+  return p;
+}
+
+// bgpdump's community text (AppendCommunities); at most 13 characters
+// per 4 octets.
+char* PutCommunities(char* p, wire::Bytes value) {
+  const uint8_t* v = value.data();
+  for (size_t i = 0; i + 4 <= value.size(); i += 4) {
+    if (i > 0) *p++ = ' ';
+    const uint32_t c = (uint32_t{v[i]} << 24) | (uint32_t{v[i + 1]} << 16) |
+                       (uint32_t{v[i + 2]} << 8) | v[i + 3];
+    switch (c) {
+      case 0xFFFFFF01:
+        p = PutStr(p, "no-export");
+        break;
+      case 0xFFFFFF02:
+        p = PutStr(p, "no-advertise");
+        break;
+      case 0xFFFFFF03:
+        p = PutStr(p, "local-AS");
+        break;
+      default:
+        p = PutUint(p, c >> 16);
+        *p++ = ':';
+        p = PutUint(p, c & 0xFFFF);
+    }
+  }
+  return p;
+}
+
+// AppendAggregator from the walked attributes.
+char* PutAggregator(char* p, const LineAttributes& la, bool four_octet) {
+  if (!la.aggregator) return p;
+  absl::StatusOr<Aggregator> agg =
+      DecodeAggregator(la.aggregator->value, four_octet);
+  if (!agg.ok()) return p;
+  // RFC 6793 §4.2.3: AS_TRANS in AGGREGATOR defers to AS4_AGGREGATOR.
+  if (!four_octet && agg->asn == kAsTrans && la.as4_aggregator) {
+    if (absl::StatusOr<Aggregator> agg4 =
+            DecodeAggregator(la.as4_aggregator->value, true);
+        agg4.ok()) {
+      agg = agg4;
+    }
+  }
+  p = PutUint(p, agg->asn);
+  *p++ = ' ';
+  return internal::WriteIpv4(agg->address, p);
+}
+
+// The line from the origin on; appends line..p to `out`.
+void AppendBgpdumpRest(std::string* out, const char* line, char* p,
+                       bool old_bgp, const mrt::Route& r, const UpdateView& u,
+                       const LineAttributes& la) {
+  *p++ = '|';
+  const char* origin = "INCOMPLETE";  // also when ORIGIN is absent
+  if (la.origin && la.origin->value.size() == 1) {
+    if (la.origin->value[0] == 0) origin = "IGP";
+    if (la.origin->value[0] == 1) origin = "EGP";
+  }
+  p = PutStr(p, origin);
+  *p++ = '|';
+  // The next hop (AppendNextHop): the MP_REACH next hop (global address)
+  // for MP routes, else NEXT_HOP, else bgpdump's "none" 255.255.255.255.
+  const wire::Bytes nh = r.route.next_hop_bytes;
+  bool done = false;
+  if (r.route.mp && !nh.empty() && !r.next_hop_absent) {
+    if (r.route.family.afi == Afi::kIpv4 && nh.size() == 4) {
+      p = PutIpv4(p, nh.data());
+      done = true;
+    } else if (nh.size() == 16 || nh.size() == 32) {
+      p = PutStr(p, IpAddress::V6Bytes(nh.data()).ToString());
+      done = true;
+    } else if (std::optional<MpNextHop> d = r.route.next_hop()) {
+      p = PutStr(p, d->address.ToString());
+      done = true;
+    }
+  }
+  if (!done) {
+    if (la.next_hop && la.next_hop->value.size() == 4) {
+      p = PutIpv4(p, la.next_hop->value.data());
+    } else {
+      p = PutStr(p, "255.255.255.255");
+    }
+  }
+  *p++ = '|';
+  p = PutUint(p, U32Value(la.local_pref));
+  *p++ = '|';
+  p = PutUint(p, U32Value(la.med));
+  // The deprecated BGP type: bgpdump writes the communities straight after
+  // the MED, without a separator.
+  if (!old_bgp) *p++ = '|';
+  if (la.communities) p = PutCommunities(p, la.communities->value);
+  p = PutStr(p, la.atomic_aggregate ? "|AG|" : "|NAG|");
+  p = PutAggregator(p, la, u.four_octet_as());
+  p = PutStr(p, "|\n");
+  out->append(line, static_cast<size_t>(p - line));
+}
+
+// Room for a line: the fixed fields, the texts made beforehand, and at
+// most 4 characters per attribute octet (AS path, communities).
+class LineBuffer {
+ public:
+  char* Get(size_t n) {
+    if (buf_.size() < n) buf_.resize(std::max(n, 2 * buf_.size()));
+    return buf_.data();
+  }
+
+ private:
+  std::string buf_;
+};
+
+void AppendBgpdumpRoute(std::string* out, const mrt::Record& rec,
+                        const mrt::Route& r, absl::string_view head,
+                        LineBuffer& scratch) {
+  const bool old_bgp = rec.header.type == static_cast<uint16_t>(Type::kBgp);
+  const UpdateView& u = *r.update;
+  // Texts without a simple bound, made first.
+  const auto* m = std::get_if<mrt::Bgp4mpMessage>(&rec.body);
+  // bgpdump names the recorder's side for *_LOCAL messages.
+  const bool local = m != nullptr && m->local;
+  const IpAddress& who = local ? m->local_address : r.peer_address;
+  const uint32_t who_as = local ? m->local_as : r.peer_as;
+  std::string slow;  // a non-IPv4 address or prefix, a merged AS path
+  const bool v4_prefix =
+      r.route.is_ip_prefix() && r.route.family.afi == Afi::kIpv4;
+  if (!v4_prefix) {
+    if (r.route.is_ip_prefix()) {
+      AppendWirePrefix(&slow, r.route.family.afi, r.route.entry);
+    } else {
+      slow = r.route.Text();
+    }
+  }
+  std::string who_text;
+  if (!who.is_v4()) who_text = who.ToString();
+
+  const size_t bound = 256 + head.size() + slow.size() + who_text.size() +
+                       4 * u.attributes_bytes().size();
+  char* const line = scratch.Get(bound);
+  char* p = PutStr(line, head);
+  p = PutStr(p, r.rib ? "|B|" : r.route.withdraw ? "|W|" : "|A|");
+  p = who.is_v4() ? PutIpv4(p, who.bytes()) : PutStr(p, who_text);
+  *p++ = '|';
+  p = PutUint(p, who_as);
+  *p++ = '|';
+  if (v4_prefix) {
+    const wire::Bytes e = r.route.entry;
+    uint8_t b[4] = {};
+    for (size_t i = 1; i < e.size() && i <= 4; ++i) b[i - 1] = e[i];
+    p = PutIpv4(p, b);
+    *p++ = '/';
+    p = PutUint(p, e[0]);
   } else {
-    out->append(r.route.Text());
+    p = PutStr(p, slow);
   }
   if (r.route.withdraw) {
     if (r.route.path_id) {
-      out->push_back('|');
-      AppendUint(out, *r.route.path_id);
+      *p++ = '|';
+      p = PutUint(p, *r.route.path_id);
     }
-    out->push_back('\n');
+    *p++ = '\n';
+    out->append(line, static_cast<size_t>(p - line));
     return;
   }
-  out->push_back('|');
+  *p++ = '|';
   if (r.route.path_id) {
-    AppendUint(out, *r.route.path_id);
-    out->push_back('|');
+    p = PutUint(p, *r.route.path_id);
+    *p++ = '|';
   }
-  const UpdateView& u = *r.update;
-  AppendAsPath(out, u);
-  out->push_back('|');
-  out->append(OriginText(u));
-  out->push_back('|');
-  AppendNextHop(out, r);
-  out->push_back('|');
-  AppendUint(out, U32Or0(u.local_pref()));
-  out->push_back('|');
-  AppendUint(out, U32Or0(u.med()));
-  // The deprecated BGP type: bgpdump writes the communities straight after
-  // the MED, without a separator.
-  if (!old_bgp) out->push_back('|');
-  if (std::optional<AttributeView> c = u.Find(AttrCode::kCommunities)) {
-    AppendCommunities(out, c->value);
+  const LineAttributes la(u);
+  if (la.as_path) {
+    // RFC 6793 §4.2.3: a 2-octet session's AS4_PATH is merged (bgpdump
+    // does the same); UpdateView::as_path() does it.
+    if (!u.four_octet_as() && la.as4_path) {
+      std::string merged;
+      AppendAsPath(&merged, u);
+      const size_t done = static_cast<size_t>(p - line);
+      char* grown = scratch.Get(bound + merged.size());
+      p = PutStr(grown + done, merged);
+      return AppendBgpdumpRest(out, grown, p, old_bgp, r, u, la);
+    }
+    p = PutWireAsPath(p, la.as_path->value, u.four_octet_as());
   }
-  out->append(u.Find(AttrCode::kAtomicAggregate) ? "|AG|" : "|NAG|");
-  AppendAggregator(out, u);
-  out->append("|\n");
+  AppendBgpdumpRest(out, line, p, old_bgp, r, u, la);
 }
 
 void AppendBgpdumpState(std::string* out, const mrt::Record& rec,
@@ -627,12 +776,23 @@ absl::Status AppendBgpdump(std::string* out, const mrt::Record& record,
     AppendBgpdumpState(out, record, *s);
     return absl::OkStatus();
   }
+  thread_local LineBuffer scratch;
+  // "TYPE|time", the same for every route of the record but for the _AP
+  // of routes with path ids: made once each.
+  std::string heads[2];
   return walker.Walk(record, [&](const mrt::Route& r) {
     if (options.only_bgpdump_families && !IsBgpdumpFamily(r.route.family)) {
       if (options.skipped_routes != nullptr) ++*options.skipped_routes;
       return;
     }
-    AppendBgpdumpRoute(out, record, r);
+    const bool path_id = r.route.path_id.has_value();
+    std::string& head = heads[path_id];
+    if (head.empty()) {
+      AppendLineType(&head, record, path_id);
+      head.push_back('|');
+      AppendLineTime(&head, record.header);
+    }
+    AppendBgpdumpRoute(out, record, r, head, scratch);
   });
 }
 
