@@ -17,6 +17,7 @@
 #include <cstring>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "bgpy/errors.h"
@@ -588,6 +589,74 @@ std::string PeerText(const IpAddress& a) {
   return s;
 }
 
+// One RIB entry's JSON: the UPDATE's JSON line (AppendUpdate) with
+// "peer_index" and "peer_as" first, written straight into the record's
+// line. The UPDATE is rendered without time and peer into a reused buffer
+// and its head {"time":null,"peer":null replaced by the entry's fields;
+// the "originated" timestamp and the peer text are kept from the entry
+// before (consecutive entries often share them).
+class EntryJson {
+ public:
+  void Append(std::string* out, const mrt::Route& r) {
+    static constexpr absl::string_view kNullHead =
+        "{\"time\":null,\"peer\":null";
+    line_.clear();
+    AppendUpdate(&line_, *r.update, {}, OutputFormat::kJson, MessageMeta{});
+    absl::string_view rest(line_);
+    while (!rest.empty() && rest.back() == '\n') rest.remove_suffix(1);
+    if (!absl::StartsWith(rest, kNullHead)) {
+      Slow(out, r);
+      return;
+    }
+    rest.remove_prefix(kNullHead.size());
+    if (!time_ok_ || r.originated != time_) {
+      time_ = r.originated;
+      time_ok_ = true;
+      time_text_ = JsonString(FormatTimestamp(absl::FromUnixSeconds(time_)));
+    }
+    if (!peer_ok_ || r.peer_address != peer_) {
+      peer_ = r.peer_address;
+      peer_ok_ = true;
+      peer_text_ = JsonString(PeerText(peer_));
+    }
+    char num[2 * absl::numbers_internal::kFastToBufferSize];
+    out->append("{\"peer_index\":");
+    char* e = absl::numbers_internal::FastIntToBuffer(r.peer_index, num);
+    out->append(num, static_cast<size_t>(e - num));
+    out->append(",\"peer_as\":");
+    e = absl::numbers_internal::FastIntToBuffer(r.peer_as, num);
+    out->append(num, static_cast<size_t>(e - num));
+    out->append(",\"time\":");
+    out->append(time_text_);
+    out->append(",\"peer\":");
+    out->append(peer_text_);
+    out->append(rest.data(), rest.size());
+  }
+
+ private:
+  // The general way: the line with the fields spliced in.
+  void Slow(std::string* out, const mrt::Route& r) {
+    std::string peer = PeerText(r.peer_address);
+    MessageMeta mm;
+    mm.time = absl::FromUnixSeconds(r.originated);
+    mm.peer = peer;
+    std::string line;
+    AppendUpdate(&line, *r.update, {}, OutputFormat::kJson, mm);
+    while (!line.empty() && line.back() == '\n') line.pop_back();
+    SpliceJson(out, line,
+               absl::StrCat("\"peer_index\":", r.peer_index,
+                            ",\"peer_as\":", r.peer_as));
+  }
+
+  std::string line_;
+  uint32_t time_ = 0;
+  bool time_ok_ = false;
+  std::string time_text_;
+  IpAddress peer_;
+  bool peer_ok_ = false;
+  std::string peer_text_;
+};
+
 absl::Status RecordJson(std::string* out, const mrt::Record& rec,
                         mrt::RouteWalker& walker, const MrtRecordMeta& meta) {
   const absl::Time time = rec.header.time();
@@ -680,19 +749,10 @@ absl::Status RecordJson(std::string* out, const mrt::Record& rec,
       j.Key("view").Uint(td.view);
     }
     j.Key("entries").BeginArray();
+    EntryJson entries;
     result = walker.Walk(rec, [&](const mrt::Route& r) {
-      std::string peer = PeerText(r.peer_address);
-      MessageMeta mm;
-      mm.time = absl::FromUnixSeconds(r.originated);
-      mm.peer = peer;
-      std::string line;
-      AppendUpdate(&line, *r.update, {}, OutputFormat::kJson, mm);
-      while (!line.empty() && line.back() == '\n') line.pop_back();
-      std::string extra = absl::StrCat("\"peer_index\":", r.peer_index,
-                                       ",\"peer_as\":", r.peer_as);
-      std::string entry;
-      SpliceJson(&entry, line, extra);
-      j.Raw(entry);
+      j.Raw({});  // the comma between entries
+      entries.Append(out, r);
     });
     j.EndArray();
     if (!result.ok()) j.Field("error", DescribeStatus(result));
