@@ -1,22 +1,51 @@
 // Copyright 2026 The bgpy Authors.
 #include "bgpy/json.h"
 
+#include <cstring>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace bgpy {
+
+namespace {
+
+// Octets copied as they are: printable ASCII but '"' and '\\'.
+struct PlainTable {
+  bool plain[256] = {};
+  constexpr PlainTable() {
+    for (int c = 0x20; c < 0x7f; ++c) plain[c] = c != '"' && c != '\\';
+  }
+};
+constexpr PlainTable kPlain;
+
+// Length of the run of plain octets at the start of `s`.
+size_t PlainRun(const char* s, size_t n) {
+  size_t i = 0;
+  while (i < n && kPlain.plain[static_cast<uint8_t>(s[i])]) ++i;
+  return i;
+}
+
+// Appends `open`, `s` (all plain) and `close` with one size change.
+void AppendWrapped(std::string* out, char open, absl::string_view s,
+                   absl::string_view close) {
+  const size_t at = out->size();
+  out->resize(at + 1 + s.size() + close.size());
+  char* p = out->data() + at;
+  *p++ = open;
+  if (!s.empty()) std::memcpy(p, s.data(), s.size());
+  p += s.size();
+  std::memcpy(p, close.data(), close.size());
+}
+
+}  // namespace
 
 void AppendJsonEscaped(std::string* out, absl::string_view s) {
   static constexpr char kDigits[] = "0123456789abcdef";
   size_t i = 0;
   while (i < s.size()) {
     // Runs of plain printable ASCII are copied in one go.
-    size_t j = i;
-    while (j < s.size()) {
-      const uint8_t c = static_cast<uint8_t>(s[j]);
-      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') break;
-      ++j;
-    }
+    const size_t j = i + PlainRun(s.data() + i, s.size() - i);
     if (j != i) {
       out->append(s.data() + i, j - i);
       i = j;
@@ -113,6 +142,11 @@ std::string JsonString(absl::string_view s) {
 
 JsonWriter& JsonWriter::Key(absl::string_view k) {
   Separate();
+  after_key_ = true;
+  if (PlainRun(k.data(), k.size()) == k.size()) {
+    AppendWrapped(out_, '"', k, "\":");
+    return *this;
+  }
   out_->push_back('"');
   AppendJsonEscaped(out_, k);
   out_->append("\":");
@@ -122,6 +156,10 @@ JsonWriter& JsonWriter::Key(absl::string_view k) {
 
 JsonWriter& JsonWriter::String(absl::string_view v) {
   Separate();
+  if (PlainRun(v.data(), v.size()) == v.size()) {
+    AppendWrapped(out_, '"', v, "\"");
+    return *this;
+  }
   out_->push_back('"');
   AppendJsonEscaped(out_, v);
   out_->push_back('"');
