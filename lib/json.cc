@@ -26,17 +26,8 @@ size_t PlainRun(const char* s, size_t n) {
   return i;
 }
 
-// Appends `open`, `s` (all plain) and `close` with one size change.
-void AppendWrapped(std::string* out, char open, absl::string_view s,
-                   absl::string_view close) {
-  const size_t at = out->size();
-  out->resize(at + 1 + s.size() + close.size());
-  char* p = out->data() + at;
-  *p++ = open;
-  if (!s.empty()) std::memcpy(p, s.data(), s.size());
-  p += s.size();
-  std::memcpy(p, close.data(), close.size());
-}
+// Keys and strings up to this long go through a stack buffer: one append.
+constexpr size_t kShort = 64;
 
 }  // namespace
 
@@ -143,8 +134,14 @@ std::string JsonString(absl::string_view s) {
 JsonWriter& JsonWriter::Key(absl::string_view k) {
   Separate();
   after_key_ = true;
-  if (PlainRun(k.data(), k.size()) == k.size()) {
-    AppendWrapped(out_, '"', k, "\":");
+  const size_t n = k.size();
+  if (n <= kShort && PlainRun(k.data(), n) == n) {
+    char buf[kShort + 3];
+    buf[0] = '"';
+    std::memcpy(buf + 1, k.data(), n);
+    buf[n + 1] = '"';
+    buf[n + 2] = ':';
+    out_->append(buf, n + 3);
     return *this;
   }
   out_->push_back('"');
@@ -156,8 +153,13 @@ JsonWriter& JsonWriter::Key(absl::string_view k) {
 
 JsonWriter& JsonWriter::String(absl::string_view v) {
   Separate();
-  if (PlainRun(v.data(), v.size()) == v.size()) {
-    AppendWrapped(out_, '"', v, "\"");
+  const size_t n = v.size();
+  if (n <= kShort && PlainRun(v.data(), n) == n) {
+    char buf[kShort + 2];
+    buf[0] = '"';
+    std::memcpy(buf + 1, v.data(), n);
+    buf[n + 1] = '"';
+    out_->append(buf, n + 2);
     return *this;
   }
   out_->push_back('"');

@@ -690,7 +690,14 @@ absl::Status RecordJson(std::string* out, const mrt::Record& rec,
 
   JsonWriter j(out);
   j.BeginObject();
-  j.Field("time", FormatTimestamp(time));
+  // The records of a RIB dump share their time: formatted once.
+  thread_local absl::Time last_time = absl::InfinitePast();
+  thread_local std::string last_time_text;
+  if (time != last_time || last_time_text.empty()) {
+    last_time = time;
+    last_time_text = FormatTimestamp(time);
+  }
+  j.Field("time", last_time_text);
   absl::Status result;
   if (const auto* s = std::get_if<mrt::StateChange>(&rec.body)) {
     j.Field("peer", PeerText(s->peer_address));
