@@ -25,7 +25,6 @@
 #include "bgpy/hex.h"
 #include "bgpy/json.h"
 #include "bgpy/mrt.h"
-#include "ipv4_text.h"
 
 namespace bgpy {
 namespace {
@@ -245,10 +244,31 @@ char* PutStr(char* p, absl::string_view s) {
 char* PutUint(char* p, uint64_t v) {
   return absl::numbers_internal::FastIntToBuffer(v, p);
 }
+// Decimal text of every octet value, padded to 4 characters: the first
+// `len` are the digits followed by '.'.
+struct OctetText {
+  char text[256][4];
+  uint8_t len[256];
+  constexpr OctetText() : text(), len() {
+    for (int v = 0; v < 256; ++v) {
+      int n = 0;
+      if (v >= 100) text[v][n++] = static_cast<char>('0' + v / 100);
+      if (v >= 10) text[v][n++] = static_cast<char>('0' + v / 10 % 10);
+      text[v][n++] = static_cast<char>('0' + v % 10);
+      text[v][n] = '.';
+      len[v] = static_cast<uint8_t>(n);
+    }
+  }
+};
+constexpr OctetText kOctets;
+
+// A dotted quad at `p` (room for 16 characters).
 char* PutIpv4(char* p, const uint8_t* b) {
-  return internal::WriteIpv4((uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) |
-                                 (uint32_t{b[2]} << 8) | b[3],
-                             p);
+  for (int i = 0; i < 4; ++i) {
+    std::memcpy(p, kOctets.text[b[i]], 4);
+    p += kOctets.len[b[i]] + 1;
+  }
+  return p - 1;
 }
 
 // The attributes a line shows, found in one walk with UpdateView::Find's
@@ -395,7 +415,11 @@ char* PutAggregator(char* p, const LineAttributes& la, bool four_octet) {
   }
   p = PutUint(p, agg->asn);
   *p++ = ' ';
-  return internal::WriteIpv4(agg->address, p);
+  const uint8_t b[4] = {static_cast<uint8_t>(agg->address >> 24),
+                        static_cast<uint8_t>(agg->address >> 16),
+                        static_cast<uint8_t>(agg->address >> 8),
+                        static_cast<uint8_t>(agg->address)};
+  return PutIpv4(p, b);
 }
 
 // The line from the origin on; appends line..p to `out`.
