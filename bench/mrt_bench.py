@@ -23,6 +23,7 @@ Python 3 standard library only. Not a test: run by hand, e.g.
 """
 
 import argparse
+import itertools
 import os
 import random
 import shutil
@@ -143,17 +144,25 @@ def main():
                     open(os.path.join(tmp, 'b.txt'), 'wb') as b:
                 run([bgpdump, '-m', path], out=a)
                 run([decode, '--input=mrt', '--format=bgpdump', path], out=b)
+            # Line by line from the files: the lists of a million lines
+            # would swell this process, and the children forked from it
+            # report its peak RSS as theirs.
+            na = nb = diff = 0
+            first = None
             with open(os.path.join(tmp, 'a.txt'), 'rb') as a, \
                     open(os.path.join(tmp, 'b.txt'), 'rb') as b:
-                la, lb = a.read().splitlines(), b.read().splitlines()
-            diff = sum(1 for x, y in zip(la, lb) if x != y) + abs(len(la) - len(lb))
-            print(f'check: bgpdump {len(la)} lines, bgpy {len(lb)} lines, '
-                  f'{diff} differ')
-            if diff:
-                for x, y in zip(la, lb):
+                for x, y in itertools.zip_longest(a, b):
+                    na += x is not None
+                    nb += y is not None
                     if x != y:
-                        print(f'  bgpdump: {x.decode()}\n  bgpy:    {y.decode()}')
-                        break
+                        diff += 1
+                        if first is None:
+                            first = (x or b'').rstrip(b'\n'), (y or b'').rstrip(b'\n')
+            os.remove(os.path.join(tmp, 'a.txt'))
+            os.remove(os.path.join(tmp, 'b.txt'))
+            print(f'check: bgpdump {na} lines, bgpy {nb} lines, {diff} differ')
+            if diff:
+                print(f'  bgpdump: {first[0].decode()}\n  bgpy:    {first[1].decode()}')
                 sys.exit('outputs differ')
 
         cases = [

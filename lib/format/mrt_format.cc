@@ -241,8 +241,45 @@ char* PutStr(char* p, absl::string_view s) {
   std::memcpy(p, s.data(), s.size());
   return p + s.size();
 }
+// "00" to "99".
+struct TwoDigits {
+  char text[100][2];
+  constexpr TwoDigits() : text() {
+    for (int v = 0; v < 100; ++v) {
+      text[v][0] = static_cast<char>('0' + v / 10);
+      text[v][1] = static_cast<char>('0' + v % 10);
+    }
+  }
+};
+constexpr TwoDigits kTwoDigits;
+
+int DecimalDigits(uint64_t v) {
+  int n = 1;
+  while (true) {
+    if (v < 10) return n;
+    if (v < 100) return n + 1;
+    if (v < 1000) return n + 2;
+    if (v < 10000) return n + 3;
+    v /= 10000;
+    n += 4;
+  }
+}
+
+// The decimal text of `v` at `p` (room for 20 characters).
 char* PutUint(char* p, uint64_t v) {
-  return absl::numbers_internal::FastIntToBuffer(v, p);
+  char* const end = p + DecimalDigits(v);
+  char* q = end;
+  while (v >= 100) {
+    q -= 2;
+    std::memcpy(q, kTwoDigits.text[v % 100], 2);
+    v /= 100;
+  }
+  if (v >= 10) {
+    std::memcpy(q - 2, kTwoDigits.text[v], 2);
+  } else {
+    q[-1] = static_cast<char>('0' + v);
+  }
+  return end;
 }
 // Decimal text of every octet value, padded to 4 characters: the first
 // `len` are the digits followed by '.'.
