@@ -14,7 +14,7 @@ Then, in the same run, whole processes with output to /dev/null, each
   bgpdump -m FILE                                  (the baseline)
   bgpy-decode --input=mrt --format=bgpdump FILE
   bgpy-decode --input=mrt --format=json FILE
-and prints wall and CPU seconds (user+sys from wait4) and the ratios
+(and the same two from --baseline=DIR, another build, if given) and prints wall and CPU seconds (user+sys from wait4) and the ratios
 against bgpdump. It also checks once that bgpy's bgpdump lines equal
 bgpdump's, line for line (--no-check skips it).
 
@@ -121,6 +121,9 @@ def main():
     ap.add_argument('--repeat', type=int, default=3)
     ap.add_argument('--no-check', action='store_true')
     ap.add_argument('--keep', help='write the dump here and keep it')
+    ap.add_argument('--baseline', metavar='DIR',
+                    help='another build directory (e.g. of an older commit) '
+                         'whose bgpy-decode runs in the same rounds')
     args = ap.parse_args()
 
     decode = os.path.join(args.build, 'bin', 'bgpy-decode')
@@ -172,6 +175,16 @@ def main():
             ('bgpy-decode --format=json',
              [decode, '--input=mrt', '--format=json', path]),
         ]
+        if args.baseline:
+            base = os.path.join(args.baseline, 'bin', 'bgpy-decode')
+            if not os.access(base, os.X_OK):
+                sys.exit(f'no {base}')
+            cases += [
+                ('baseline --format=bgpdump',
+                 [base, '--input=mrt', '--format=bgpdump', path]),
+                ('baseline --format=json',
+                 [base, '--input=mrt', '--format=json', path]),
+            ]
         results = {}
         for _ in range(args.repeat):  # interleaved, so load hits all alike
             for name, cmd in cases:
