@@ -14,7 +14,7 @@ Then, in the same run, whole processes with output to /dev/null, each
   bgpdump -m FILE                                  (the baseline)
   bgpy-decode --input=mrt --format=bgpdump FILE
   bgpy-decode --input=mrt --format=json FILE
-and prints wall and CPU seconds (user+sys from wait4) and the ratios
+(and the same two from --baseline=DIR, another build, if given) and prints wall and CPU seconds (user+sys from wait4) and the ratios
 against bgpdump. It also checks once that bgpy's bgpdump lines equal
 bgpdump's, line for line (--no-check skips it).
 
@@ -23,6 +23,7 @@ Python 3 standard library only. Not a test: run by hand, e.g.
 """
 
 import argparse
+import itertools
 import os
 import random
 import shutil
@@ -120,6 +121,9 @@ def main():
     ap.add_argument('--repeat', type=int, default=3)
     ap.add_argument('--no-check', action='store_true')
     ap.add_argument('--keep', help='write the dump here and keep it')
+    ap.add_argument('--baseline', metavar='DIR',
+                    help='another build directory (e.g. of an older commit) '
+                         'whose bgpy-decode runs in the same rounds')
     args = ap.parse_args()
 
     decode = os.path.join(args.build, 'bin', 'bgpy-decode')
@@ -143,17 +147,25 @@ def main():
                     open(os.path.join(tmp, 'b.txt'), 'wb') as b:
                 run([bgpdump, '-m', path], out=a)
                 run([decode, '--input=mrt', '--format=bgpdump', path], out=b)
+            # Line by line from the files: the lists of a million lines
+            # would swell this process, and the children forked from it
+            # report its peak RSS as theirs.
+            na = nb = diff = 0
+            first = None
             with open(os.path.join(tmp, 'a.txt'), 'rb') as a, \
                     open(os.path.join(tmp, 'b.txt'), 'rb') as b:
-                la, lb = a.read().splitlines(), b.read().splitlines()
-            diff = sum(1 for x, y in zip(la, lb) if x != y) + abs(len(la) - len(lb))
-            print(f'check: bgpdump {len(la)} lines, bgpy {len(lb)} lines, '
-                  f'{diff} differ')
-            if diff:
-                for x, y in zip(la, lb):
+                for x, y in itertools.zip_longest(a, b):
+                    na += x is not None
+                    nb += y is not None
                     if x != y:
-                        print(f'  bgpdump: {x.decode()}\n  bgpy:    {y.decode()}')
-                        break
+                        diff += 1
+                        if first is None:
+                            first = (x or b'').rstrip(b'\n'), (y or b'').rstrip(b'\n')
+            os.remove(os.path.join(tmp, 'a.txt'))
+            os.remove(os.path.join(tmp, 'b.txt'))
+            print(f'check: bgpdump {na} lines, bgpy {nb} lines, {diff} differ')
+            if diff:
+                print(f'  bgpdump: {first[0].decode()}\n  bgpy:    {first[1].decode()}')
                 sys.exit('outputs differ')
 
         cases = [
@@ -163,6 +175,16 @@ def main():
             ('bgpy-decode --format=json',
              [decode, '--input=mrt', '--format=json', path]),
         ]
+        if args.baseline:
+            base = os.path.join(args.baseline, 'bin', 'bgpy-decode')
+            if not os.access(base, os.X_OK):
+                sys.exit(f'no {base}')
+            cases += [
+                ('baseline --format=bgpdump',
+                 [base, '--input=mrt', '--format=bgpdump', path]),
+                ('baseline --format=json',
+                 [base, '--input=mrt', '--format=json', path]),
+            ]
         results = {}
         for _ in range(args.repeat):  # interleaved, so load hits all alike
             for name, cmd in cases:

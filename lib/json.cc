@@ -1,22 +1,42 @@
 // Copyright 2026 The bgpy Authors.
 #include "bgpy/json.h"
 
+#include <cstring>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace bgpy {
+
+namespace {
+
+// Octets copied as they are: printable ASCII but '"' and '\\'.
+struct PlainTable {
+  bool plain[256] = {};
+  constexpr PlainTable() {
+    for (int c = 0x20; c < 0x7f; ++c) plain[c] = c != '"' && c != '\\';
+  }
+};
+constexpr PlainTable kPlain;
+
+// Length of the run of plain octets at the start of `s`.
+size_t PlainRun(const char* s, size_t n) {
+  size_t i = 0;
+  while (i < n && kPlain.plain[static_cast<uint8_t>(s[i])]) ++i;
+  return i;
+}
+
+// Keys and strings up to this long go through a stack buffer: one append.
+constexpr size_t kShort = 64;
+
+}  // namespace
 
 void AppendJsonEscaped(std::string* out, absl::string_view s) {
   static constexpr char kDigits[] = "0123456789abcdef";
   size_t i = 0;
   while (i < s.size()) {
     // Runs of plain printable ASCII are copied in one go.
-    size_t j = i;
-    while (j < s.size()) {
-      const uint8_t c = static_cast<uint8_t>(s[j]);
-      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') break;
-      ++j;
-    }
+    const size_t j = i + PlainRun(s.data() + i, s.size() - i);
     if (j != i) {
       out->append(s.data() + i, j - i);
       i = j;
@@ -113,6 +133,17 @@ std::string JsonString(absl::string_view s) {
 
 JsonWriter& JsonWriter::Key(absl::string_view k) {
   Separate();
+  after_key_ = true;
+  const size_t n = k.size();
+  if (n <= kShort && PlainRun(k.data(), n) == n) {
+    char buf[kShort + 3];
+    buf[0] = '"';
+    std::memcpy(buf + 1, k.data(), n);
+    buf[n + 1] = '"';
+    buf[n + 2] = ':';
+    out_->append(buf, n + 3);
+    return *this;
+  }
   out_->push_back('"');
   AppendJsonEscaped(out_, k);
   out_->append("\":");
@@ -122,6 +153,15 @@ JsonWriter& JsonWriter::Key(absl::string_view k) {
 
 JsonWriter& JsonWriter::String(absl::string_view v) {
   Separate();
+  const size_t n = v.size();
+  if (n <= kShort && PlainRun(v.data(), n) == n) {
+    char buf[kShort + 2];
+    buf[0] = '"';
+    std::memcpy(buf + 1, v.data(), n);
+    buf[n + 1] = '"';
+    out_->append(buf, n + 2);
+    return *this;
+  }
   out_->push_back('"');
   AppendJsonEscaped(out_, v);
   out_->push_back('"');

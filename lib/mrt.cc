@@ -747,24 +747,39 @@ absl::Status BuildRibUpdate(Family family, wire::Bytes nlri,
   constexpr uint8_t kMpReach = static_cast<uint8_t>(AttrCode::kMpReachNlri);
   constexpr uint8_t kMpUnreach = static_cast<uint8_t>(AttrCode::kMpUnreachNlri);
   constexpr uint8_t kNextHop = static_cast<uint8_t>(AttrCode::kNextHop);
-  // First pass: check the list, find MP_REACH and NEXT_HOP.
+  // One pass: check the list's framing, find MP_REACH and NEXT_HOP, and
+  // note whether any MP attribute has to be left out of the copy.
   bool has_next_hop = false;
   bool has_mp_reach = false;
+  bool has_mp = false;
   wire::Bytes mp_next_hop;
-  {
-    wire::Reader r(attributes);
-    AttributeView a;
-    while (!r.empty()) {
-      const size_t at = r.offset();
-      if (!NextAttribute(r, a)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "RIB entry attribute at offset ", at, " of the attribute list ",
-            "runs past its ", attributes.size(), " octets"));
+  const uint8_t* const a0 = attributes.data();
+  const size_t an = attributes.size();
+  for (size_t at = 0; at < an;) {
+    // flags, code, 1- or 2-octet length (RFC 4271 §4.3), value.
+    size_t hdr = 3;
+    size_t len = 0;
+    bool fits = an - at >= 3;
+    if (fits) {
+      if (a0[at] & kAttrExtendedLength) {
+        hdr = 4;
+        fits = an - at >= 4;
+        if (fits) len = (size_t{a0[at + 2]} << 8) | a0[at + 3];
+      } else {
+        len = a0[at + 2];
       }
-      if (a.code == kNextHop) has_next_hop = true;
-      if (a.code != kMpReach || has_mp_reach) continue;
+    }
+    if (!fits || an - at - hdr < len) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "RIB entry attribute at offset ", at, " of the attribute list ",
+          "runs past its ", attributes.size(), " octets"));
+    }
+    const uint8_t code = a0[at + 1];
+    if (code == kNextHop) has_next_hop = true;
+    if (code == kMpReach || code == kMpUnreach) has_mp = true;
+    if (code == kMpReach && !has_mp_reach) {
       has_mp_reach = true;
-      const wire::Bytes v = a.value;
+      const wire::Bytes v(a0 + at + hdr, len);
       if (!v.empty() && size_t{v[0]} + 1 == v.size()) {
         // RFC 6396 §4.3.4: next-hop length and next hop only.
         mp_next_hop = v.subspan(1);
@@ -779,6 +794,7 @@ absl::Status BuildRibUpdate(Family family, wire::Bytes nlri,
             v.size(), " octets"));
       }
     }
+    at += hdr + len;
   }
   const bool body = family == kIpv4Unicast && (has_next_hop || !has_mp_reach);
   // Without MP_REACH_NLRI (some writers leave it out when the next hop is
@@ -786,54 +802,87 @@ absl::Status BuildRibUpdate(Family family, wire::Bytes nlri,
   // of the family's form, and the caller is told.
   next_hop_absent = body ? !has_next_hop : !has_mp_reach;
   if (!body && !has_mp_reach) mp_next_hop = ZeroNextHop(family);
-  out.clear();
-  wire::Writer w(&out);
-  for (size_t i = 0; i < kMarkerSize; ++i) w.WriteU8(0xff);
-  w.WriteU16(0);  // length, patched below
-  w.WriteU8(kBgpUpdateType);
-  w.WriteU16(0);  // withdrawn routes length
-  const size_t attr_len_at = w.ReserveU16();
-  {
+
+  // The attributes kept: the whole list at once when it has no MP
+  // attribute (the usual IPv4 entry), else attribute by attribute.
+  size_t kept = an;
+  if (has_mp) {
+    kept = 0;
     wire::Reader r(attributes);
     AttributeView a;
     while (NextAttribute(r, a)) {
-      if (a.code == kMpReach || a.code == kMpUnreach) continue;
-      w.WriteBytes(a.raw);
+      if (a.code != kMpReach && a.code != kMpUnreach) kept += a.raw.size();
     }
   }
   const size_t path_len = path_id ? 4 : 0;
+  size_t mp_len = 0;  // the MP_REACH_NLRI value
   if (!body) {
-    const size_t len =
-        2 + 1 + 1 + mp_next_hop.size() + 1 + path_len + nlri.size();
-    if (len > 0xffff) {
+    mp_len = 2 + 1 + 1 + mp_next_hop.size() + 1 + path_len + nlri.size();
+    if (mp_len > 0xffff) {
       return absl::InvalidArgumentError(
           "RIB entry MP_REACH_NLRI does not fit an attribute");
     }
-    w.WriteU8(kAttrOptional | kAttrExtendedLength);
-    w.WriteU8(kMpReach);
-    w.WriteU16(static_cast<uint16_t>(len));
-    w.WriteU16(static_cast<uint16_t>(family.afi));
-    w.WriteU8(static_cast<uint8_t>(family.safi));
-    w.WriteU8(static_cast<uint8_t>(mp_next_hop.size()));
-    w.WriteBytes(mp_next_hop);
-    w.WriteU8(0);
-    if (path_id) w.WriteU32(*path_id);
-    w.WriteBytes(nlri);
   }
-  if (!w.FillLength16(attr_len_at)) {
+  const size_t attr_len = kept + (body ? 0 : 4 + mp_len);
+  const size_t total = bgpy::kHeaderSize + 2 + 2 + attr_len +
+                       (body ? path_len + nlri.size() : 0);
+  if (attr_len > 0xffff) {
     return absl::InvalidArgumentError(
         "RIB entry attributes do not fit an UPDATE's attribute field");
   }
-  if (body) {
-    if (path_id) w.WriteU32(*path_id);
-    w.WriteBytes(nlri);
-  }
-  if (w.size() > kMaxExtendedMessageSize || !w.ok()) {
+  if (total > kMaxExtendedMessageSize) {
     return absl::InvalidArgumentError(
-        absl::StrCat("RIB entry makes a ", w.size(), "-octet UPDATE (over ",
+        absl::StrCat("RIB entry makes a ", total, "-octet UPDATE (over ",
                      kMaxExtendedMessageSize, ")"));
   }
-  w.PatchU16(kMarkerSize, static_cast<uint16_t>(w.size()));
+  out.resize(total);
+  uint8_t* p = out.data();
+  auto put16 = [&p](size_t v) {
+    p[0] = static_cast<uint8_t>(v >> 8);
+    p[1] = static_cast<uint8_t>(v);
+    p += 2;
+  };
+  auto put32 = [&p](uint32_t v) {
+    p[0] = static_cast<uint8_t>(v >> 24);
+    p[1] = static_cast<uint8_t>(v >> 16);
+    p[2] = static_cast<uint8_t>(v >> 8);
+    p[3] = static_cast<uint8_t>(v);
+    p += 4;
+  };
+  auto put = [&p](wire::Bytes b) {
+    if (!b.empty()) std::memcpy(p, b.data(), b.size());
+    p += b.size();
+  };
+  std::memset(p, 0xff, kMarkerSize);
+  p += kMarkerSize;
+  put16(total);
+  *p++ = kBgpUpdateType;
+  put16(0);  // withdrawn routes length
+  put16(attr_len);
+  if (!has_mp) {
+    put(attributes);
+  } else {
+    wire::Reader r(attributes);
+    AttributeView a;
+    while (NextAttribute(r, a)) {
+      if (a.code != kMpReach && a.code != kMpUnreach) put(a.raw);
+    }
+  }
+  if (!body) {
+    *p++ = kAttrOptional | kAttrExtendedLength;
+    *p++ = kMpReach;
+    put16(mp_len);
+    put16(static_cast<uint16_t>(family.afi));
+    *p++ = static_cast<uint8_t>(family.safi);
+    *p++ = static_cast<uint8_t>(mp_next_hop.size());
+    put(mp_next_hop);
+    *p++ = 0;
+    if (path_id) put32(*path_id);
+    put(nlri);
+  } else {
+    if (path_id) put32(*path_id);
+    put(nlri);
+  }
   return absl::OkStatus();
 }
 

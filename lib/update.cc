@@ -29,6 +29,28 @@ class Verdicts {
   Verdict strongest_ = Verdict::kOk;
 };
 
+// One attribute's framing (RFC 4271 §4.3), inline: false (and `r` not
+// moved) when it runs past the list; ReadAttribute then names the error.
+inline bool ReadAttributeFast(wire::Reader& r, AttributeView& out) {
+  const wire::Bytes b = r.rest();
+  const size_t n = b.size();
+  if (n < 3) return false;
+  size_t hdr = 3;
+  size_t len = b[2];
+  if (b[0] & kAttrExtendedLength) {
+    if (n < 4) return false;
+    hdr = 4;
+    len = (size_t{b[2]} << 8) | b[3];
+  }
+  if (n - hdr < len) return false;
+  out.flags = b[0];
+  out.code = b[1];
+  out.value = b.subspan(hdr, len);
+  out.raw = b.subspan(0, hdr + len);
+  r.Skip(hdr + len);
+  return true;
+}
+
 }  // namespace
 
 absl::StatusOr<UpdateView> UpdateView::Parse(wire::Bytes message,
@@ -77,8 +99,8 @@ absl::StatusOr<UpdateView> UpdateView::Parse(wire::Bytes message,
   while (!ar_reader.empty()) {
     const size_t at = ar_reader.offset();
     AttributeView a;
-    absl::Status st = ReadAttribute(ar_reader, a);
-    if (!st.ok()) {
+    if (!ReadAttributeFast(ar_reader, a)) {
+      const absl::Status st = ReadAttribute(ar_reader, a);
       // RFC 7606 §4: an attribute whose length runs past the end of the
       // list is treat-as-withdraw (the total attribute length still locates
       // the NLRI), unless it is MP_REACH or MP_UNREACH, whose NLRI would be
@@ -228,7 +250,7 @@ std::optional<AttributeView> UpdateView::Find(uint8_t code) const {
     wire::Reader r(attrs_);
     r.Skip(where_[code] - 1);
     AttributeView a;
-    if (!ReadAttribute(r, a).ok()) return std::nullopt;
+    if (!ReadAttributeFast(r, a)) return std::nullopt;
     return a;
   }
   for (const AttributeView& a : attributes()) {

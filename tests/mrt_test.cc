@@ -456,6 +456,39 @@ TEST(MrtTableDumpV2, RibUpdateBytes) {
       HasSubstr("next-hop length"));
 }
 
+TEST(MrtTableDumpV2, RibUpdateDropsMpAttributesOfIpv4Entries) {
+  // An IPv4 entry with NEXT_HOP whose list also has an MP_UNREACH_NLRI
+  // (AFI 1, SAFI 1, nothing withdrawn) between its attributes: the route
+  // goes in the body, the MP attribute is left out, the others keep their
+  // order.
+  std::vector<uint8_t> out;
+  ASSERT_TRUE(
+      RouteWalker::RibUpdate(
+          kIpv4Unicast, FromHex("18 cb0071"), std::nullopt,
+          FromHex(absl::StrCat(kOrigin, "80 0f 03 0001 01", kPath4, kNh1)),
+          true, out)
+          .ok());
+  const std::string want = ToHex(FromHex(
+      absl::StrCat(kMarker, "0033 02 0000 0018", Attrs4(), "18 cb0071")));
+  EXPECT_EQ(ToHex(out), want);
+  // The same with an abbreviated MP_REACH_NLRI after NEXT_HOP: NEXT_HOP
+  // wins for IPv4 unicast and MP_REACH is left out.
+  ASSERT_TRUE(RouteWalker::RibUpdate(
+                  kIpv4Unicast, FromHex("18 cb0071"), std::nullopt,
+                  FromHex(absl::StrCat(Attrs4(), kMpAbbrev4)), true, out)
+                  .ok());
+  EXPECT_EQ(ToHex(out), want);
+  // An extended-length attribute header cut after its first length octet:
+  // the error names the attribute's offset in the list.
+  EXPECT_THAT(
+      RouteWalker::RibUpdate(kIpv4Unicast, FromHex("18 cb0071"), std::nullopt,
+                             FromHex(absl::StrCat(kOrigin, "90 02 00")), true,
+                             out)
+          .message(),
+      HasSubstr("attribute at offset 4 of the attribute list runs past its 7 "
+                "octets"));
+}
+
 // --- TABLE_DUMP -----------------------------------------------------------
 
 TEST(MrtTableDump, Ipv4) {

@@ -12,10 +12,12 @@
 // with TYPE one of TABLE_DUMP, TABLE_DUMP2(_AP), BGP4MP(_ET)(_LOCAL)(_AP)
 // and BGP (the deprecated type 5, whose A lines run the MED and the
 // communities together and so have one field less).
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "bgpy/errors.h"
@@ -189,99 +191,6 @@ void AppendAsPath(std::string* out, const UpdateView& u) {
   AppendWireAsPath(out, path->value, u.four_octet_as());
 }
 
-// bgpdump's community text: no-export, no-advertise, local-AS by name,
-// the rest as AS:value.
-void AppendCommunities(std::string* out, wire::Bytes value) {
-  for (size_t i = 0; i + 4 <= value.size(); i += 4) {
-    if (i > 0) out->push_back(' ');
-    const uint32_t c = (uint32_t{value[i]} << 24) |
-                       (uint32_t{value[i + 1]} << 16) |
-                       (uint32_t{value[i + 2]} << 8) | value[i + 3];
-    switch (c) {
-      case 0xFFFFFF01:
-        out->append("no-export");
-        break;
-      case 0xFFFFFF02:
-        out->append("no-advertise");
-        break;
-      case 0xFFFFFF03:
-        out->append("local-AS");
-        break;
-      default:
-        AppendUint(out, c >> 16);
-        out->push_back(':');
-        AppendUint(out, c & 0xFFFF);
-    }
-  }
-}
-
-const char* OriginText(const UpdateView& u) {
-  std::optional<Origin> o = u.origin();
-  // bgpdump prints INCOMPLETE when ORIGIN is absent.
-  if (!o) return "INCOMPLETE";
-  switch (*o) {
-    case Origin::kIgp:
-      return "IGP";
-    case Origin::kEgp:
-      return "EGP";
-    default:
-      return "INCOMPLETE";
-  }
-}
-
-// The next hop of an announced route as bgpdump shows it: the MP_REACH
-// next hop (global address) for MP routes, else NEXT_HOP, else bgpdump's
-// "none" value 255.255.255.255.
-void AppendNextHop(std::string* out, const mrt::Route& r) {
-  const wire::Bytes nh = r.route.next_hop_bytes;
-  if (r.route.mp && !nh.empty() && !r.next_hop_absent) {
-    if (r.route.family.afi == Afi::kIpv4 && nh.size() == 4) {
-      AppendIpv4(out, nh.data());
-      return;
-    }
-    if (nh.size() == 16 || nh.size() == 32) {
-      out->append(IpAddress::V6Bytes(nh.data()).ToString());
-      return;
-    }
-    if (std::optional<MpNextHop> d = r.route.next_hop()) {
-      AppendAddress(out, d->address);
-      return;
-    }
-  }
-  if (std::optional<AttributeView> a = r.update->Find(AttrCode::kNextHop);
-      a && a->value.size() == 4) {
-    AppendIpv4(out, a->value.data());
-    return;
-  }
-  out->append("255.255.255.255");
-}
-
-void AppendAggregator(std::string* out, const UpdateView& u) {
-  std::optional<AttributeView> a = u.Find(AttrCode::kAggregator);
-  if (!a) return;
-  absl::StatusOr<Aggregator> agg =
-      DecodeAggregator(a->value, u.four_octet_as());
-  if (!agg.ok()) return;
-  // RFC 6793 §4.2.3: AS_TRANS in AGGREGATOR defers to AS4_AGGREGATOR.
-  if (!u.four_octet_as() && agg->asn == kAsTrans) {
-    if (std::optional<AttributeView> a4 = u.Find(AttrCode::kAs4Aggregator)) {
-      if (absl::StatusOr<Aggregator> agg4 = DecodeAggregator(a4->value, true);
-          agg4.ok()) {
-        agg = agg4;
-      }
-    }
-  }
-  AppendUint(out, agg->asn);
-  out->push_back(' ');
-  const uint8_t b[4] = {static_cast<uint8_t>(agg->address >> 24),
-                        static_cast<uint8_t>(agg->address >> 16),
-                        static_cast<uint8_t>(agg->address >> 8),
-                        static_cast<uint8_t>(agg->address)};
-  AppendIpv4(out, b);
-}
-
-uint32_t U32Or0(std::optional<uint32_t> v) { return v ? *v : 0; }
-
 // "BGP4MP_ET_LOCAL_AP" and friends, for the record a route comes from.
 void AppendLineType(std::string* out, const mrt::Record& rec, bool path_id) {
   switch (static_cast<Type>(rec.header.type)) {
@@ -326,62 +235,364 @@ bool IsBgpdumpFamily(Family f) {
          (f.safi == Safi::kUnicast || f.safi == Safi::kMulticast);
 }
 
-void AppendBgpdumpRoute(std::string* out, const mrt::Record& rec,
-                        const mrt::Route& r) {
-  const bool old_bgp = rec.header.type == static_cast<uint16_t>(Type::kBgp);
-  AppendLineType(out, rec, r.route.path_id.has_value());
-  out->push_back('|');
-  AppendLineTime(out, rec.header);
-  out->append(r.rib ? "|B|" : r.route.withdraw ? "|W|" : "|A|");
-  // bgpdump names the recorder's side for *_LOCAL messages.
-  const auto* m = std::get_if<mrt::Bgp4mpMessage>(&rec.body);
-  if (m != nullptr && m->local) {
-    AppendAddress(out, m->local_address);
-    out->push_back('|');
-    AppendUint(out, m->local_as);
-  } else {
-    AppendAddress(out, r.peer_address);
-    out->push_back('|');
-    AppendUint(out, r.peer_as);
+// --- The A/W/B line, written into a scratch buffer -------------------------
+
+char* PutStr(char* p, absl::string_view s) {
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+// "00" to "99".
+struct TwoDigits {
+  char text[100][2];
+  constexpr TwoDigits() : text() {
+    for (int v = 0; v < 100; ++v) {
+      text[v][0] = static_cast<char>('0' + v / 10);
+      text[v][1] = static_cast<char>('0' + v % 10);
+    }
   }
-  out->push_back('|');
-  if (r.route.is_ip_prefix()) {
-    AppendWirePrefix(out, r.route.family.afi, r.route.entry);
+};
+constexpr TwoDigits kTwoDigits;
+
+int DecimalDigits(uint64_t v) {
+  int n = 1;
+  while (true) {
+    if (v < 10) return n;
+    if (v < 100) return n + 1;
+    if (v < 1000) return n + 2;
+    if (v < 10000) return n + 3;
+    v /= 10000;
+    n += 4;
+  }
+}
+
+// The decimal text of `v` at `p` (room for 20 characters).
+char* PutUint(char* p, uint64_t v) {
+  char* const end = p + DecimalDigits(v);
+  char* q = end;
+  while (v >= 100) {
+    q -= 2;
+    std::memcpy(q, kTwoDigits.text[v % 100], 2);
+    v /= 100;
+  }
+  if (v >= 10) {
+    std::memcpy(q - 2, kTwoDigits.text[v], 2);
   } else {
-    out->append(r.route.Text());
+    q[-1] = static_cast<char>('0' + v);
+  }
+  return end;
+}
+// Decimal text of every octet value, padded to 4 characters: the first
+// `len` are the digits followed by '.'.
+struct OctetText {
+  char text[256][4];
+  uint8_t len[256];
+  constexpr OctetText() : text(), len() {
+    for (int v = 0; v < 256; ++v) {
+      int n = 0;
+      if (v >= 100) text[v][n++] = static_cast<char>('0' + v / 100);
+      if (v >= 10) text[v][n++] = static_cast<char>('0' + v / 10 % 10);
+      text[v][n++] = static_cast<char>('0' + v % 10);
+      text[v][n] = '.';
+      len[v] = static_cast<uint8_t>(n);
+    }
+  }
+};
+constexpr OctetText kOctets;
+
+// A dotted quad at `p` (room for 16 characters).
+char* PutIpv4(char* p, const uint8_t* b) {
+  for (int i = 0; i < 4; ++i) {
+    std::memcpy(p, kOctets.text[b[i]], 4);
+    p += kOctets.len[b[i]] + 1;
+  }
+  return p - 1;
+}
+
+// The attributes a line shows, found in one walk with UpdateView::Find's
+// answers: the first of each code, none when Parse discarded it.
+struct LineAttributes {
+  std::optional<AttributeView> origin, as_path, next_hop, med, local_pref,
+      communities, atomic_aggregate, aggregator, as4_path, as4_aggregator;
+
+  explicit LineAttributes(const UpdateView& u) {
+    uint64_t seen = 0;
+    for (const AttributeView& a : u.attributes()) {
+      if (a.code >= 64) continue;
+      const uint64_t bit = uint64_t{1} << a.code;
+      if (seen & bit) continue;
+      seen |= bit;
+      if (u.discarded(a.code)) continue;
+      switch (static_cast<AttrCode>(a.code)) {
+        case AttrCode::kOrigin:
+          origin = a;
+          break;
+        case AttrCode::kAsPath:
+          as_path = a;
+          break;
+        case AttrCode::kNextHop:
+          next_hop = a;
+          break;
+        case AttrCode::kMultiExitDisc:
+          med = a;
+          break;
+        case AttrCode::kLocalPref:
+          local_pref = a;
+          break;
+        case AttrCode::kCommunities:
+          communities = a;
+          break;
+        case AttrCode::kAtomicAggregate:
+          atomic_aggregate = a;
+          break;
+        case AttrCode::kAggregator:
+          aggregator = a;
+          break;
+        case AttrCode::kAs4Path:
+          as4_path = a;
+          break;
+        case AttrCode::kAs4Aggregator:
+          as4_aggregator = a;
+          break;
+        default:
+          break;
+      }
+    }
+  }
+};
+
+uint32_t U32Value(const std::optional<AttributeView>& a) {
+  if (!a || a->value.size() != 4) return 0;
+  const uint8_t* v = a->value.data();
+  return (uint32_t{v[0]} << 24) | (uint32_t{v[1]} << 16) |
+         (uint32_t{v[2]} << 8) | v[3];
+}
+
+// The AS path from a checked AS_PATH value (AppendWireAsPath's text);
+// at most 3 characters per octet.
+char* PutWireAsPath(char* p, wire::Bytes value, bool four_octet) {
+  const uint8_t* v = value.data();
+  const size_t n = value.size();
+  const size_t width = four_octet ? 4 : 2;
+  size_t i = 0;
+  bool any = false;
+  char close = 0;
+  while (i + 2 <= n) {
+    const auto type = static_cast<AsSegmentType>(v[i]);
+    const unsigned count = v[i + 1];
+    i += 2;
+    if (any) {
+      if (close) *p++ = close;
+      *p++ = ' ';
+    }
+    any = true;
+    if (char c = SegmentOpen(type)) *p++ = c;
+    close = SegmentClose(type);
+    const char sep = IsSet(type) ? ',' : ' ';
+    for (unsigned k = 0; k < count; ++k) {
+      if (i + width > n) {
+        i = n;
+        break;
+      }
+      uint32_t asn;
+      if (width == 4) {
+        asn = (uint32_t{v[i]} << 24) | (uint32_t{v[i + 1]} << 16) |
+              (uint32_t{v[i + 2]} << 8) | v[i + 3];
+      } else {
+        asn = (uint32_t{v[i]} << 8) | v[i + 1];
+      }
+      i += width;
+      if (k > 0) *p++ = sep;
+      p = PutUint(p, asn);
+    }
+  }
+  if (any && close) *p++ = close;
+  return p;
+}
+
+// bgpdump's community text (AppendCommunities); at most 13 characters
+// per 4 octets.
+char* PutCommunities(char* p, wire::Bytes value) {
+  const uint8_t* v = value.data();
+  for (size_t i = 0; i + 4 <= value.size(); i += 4) {
+    if (i > 0) *p++ = ' ';
+    const uint32_t c = (uint32_t{v[i]} << 24) | (uint32_t{v[i + 1]} << 16) |
+                       (uint32_t{v[i + 2]} << 8) | v[i + 3];
+    switch (c) {
+      case 0xFFFFFF01:
+        p = PutStr(p, "no-export");
+        break;
+      case 0xFFFFFF02:
+        p = PutStr(p, "no-advertise");
+        break;
+      case 0xFFFFFF03:
+        p = PutStr(p, "local-AS");
+        break;
+      default:
+        p = PutUint(p, c >> 16);
+        *p++ = ':';
+        p = PutUint(p, c & 0xFFFF);
+    }
+  }
+  return p;
+}
+
+// AppendAggregator from the walked attributes.
+char* PutAggregator(char* p, const LineAttributes& la, bool four_octet) {
+  if (!la.aggregator) return p;
+  absl::StatusOr<Aggregator> agg =
+      DecodeAggregator(la.aggregator->value, four_octet);
+  if (!agg.ok()) return p;
+  // RFC 6793 §4.2.3: AS_TRANS in AGGREGATOR defers to AS4_AGGREGATOR.
+  if (!four_octet && agg->asn == kAsTrans && la.as4_aggregator) {
+    if (absl::StatusOr<Aggregator> agg4 =
+            DecodeAggregator(la.as4_aggregator->value, true);
+        agg4.ok()) {
+      agg = agg4;
+    }
+  }
+  p = PutUint(p, agg->asn);
+  *p++ = ' ';
+  const uint8_t b[4] = {static_cast<uint8_t>(agg->address >> 24),
+                        static_cast<uint8_t>(agg->address >> 16),
+                        static_cast<uint8_t>(agg->address >> 8),
+                        static_cast<uint8_t>(agg->address)};
+  return PutIpv4(p, b);
+}
+
+// The line from the origin on; appends line..p to `out`.
+void AppendBgpdumpRest(std::string* out, const char* line, char* p,
+                       bool old_bgp, const mrt::Route& r, const UpdateView& u,
+                       const LineAttributes& la) {
+  *p++ = '|';
+  const char* origin = "INCOMPLETE";  // also when ORIGIN is absent
+  if (la.origin && la.origin->value.size() == 1) {
+    if (la.origin->value[0] == 0) origin = "IGP";
+    if (la.origin->value[0] == 1) origin = "EGP";
+  }
+  p = PutStr(p, origin);
+  *p++ = '|';
+  // The next hop (AppendNextHop): the MP_REACH next hop (global address)
+  // for MP routes, else NEXT_HOP, else bgpdump's "none" 255.255.255.255.
+  const wire::Bytes nh = r.route.next_hop_bytes;
+  bool done = false;
+  if (r.route.mp && !nh.empty() && !r.next_hop_absent) {
+    if (r.route.family.afi == Afi::kIpv4 && nh.size() == 4) {
+      p = PutIpv4(p, nh.data());
+      done = true;
+    } else if (nh.size() == 16 || nh.size() == 32) {
+      p = PutStr(p, IpAddress::V6Bytes(nh.data()).ToString());
+      done = true;
+    } else if (std::optional<MpNextHop> d = r.route.next_hop()) {
+      p = PutStr(p, d->address.ToString());
+      done = true;
+    }
+  }
+  if (!done) {
+    if (la.next_hop && la.next_hop->value.size() == 4) {
+      p = PutIpv4(p, la.next_hop->value.data());
+    } else {
+      p = PutStr(p, "255.255.255.255");
+    }
+  }
+  *p++ = '|';
+  p = PutUint(p, U32Value(la.local_pref));
+  *p++ = '|';
+  p = PutUint(p, U32Value(la.med));
+  // The deprecated BGP type: bgpdump writes the communities straight after
+  // the MED, without a separator.
+  if (!old_bgp) *p++ = '|';
+  if (la.communities) p = PutCommunities(p, la.communities->value);
+  p = PutStr(p, la.atomic_aggregate ? "|AG|" : "|NAG|");
+  p = PutAggregator(p, la, u.four_octet_as());
+  p = PutStr(p, "|\n");
+  out->append(line, static_cast<size_t>(p - line));
+}
+
+// Room for a line: the fixed fields, the texts made beforehand, and at
+// most 4 characters per attribute octet (AS path, communities).
+class LineBuffer {
+ public:
+  char* Get(size_t n) {
+    if (buf_.size() < n) buf_.resize(std::max(n, 2 * buf_.size()));
+    return buf_.data();
+  }
+
+ private:
+  std::string buf_;
+};
+
+void AppendBgpdumpRoute(std::string* out, const mrt::Record& rec,
+                        const mrt::Route& r, absl::string_view head,
+                        LineBuffer& scratch) {
+  const bool old_bgp = rec.header.type == static_cast<uint16_t>(Type::kBgp);
+  const UpdateView& u = *r.update;
+  // Texts without a simple bound, made first.
+  const auto* m = std::get_if<mrt::Bgp4mpMessage>(&rec.body);
+  // bgpdump names the recorder's side for *_LOCAL messages.
+  const bool local = m != nullptr && m->local;
+  const IpAddress& who = local ? m->local_address : r.peer_address;
+  const uint32_t who_as = local ? m->local_as : r.peer_as;
+  std::string slow;  // a non-IPv4 address or prefix, a merged AS path
+  const bool v4_prefix =
+      r.route.is_ip_prefix() && r.route.family.afi == Afi::kIpv4;
+  if (!v4_prefix) {
+    if (r.route.is_ip_prefix()) {
+      AppendWirePrefix(&slow, r.route.family.afi, r.route.entry);
+    } else {
+      slow = r.route.Text();
+    }
+  }
+  std::string who_text;
+  if (!who.is_v4()) who_text = who.ToString();
+
+  const size_t bound = 256 + head.size() + slow.size() + who_text.size() +
+                       4 * u.attributes_bytes().size();
+  char* const line = scratch.Get(bound);
+  char* p = PutStr(line, head);
+  p = PutStr(p, r.rib ? "|B|" : r.route.withdraw ? "|W|" : "|A|");
+  p = who.is_v4() ? PutIpv4(p, who.bytes()) : PutStr(p, who_text);
+  *p++ = '|';
+  p = PutUint(p, who_as);
+  *p++ = '|';
+  if (v4_prefix) {
+    const wire::Bytes e = r.route.entry;
+    uint8_t b[4] = {};
+    for (size_t i = 1; i < e.size() && i <= 4; ++i) b[i - 1] = e[i];
+    p = PutIpv4(p, b);
+    *p++ = '/';
+    p = PutUint(p, e[0]);
+  } else {
+    p = PutStr(p, slow);
   }
   if (r.route.withdraw) {
     if (r.route.path_id) {
-      out->push_back('|');
-      AppendUint(out, *r.route.path_id);
+      *p++ = '|';
+      p = PutUint(p, *r.route.path_id);
     }
-    out->push_back('\n');
+    *p++ = '\n';
+    out->append(line, static_cast<size_t>(p - line));
     return;
   }
-  out->push_back('|');
+  *p++ = '|';
   if (r.route.path_id) {
-    AppendUint(out, *r.route.path_id);
-    out->push_back('|');
+    p = PutUint(p, *r.route.path_id);
+    *p++ = '|';
   }
-  const UpdateView& u = *r.update;
-  AppendAsPath(out, u);
-  out->push_back('|');
-  out->append(OriginText(u));
-  out->push_back('|');
-  AppendNextHop(out, r);
-  out->push_back('|');
-  AppendUint(out, U32Or0(u.local_pref()));
-  out->push_back('|');
-  AppendUint(out, U32Or0(u.med()));
-  // The deprecated BGP type: bgpdump writes the communities straight after
-  // the MED, without a separator.
-  if (!old_bgp) out->push_back('|');
-  if (std::optional<AttributeView> c = u.Find(AttrCode::kCommunities)) {
-    AppendCommunities(out, c->value);
+  const LineAttributes la(u);
+  if (la.as_path) {
+    // RFC 6793 §4.2.3: a 2-octet session's AS4_PATH is merged (bgpdump
+    // does the same); UpdateView::as_path() does it.
+    if (!u.four_octet_as() && la.as4_path) {
+      std::string merged;
+      AppendAsPath(&merged, u);
+      const size_t done = static_cast<size_t>(p - line);
+      char* grown = scratch.Get(bound + merged.size());
+      p = PutStr(grown + done, merged);
+      return AppendBgpdumpRest(out, grown, p, old_bgp, r, u, la);
+    }
+    p = PutWireAsPath(p, la.as_path->value, u.four_octet_as());
   }
-  out->append(u.Find(AttrCode::kAtomicAggregate) ? "|AG|" : "|NAG|");
-  AppendAggregator(out, u);
-  out->append("|\n");
+  AppendBgpdumpRest(out, line, p, old_bgp, r, u, la);
 }
 
 void AppendBgpdumpState(std::string* out, const mrt::Record& rec,
@@ -439,6 +650,74 @@ std::string PeerText(const IpAddress& a) {
   return s;
 }
 
+// One RIB entry's JSON: the UPDATE's JSON line (AppendUpdate) with
+// "peer_index" and "peer_as" first, written straight into the record's
+// line. The UPDATE is rendered without time and peer into a reused buffer
+// and its head {"time":null,"peer":null replaced by the entry's fields;
+// the "originated" timestamp and the peer text are kept from the entry
+// before (consecutive entries often share them).
+class EntryJson {
+ public:
+  void Append(std::string* out, const mrt::Route& r) {
+    static constexpr absl::string_view kNullHead =
+        "{\"time\":null,\"peer\":null";
+    line_.clear();
+    AppendUpdate(&line_, *r.update, {}, OutputFormat::kJson, MessageMeta{});
+    absl::string_view rest(line_);
+    while (!rest.empty() && rest.back() == '\n') rest.remove_suffix(1);
+    if (!absl::StartsWith(rest, kNullHead)) {
+      Slow(out, r);
+      return;
+    }
+    rest.remove_prefix(kNullHead.size());
+    if (!time_ok_ || r.originated != time_) {
+      time_ = r.originated;
+      time_ok_ = true;
+      time_text_ = JsonString(FormatTimestamp(absl::FromUnixSeconds(time_)));
+    }
+    if (!peer_ok_ || r.peer_address != peer_) {
+      peer_ = r.peer_address;
+      peer_ok_ = true;
+      peer_text_ = JsonString(PeerText(peer_));
+    }
+    char num[2 * absl::numbers_internal::kFastToBufferSize];
+    out->append("{\"peer_index\":");
+    char* e = absl::numbers_internal::FastIntToBuffer(r.peer_index, num);
+    out->append(num, static_cast<size_t>(e - num));
+    out->append(",\"peer_as\":");
+    e = absl::numbers_internal::FastIntToBuffer(r.peer_as, num);
+    out->append(num, static_cast<size_t>(e - num));
+    out->append(",\"time\":");
+    out->append(time_text_);
+    out->append(",\"peer\":");
+    out->append(peer_text_);
+    out->append(rest.data(), rest.size());
+  }
+
+ private:
+  // The general way: the line with the fields spliced in.
+  void Slow(std::string* out, const mrt::Route& r) {
+    std::string peer = PeerText(r.peer_address);
+    MessageMeta mm;
+    mm.time = absl::FromUnixSeconds(r.originated);
+    mm.peer = peer;
+    std::string line;
+    AppendUpdate(&line, *r.update, {}, OutputFormat::kJson, mm);
+    while (!line.empty() && line.back() == '\n') line.pop_back();
+    SpliceJson(out, line,
+               absl::StrCat("\"peer_index\":", r.peer_index,
+                            ",\"peer_as\":", r.peer_as));
+  }
+
+  std::string line_;
+  uint32_t time_ = 0;
+  bool time_ok_ = false;
+  std::string time_text_;
+  IpAddress peer_;
+  bool peer_ok_ = false;
+  std::string peer_text_;
+};
+
 absl::Status RecordJson(std::string* out, const mrt::Record& rec,
                         mrt::RouteWalker& walker, const MrtRecordMeta& meta) {
   const absl::Time time = rec.header.time();
@@ -472,7 +751,14 @@ absl::Status RecordJson(std::string* out, const mrt::Record& rec,
 
   JsonWriter j(out);
   j.BeginObject();
-  j.Field("time", FormatTimestamp(time));
+  // The records of a RIB dump share their time: formatted once.
+  thread_local absl::Time last_time = absl::InfinitePast();
+  thread_local std::string last_time_text;
+  if (time != last_time || last_time_text.empty()) {
+    last_time = time;
+    last_time_text = FormatTimestamp(time);
+  }
+  j.Field("time", last_time_text);
   absl::Status result;
   if (const auto* s = std::get_if<mrt::StateChange>(&rec.body)) {
     j.Field("peer", PeerText(s->peer_address));
@@ -531,19 +817,10 @@ absl::Status RecordJson(std::string* out, const mrt::Record& rec,
       j.Key("view").Uint(td.view);
     }
     j.Key("entries").BeginArray();
+    EntryJson entries;
     result = walker.Walk(rec, [&](const mrt::Route& r) {
-      std::string peer = PeerText(r.peer_address);
-      MessageMeta mm;
-      mm.time = absl::FromUnixSeconds(r.originated);
-      mm.peer = peer;
-      std::string line;
-      AppendUpdate(&line, *r.update, {}, OutputFormat::kJson, mm);
-      while (!line.empty() && line.back() == '\n') line.pop_back();
-      std::string extra = absl::StrCat("\"peer_index\":", r.peer_index,
-                                       ",\"peer_as\":", r.peer_as);
-      std::string entry;
-      SpliceJson(&entry, line, extra);
-      j.Raw(entry);
+      j.Raw({});  // the comma between entries
+      entries.Append(out, r);
     });
     j.EndArray();
     if (!result.ok()) j.Field("error", DescribeStatus(result));
@@ -627,12 +904,23 @@ absl::Status AppendBgpdump(std::string* out, const mrt::Record& record,
     AppendBgpdumpState(out, record, *s);
     return absl::OkStatus();
   }
+  thread_local LineBuffer scratch;
+  // "TYPE|time", the same for every route of the record but for the _AP
+  // of routes with path ids: made once each.
+  std::string heads[2];
   return walker.Walk(record, [&](const mrt::Route& r) {
     if (options.only_bgpdump_families && !IsBgpdumpFamily(r.route.family)) {
       if (options.skipped_routes != nullptr) ++*options.skipped_routes;
       return;
     }
-    AppendBgpdumpRoute(out, record, r);
+    const bool path_id = r.route.path_id.has_value();
+    std::string& head = heads[path_id];
+    if (head.empty()) {
+      AppendLineType(&head, record, path_id);
+      head.push_back('|');
+      AppendLineTime(&head, record.header);
+    }
+    AppendBgpdumpRoute(out, record, r, head, scratch);
   });
 }
 
