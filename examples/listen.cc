@@ -683,7 +683,12 @@ int Main(int argc, char** argv) {
     }
   }
 
-  posix::EventLoop loop;
+  // One read (64 KiB) per readable peer per step: the output of one step
+  // stays small against --output-buffer, so that pausing a peer takes hold
+  // at once (each step ends with a write of stdout).
+  posix::LoopOptions loop_options;
+  loop_options.reads_per_wakeup = 1;
+  posix::EventLoop loop(loop_options);
   if (!loop.init_status().ok()) {
     Err(loop.init_status().message());
     return kExitUsage;

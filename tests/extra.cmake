@@ -33,3 +33,8 @@ endforeach()
 # Interop tests against real BGP daemons (tests/interop/):
 # library bgpy_interop, binaries interop_<x>, ctest label `interop`.
 include(${CMAKE_CURRENT_SOURCE_DIR}/interop/interop.cmake)
+# tests/tools/listen_backpressure_test.cc runs the built bgpy-listen and
+# bgpy-inject.
+if(TARGET listen_backpressure_test AND TARGET bgpy-listen AND TARGET bgpy-inject)
+  add_dependencies(listen_backpressure_test bgpy-listen bgpy-inject)
+endif()

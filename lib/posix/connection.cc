@@ -208,7 +208,8 @@ bool EventLoop::Flush(Peer& p, int slot, Instant now) {
 void EventLoop::HandleReadable(Peer& p, int slot, Instant now) {
   Connection& c = p.conn[slot];
   Session& s = p.link.session(slot);
-  for (int i = 0; i < 16 && c.fd >= 0; ++i) {
+  const int reads = std::max(options_.reads_per_wakeup, 1);
+  for (int i = 0; i < reads && c.fd >= 0; ++i) {
     ssize_t n = recv(c.fd, read_buf_.data(), read_buf_.size(), MSG_DONTWAIT);
     if (n > 0) {
       p.stats.bytes_received += static_cast<uint64_t>(n);

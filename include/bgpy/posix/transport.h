@@ -135,6 +135,11 @@ struct LoopOptions {
   std::string shutdown_text = "bgpy shutting down";
   // Bytes read per recv() call.
   size_t read_buffer_size = size_t{1} << 16;
+  // recv() calls per connection each time it is readable (at least 1): the
+  // most input one loop step feeds a Session is read_buffer_size times
+  // this. An owner that pauses peers (SetReadPaused) decides after each
+  // step, so fewer reads make its pause take hold sooner.
+  int reads_per_wakeup = 16;
 };
 
 // Per-peer counters of the transport.
