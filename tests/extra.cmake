@@ -8,9 +8,11 @@ if(TARGET bgpy-decode AND TARGET decode_test)
     BGPY_DECODE_BINARY="$<TARGET_FILE:bgpy-decode>")
 endif()
 # The POSIX transport test links bgpy::posix.
-if(TARGET bgpy_posix AND TARGET posix_transport_test)
-  target_link_libraries(posix_transport_test PRIVATE bgpy_posix)
-endif()
+foreach(t posix_transport_test posix_pause_test)
+  if(TARGET bgpy_posix AND TARGET ${t})
+    target_link_libraries(${t} PRIVATE bgpy_posix)
+  endif()
+endforeach()
 # The tests of bgpy-inject and bgpy-listen (tests/tools/inject_listen_test.cc) run
 # the built tools against each other on loopback (examples/inject/,
 # examples/listen.cc) and unit-test their route generator
