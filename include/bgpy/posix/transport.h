@@ -18,7 +18,10 @@
 //   BGPY_RETURN_IF_ERROR(loop.Run());  // until a signal: Cease sent, returns
 //
 // Back-pressure: the owner queues UPDATEs with QueueUpdate() until it returns
-// kResourceExhausted, then waits for on_writable(id).
+// kResourceExhausted, then waits for on_writable(id). The other way, an
+// owner whose consumer of received messages falls behind stops reading a
+// peer with SetReadPaused(id, true) (TCP flow control then slows the peer);
+// WatchFd() lets it wait for its own output descriptor in the same loop.
 //
 // Peers. A configured peer is told apart by (remote address, remote port,
 // local address), so one loop runs any number of sessions to one router
