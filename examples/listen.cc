@@ -4,6 +4,13 @@
 // number of peers, offers every family it decodes, prints every message it
 // receives (and, with --mrt-out, records it as MRT), and prints a per-peer
 // summary on exit. DESIGN.md "bgpy-listen".
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -12,6 +19,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -70,6 +78,11 @@ ABSL_FLAG(std::string, mrt_rotate_interval, "",
           "is expanded with the start of its interval, so FILE such as "
           "updates.%Y%m%d.%H%M names files as RIPE RIS does");
 
+ABSL_FLAG(std::string, output_buffer, "4MB",
+          "stdout back-pressure: at most SIZE octets of printed output wait "
+          "for a slow stdout; above it the peers whose UPDATEs fill it are "
+          "no longer read until half of it is written (e.g. 4MB, 256KB)");
+
 namespace bgpy::tools {
 namespace {
 
@@ -79,6 +92,7 @@ constexpr char kUsage[] =
     "  bgpy-listen [--listen=ADDR:PORT] --local-as=ASN [--peer-as=ASN]\n"
     "              [--router-id=A.B.C.D] [--hold-time=90] [--families=all]\n"
     "              [--print=text|json|none] [--duration=DURATION]\n"
+    "              [--output-buffer=4MB]\n"
     "              [--mrt-out=FILE [--mrt-rotate=SIZE]\n"
     "               [--mrt-rotate-interval=DURATION]]\n"
     "\n"
@@ -87,9 +101,20 @@ constexpr char kUsage[] =
     "message. It announces nothing: once Established it sends End-of-RIB\n"
     "for every negotiated family (peers that wait for it, such as RTC\n"
     "speakers (RFC 4684 §6), then send their routes). Every received\n"
-    "message goes to stdout (json: exactly one line each), flushed at once;\n"
-    "session changes, End-of-RIB (with the count of routes announced so\n"
-    "far) and, on exit, a per-peer summary go to stderr.\n"
+    "message goes to stdout (json: exactly one line each); session\n"
+    "changes, End-of-RIB (with the count of routes announced so far) and,\n"
+    "on exit, a per-peer summary go to stderr.\n"
+    "\n"
+    "Stdout never blocks the sessions. It is written after each message on\n"
+    "a terminal, otherwise whenever 64 KiB wait and at the end of each\n"
+    "loop step (once what was ready has been handled). What stdout does\n"
+    "not take yet waits in a buffer; once it holds --output-buffer octets,\n"
+    "a peer whose UPDATE is printed is no longer read (TCP flow control\n"
+    "slows it down) until half the buffer is written. Timers, KEEPALIVEs,\n"
+    "new sessions and the other peers go on; a paused peer's Hold timer is\n"
+    "kept alive by reading one message whenever one of its timers falls\n"
+    "due. The summary says for how long output throttled intake. On exit\n"
+    "stdout gets at most 10 s to take what is buffered.\n"
     "\n"
     "--mrt-out records every received message (header included) as\n"
     "BGP4MP_ET MESSAGE_AS4 (MESSAGE for a session without 4-octet AS,\n"
@@ -102,6 +127,8 @@ constexpr char kUsage[] =
     "the flag, or the address that cannot be bound).\n";
 
 constexpr int kExitOk = 0;
+// Stdout is written whenever this much output waits (and after each step).
+constexpr size_t kWriteChunk = size_t{1} << 16;
 constexpr int kExitUsage = 1;
 
 struct Options {
@@ -114,6 +141,7 @@ struct Options {
   std::vector<Family> families;
   std::optional<OutputFormat> print;
   std::optional<absl::Duration> duration;
+  uint64_t output_buffer = uint64_t{4} << 20;
   std::string mrt_out;
   uint64_t mrt_rotate = 0;  // octets; 0 = no size rotation
   std::optional<absl::Duration> mrt_rotate_interval;
@@ -153,6 +181,9 @@ absl::StatusOr<uint64_t> ParseSizeFlag(absl::string_view flag,
 
 absl::StatusOr<Options> ParseOptions() {
   Options o;
+  BGPY_ASSIGN_OR_RETURN(
+      o.output_buffer,
+      ParseSizeFlag("output-buffer", absl::GetFlag(FLAGS_output_buffer)));
   o.mrt_out = absl::GetFlag(FLAGS_mrt_out);
   const std::string rotate = absl::GetFlag(FLAGS_mrt_rotate);
   const std::string interval = absl::GetFlag(FLAGS_mrt_rotate_interval);
@@ -371,6 +402,181 @@ class MrtOutput {
   std::vector<uint8_t> buf_;
 };
 
+// Stdout, written so that it never blocks the event loop (issue 10).
+//
+// The descriptor's flags are left alone: O_NONBLOCK belongs to the open
+// file description, which a pipe or terminal shares with the shell and the
+// other processes of the pipeline, and setting it on stdout would leave them
+// with a non-blocking descriptor (and EAGAIN errors) too. Instead:
+//  - a pipe, FIFO or terminal is opened again through /proc/self/fd/1,
+//    which gives this process its own description of the same pipe or
+//    device; that one is O_NONBLOCK, and a full pipe answers EAGAIN;
+//  - a socket is written with send(MSG_DONTWAIT);
+//  - a regular file or another device (/dev/null) is written as usual:
+//    it does not wait for a reader;
+//  - a pipe or terminal that cannot be opened again (no /proc) is written
+//    PIPE_BUF octets at a time, each after poll() said it is writable, which
+//    a pipe then takes without blocking.
+// When stdout would block, the loop watches it for EPOLLOUT and writes on.
+class StdoutWriter {
+ public:
+  enum class Mode { kPlain, kNonBlocking, kSocket, kPollGated };
+
+  StdoutWriter() {
+    struct stat st;
+    if (fstat(STDOUT_FILENO, &st) != 0) return;  // writes will report it
+    tty_ = isatty(STDOUT_FILENO) != 0;
+    if (S_ISSOCK(st.st_mode)) {
+      mode_ = Mode::kSocket;
+    } else if (S_ISFIFO(st.st_mode) || tty_) {
+      const int fd =
+          open("/proc/self/fd/1", O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+      if (fd >= 0) {
+        fd_ = fd;
+        own_fd_ = true;
+        mode_ = Mode::kNonBlocking;
+      } else {
+        mode_ = Mode::kPollGated;
+      }
+    }
+  }
+  ~StdoutWriter() {
+    if (loop_ != nullptr) loop_->UnwatchFd(fd_);
+    if (own_fd_) close(fd_);
+  }
+  StdoutWriter(const StdoutWriter&) = delete;
+  StdoutWriter& operator=(const StdoutWriter&) = delete;
+
+  // Writes resume from the loop when stdout becomes writable;
+  // `on_written` runs after every write.
+  void Attach(posix::EventLoop* loop, std::function<void()> on_written) {
+    loop_ = loop;
+    on_written_ = std::move(on_written);
+  }
+
+  // Appends to what waits (dropped once a write failed).
+  std::string& buffer() { return buf_; }
+  // Octets not yet written.
+  size_t pending() const { return buf_.size() - pos_; }
+  bool tty() const { return tty_; }
+
+  // Writes what stdout takes now, without waiting.
+  void Write() {
+    if (failed_) {
+      buf_.clear();
+      pos_ = 0;
+    }
+    if (waiting_ || failed_) return;
+    while (pending() > 0) {
+      const ssize_t n = WriteSome();
+      if (n > 0) {
+        pos_ += static_cast<size_t>(n);
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        WaitWritable();
+        break;
+      }
+      Fail();
+      break;
+    }
+    Compact();
+    if (on_written_) on_written_();
+  }
+
+  // On exit: waits at most `timeout` for stdout to take what is buffered;
+  // reports what it did not.
+  void Drain(absl::Duration timeout) {
+    if (loop_ != nullptr) loop_->UnwatchFd(fd_);
+    loop_ = nullptr;
+    waiting_ = false;
+    const absl::Time deadline = absl::Now() + timeout;
+    while (pending() > 0 && !failed_) {
+      const absl::Duration left = deadline - absl::Now();
+      if (left <= absl::ZeroDuration()) break;
+      pollfd pfd{fd_, POLLOUT, 0};
+      const int r = poll(&pfd, 1,
+                         static_cast<int>(std::min<int64_t>(
+                             absl::ToInt64Milliseconds(left) + 1, 1000)));
+      if (r < 0 && errno != EINTR) break;
+      if (r > 0) Write();
+      waiting_ = false;
+    }
+    if (pending() > 0 && !failed_)
+      Err(absl::StrCat("stdout: ", pending(),
+                       " octets of output not written (stdout took nothing "
+                       "more within ",
+                       absl::FormatDuration(timeout), ")"));
+  }
+
+ private:
+  ssize_t WriteSome() {
+    const char* p = buf_.data() + pos_;
+    const size_t n = pending();
+    switch (mode_) {
+      case Mode::kSocket:
+        return send(fd_, p, n, MSG_DONTWAIT);
+      case Mode::kPollGated: {
+        pollfd pfd{fd_, POLLOUT, 0};
+        const int r = poll(&pfd, 1, 0);
+        if (r < 0) return -1;
+        if (r == 0 || (pfd.revents & POLLOUT) == 0) {
+          if (pfd.revents & (POLLERR | POLLHUP | POLLNVAL)) break;
+          errno = EAGAIN;
+          return -1;
+        }
+        return write(fd_, p, std::min<size_t>(n, PIPE_BUF));
+      }
+      case Mode::kPlain:
+      case Mode::kNonBlocking:
+        break;
+    }
+    return write(fd_, p, n);
+  }
+  void WaitWritable() {
+    if (loop_ == nullptr) return;  // Drain() polls by itself
+    waiting_ = true;
+    absl::Status st = loop_->WatchFd(fd_, EPOLLOUT, [this](uint32_t) {
+      waiting_ = false;
+      (void)loop_->SetWatchEvents(fd_, 0);
+      Write();
+    });
+    if (!st.ok()) {
+      // epoll refused the descriptor: write on at the end of each step.
+      waiting_ = false;
+    }
+  }
+  void Fail() {
+    Err(absl::StrCat("stdout: write: ", std::strerror(errno),
+                     "; output dropped from now on"));
+    failed_ = true;
+    buf_.clear();
+    pos_ = 0;
+  }
+  // Drops what was written once it is most of the buffer.
+  void Compact() {
+    if (pos_ == buf_.size()) {
+      buf_.clear();
+      pos_ = 0;
+    } else if (pos_ >= (size_t{1} << 16) && pos_ * 2 >= buf_.size()) {
+      buf_.erase(0, pos_);
+      pos_ = 0;
+    }
+  }
+
+  Mode mode_ = Mode::kPlain;
+  int fd_ = STDOUT_FILENO;
+  bool own_fd_ = false;
+  bool tty_ = false;
+  bool waiting_ = false;  // for EPOLLOUT
+  bool failed_ = false;
+  posix::EventLoop* loop_ = nullptr;
+  std::function<void()> on_written_;
+  std::string buf_;
+  size_t pos_ = 0;  // buf_[0, pos_) is written
+};
+
 // Counters of one accepted connection.
 struct PeerCounters {
   std::string name;  // "127.0.0.2:40123"
@@ -477,13 +683,34 @@ int Main(int argc, char** argv) {
     }
   }
 
-  posix::EventLoop loop;
+  // One read (64 KiB) per readable peer per step: the output of one step
+  // stays small against --output-buffer, so that pausing a peer takes hold
+  // at once (each step ends with a write of stdout).
+  posix::LoopOptions loop_options;
+  loop_options.reads_per_wakeup = 1;
+  posix::EventLoop loop(loop_options);
   if (!loop.init_status().ok()) {
     Err(loop.init_status().message());
     return kExitUsage;
   }
   std::map<posix::PeerId, PeerCounters> peers;  // ordered by arrival
-  std::string out;  // one message's output; its capacity is reused
+
+  // Stdout back-pressure: peers paused while the output buffer is full.
+  StdoutWriter writer;
+  const size_t high_water = static_cast<size_t>(o.output_buffer);
+  std::set<posix::PeerId> paused;
+  uint64_t throttle_episodes = 0;
+  std::optional<absl::Time> throttled_since;
+  absl::Duration throttled;  // in all, while some peer was paused
+  auto resume_all = [&] {
+    for (posix::PeerId id : paused) (void)loop.SetReadPaused(id, false);
+    paused.clear();
+    if (throttled_since) throttled += absl::Now() - *throttled_since;
+    throttled_since.reset();
+  };
+  writer.Attach(&loop, [&] {
+    if (!paused.empty() && writer.pending() <= high_water / 2) resume_all();
+  });
 
   posix::ListenConfig lc;
   lc.address = o.address;
@@ -552,14 +779,26 @@ int Main(int argc, char** argv) {
         MessageMeta meta;
         meta.time = absl::Now();
         meta.peer = c.address;
-        out.clear();
+        std::string& out = writer.buffer();
         if (update && *o.print != OutputFormat::kHex) {
           AppendUpdate(&out, *update, m->findings, *o.print, meta);
         } else {
-          out = RenderMessage(m->bytes, s->recv_params(), *o.print, meta);
+          out += RenderMessage(m->bytes, s->recv_params(), *o.print, meta);
         }
-        std::fwrite(out.data(), 1, out.size(), stdout);
-        std::fflush(stdout);
+        if (writer.tty() || writer.pending() >= kWriteChunk) writer.Write();
+        // Over the mark, stop reading the peers whose UPDATEs fill the
+        // buffer; the other messages (OPEN, KEEPALIVE, ...) come at the pace
+        // the protocol sets, unless they alone fill twice the mark.
+        if (writer.pending() >= high_water &&
+            (m->type == MessageType::kUpdate ||
+             writer.pending() >= 2 * high_water) &&
+            !paused.contains(id)) {
+          if (loop.SetReadPaused(id, true).ok()) paused.insert(id);
+          if (!throttled_since) {
+            throttled_since = absl::Now();
+            ++throttle_episodes;
+          }
+        }
       }
     } else if (const auto* eor = std::get_if<EndOfRib>(&ev)) {
       // Every route before it has been counted (and printed).
@@ -628,18 +867,17 @@ int Main(int argc, char** argv) {
   if (o.duration)
     until = posix::EventLoop::Now() + absl::ToChronoNanoseconds(*o.duration);
   absl::Status st;
-  if (mrt == nullptr) {
-    st = loop.Run(until);
-  } else {
-    // EventLoop::Run, one step at a time: the MRT records of each step are
-    // written after it, and the interval rotation wakes the loop.
-    while (true) {
-      Duration timeout = std::chrono::hours(1);
-      const Instant now = posix::EventLoop::Now();
-      if (until) {
-        if (now >= *until) break;
-        timeout = std::min<Duration>(timeout, *until - now);
-      }
+  // EventLoop::Run, one step at a time: the output (stdout, MRT records) of
+  // each step is written after it, and the interval rotation wakes the
+  // loop.
+  while (true) {
+    Duration timeout = std::chrono::hours(1);
+    const Instant now = posix::EventLoop::Now();
+    if (until) {
+      if (now >= *until) break;
+      timeout = std::min<Duration>(timeout, *until - now);
+    }
+    if (mrt != nullptr) {
       if (std::optional<absl::Time> r = mrt->next_rotation()) {
         const absl::Duration left =
             std::max(*r - absl::Now(), absl::ZeroDuration());
@@ -648,19 +886,24 @@ int Main(int argc, char** argv) {
                                             absl::ToChronoNanoseconds(left)) +
                                             std::chrono::milliseconds(1));
       }
-      st = loop.RunOnce(timeout);
+    }
+    st = loop.RunOnce(timeout);
+    writer.Write();
+    if (mrt != nullptr) {
       mrt->Flush();
       mrt->Tick(absl::Now());
-      if (absl::IsCancelled(st)) {
-        st = absl::OkStatus();
-        break;
-      }
-      if (!st.ok()) break;
     }
+    if (absl::IsCancelled(st)) {
+      st = absl::OkStatus();
+      break;
+    }
+    if (!st.ok()) break;
   }
   loop.Shutdown();                   // no-op if a signal already shut it down
   if (mrt != nullptr) mrt->Close();  // the records of the shutdown too
   if (!st.ok()) Err(st.message());
+  if (throttled_since) throttled += absl::Now() - *throttled_since;
+  writer.Drain(absl::Seconds(10));
 
   // Per-peer summary.
   for (const auto& [id, c] : peers) {
@@ -678,6 +921,12 @@ int Main(int argc, char** argv) {
                      routes.empty() ? "no routes" : absl::StrJoin(routes, "; "),
                      c.end.empty() ? "" : absl::StrCat("; ended: ", c.end)));
   }
+  if (throttle_episodes > 0)
+    Err(absl::StrFormat(
+        "summary: output throttled intake for %.1f s (stdout fell "
+        "--output-buffer=%d octets behind %d times; the peers sending "
+        "UPDATEs were not read meanwhile)",
+        absl::ToDoubleSeconds(throttled), high_water, throttle_episodes));
   return kExitOk;
 }
 

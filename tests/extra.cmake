@@ -8,9 +8,11 @@ if(TARGET bgpy-decode AND TARGET decode_test)
     BGPY_DECODE_BINARY="$<TARGET_FILE:bgpy-decode>")
 endif()
 # The POSIX transport test links bgpy::posix.
-if(TARGET bgpy_posix AND TARGET posix_transport_test)
-  target_link_libraries(posix_transport_test PRIVATE bgpy_posix)
-endif()
+foreach(t posix_transport_test posix_pause_test)
+  if(TARGET bgpy_posix AND TARGET ${t})
+    target_link_libraries(${t} PRIVATE bgpy_posix)
+  endif()
+endforeach()
 # The tests of bgpy-inject and bgpy-listen (tests/tools/inject_listen_test.cc) run
 # the built tools against each other on loopback (examples/inject/,
 # examples/listen.cc) and unit-test their route generator
@@ -39,3 +41,8 @@ endif()
 # Interop tests against real BGP daemons (tests/interop/):
 # library bgpy_interop, binaries interop_<x>, ctest label `interop`.
 include(${CMAKE_CURRENT_SOURCE_DIR}/interop/interop.cmake)
+# tests/tools/listen_backpressure_test.cc runs the built bgpy-listen and
+# bgpy-inject.
+if(TARGET listen_backpressure_test AND TARGET bgpy-listen AND TARGET bgpy-inject)
+  add_dependencies(listen_backpressure_test bgpy-listen bgpy-inject)
+endif()

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <string>
@@ -23,7 +24,8 @@ using internal::Connection;
 void EventLoop::Register(Peer& p, int slot) {
   Connection& c = p.conn[slot];
   c.serial = next_conn_serial_++;
-  c.interest = EPOLLIN | (c.connecting ? uint32_t{EPOLLOUT} : 0u);
+  c.interest = (p.read_paused ? 0u : uint32_t{EPOLLIN}) |
+               (c.connecting ? uint32_t{EPOLLOUT} : 0u);
   epoll_event ev{};
   ev.events = c.interest;
   ev.data.u64 = internal::Tag(internal::kPeer, p.id, c.serial);
@@ -33,7 +35,9 @@ void EventLoop::Register(Peer& p, int slot) {
 void EventLoop::UpdateInterest(Peer& p, int slot) {
   Connection& c = p.conn[slot];
   if (c.fd < 0) return;
-  uint32_t want = EPOLLIN;
+  // A paused peer is not polled for input (epoll still reports errors and
+  // hang-ups).
+  uint32_t want = p.read_paused ? 0u : uint32_t{EPOLLIN};
   if (c.connecting ||
       (p.link.has(slot) && !p.link.session(slot).PendingOutput().empty()))
     want |= EPOLLOUT;
@@ -204,7 +208,8 @@ bool EventLoop::Flush(Peer& p, int slot, Instant now) {
 void EventLoop::HandleReadable(Peer& p, int slot, Instant now) {
   Connection& c = p.conn[slot];
   Session& s = p.link.session(slot);
-  for (int i = 0; i < 16 && c.fd >= 0; ++i) {
+  const int reads = std::max(options_.reads_per_wakeup, 1);
+  for (int i = 0; i < reads && c.fd >= 0; ++i) {
     ssize_t n = recv(c.fd, read_buf_.data(), read_buf_.size(), MSG_DONTWAIT);
     if (n > 0) {
       p.stats.bytes_received += static_cast<uint64_t>(n);
@@ -215,6 +220,43 @@ void EventLoop::HandleReadable(Peer& p, int slot, Instant now) {
       // On error the NOTIFICATION is queued: Service() flushes and closes.
       if (!st.ok() || s.WantsClose()) break;
       if (static_cast<size_t>(n) < read_buf_.size()) break;
+      continue;
+    }
+    if (n == 0) {  // the peer closed
+      CloseConnection(p, slot, now, /*graceful=*/false);
+      break;
+    }
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+    DropConnection(
+        p, slot,
+        absl::ErrnoToStatus(
+            errno, absl::StrCat("recv from ", FormatEndpoint(p.config.address,
+                                                             p.config.port))),
+        now);
+    break;
+  }
+}
+
+void EventLoop::ReadOneMessage(Peer& p, int slot, Instant now) {
+  Connection& c = p.conn[slot];
+  if (c.fd < 0 || c.connecting || !p.link.has(slot)) return;
+  Session& s = p.link.session(slot);
+  const uint64_t before = s.messages_received();
+  // Small reads, so that little more than the one message is taken; at most
+  // two maximum-size (extended, RFC 8654) messages in all.
+  constexpr size_t kChunk = 4096;
+  size_t budget = 2 * 65535;
+  while (c.fd >= 0 && s.connected() && !s.WantsClose() &&
+         s.messages_received() == before && budget > 0) {
+    const size_t want = std::min({kChunk, budget, read_buf_.size()});
+    ssize_t n = recv(c.fd, read_buf_.data(), want, MSG_DONTWAIT);
+    if (n > 0) {
+      budget -= static_cast<size_t>(n);
+      p.stats.bytes_received += static_cast<uint64_t>(n);
+      (void)s.Receive(
+          absl::MakeConstSpan(read_buf_.data(), static_cast<size_t>(n)), now);
+      MarkDirty(p);
       continue;
     }
     if (n == 0) {  // the peer closed

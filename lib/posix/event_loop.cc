@@ -283,6 +283,62 @@ absl::Status EventLoop::PullRoutes(PeerId id) {
   return absl::OkStatus();
 }
 
+absl::Status EventLoop::SetReadPaused(PeerId id, bool paused) {
+  Peer* p = Find(id);
+  if (p == nullptr) return absl::NotFoundError(absl::StrCat("no peer ", id));
+  if (p->read_paused == paused) return absl::OkStatus();
+  p->read_paused = paused;
+  for (int slot = 0; slot < PeerConnections::kSlots; ++slot)
+    UpdateInterest(*p, slot);
+  return absl::OkStatus();
+}
+
+bool EventLoop::read_paused(PeerId id) const {
+  const Peer* p = Find(id);
+  return p != nullptr && p->read_paused;
+}
+
+// --- Watched descriptors -----------------------------------------------------
+
+absl::Status EventLoop::WatchFd(int fd, uint32_t events,
+                                std::function<void(uint32_t)> on_ready) {
+  BGPY_RETURN_IF_ERROR(init_status_);
+  if (fd < 0 || static_cast<uint64_t>(fd) > internal::kIdMask)
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot watch descriptor ", fd));
+  const bool known = watches_.contains(fd);
+  watches_[fd].on_ready = std::move(on_ready);
+  absl::Status st = SetWatchEvents(fd, events);
+  if (!st.ok() && !known) watches_.erase(fd);
+  return st;
+}
+
+absl::Status EventLoop::SetWatchEvents(int fd, uint32_t events) {
+  auto it = watches_.find(fd);
+  if (it == watches_.end() || it->second.events == events)
+    return absl::OkStatus();
+  FdWatch& w = it->second;
+  epoll_event ev{};
+  ev.events = events;
+  ev.data.u64 = internal::Tag(internal::kWatch, static_cast<uint64_t>(fd), 0);
+  const int op = w.events == 0 ? EPOLL_CTL_ADD
+                 : events == 0 ? EPOLL_CTL_DEL
+                               : EPOLL_CTL_MOD;
+  if (epoll_ctl(epoll_fd_, op, fd, &ev) < 0)
+    return absl::ErrnoToStatus(errno,
+                               absl::StrCat("epoll_ctl descriptor ", fd));
+  w.events = events;
+  return absl::OkStatus();
+}
+
+void EventLoop::UnwatchFd(int fd) {
+  auto it = watches_.find(fd);
+  if (it == watches_.end()) return;
+  if (it->second.events != 0)
+    (void)epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+  watches_.erase(it);
+}
+
 // --- Servicing ---------------------------------------------------------------
 
 void EventLoop::Deliver(Peer& p, int slot) {
@@ -439,7 +495,12 @@ void EventLoop::FirePeerTimers(Peer& p, Instant now) {
       CloseConnection(p, slot, now, /*graceful=*/false);
     }
     Session& s = p.link.session(slot);
-    if (auto t = s.NextDeadline(); t && *t <= now) s.OnTimer(now);
+    if (auto t = s.NextDeadline(); t && *t <= now) {
+      // A paused peer's messages wait in the kernel: take one, which
+      // restarts the Hold timer if the peer is alive (SetReadPaused).
+      if (p.read_paused) ReadOneMessage(p, slot, now);
+      if (auto t2 = s.NextDeadline(); t2 && *t2 <= now) s.OnTimer(now);
+    }
   }
 }
 
@@ -516,9 +577,21 @@ absl::Status EventLoop::Step(Duration timeout) {
           c.write_blocked = false;
           if (!Flush(*p, slot, now)) break;
         }
-        if (c.fd >= 0 && (what & (EPOLLIN | EPOLLERR | EPOLLHUP)))
+        // A paused peer's input waits (its interest lacks EPOLLIN, but an
+        // event of this batch may predate the pause); errors and hang-ups
+        // are handled at once.
+        if (c.fd >= 0 && (((what & EPOLLIN) && !p->read_paused) ||
+                          (what & (EPOLLERR | EPOLLHUP))))
           HandleReadable(*p, slot, now);
         MarkDirty(*p);
+        break;
+      }
+      case internal::kWatch: {
+        auto it = watches_.find(static_cast<int>(internal::TagId(tag)));
+        if (it == watches_.end() || it->second.events == 0) break;
+        // A copy: the callback may replace or remove its own watch.
+        std::function<void(uint32_t)> cb = it->second.on_ready;
+        if (cb) cb(what);
         break;
       }
     }

@@ -56,7 +56,13 @@ void CloseGracefully(int fd);
 // --- The loop's state ------------------------------------------------------
 
 // epoll_event.data.u64: kind (4 bits) | id (28 bits) | connection serial.
-enum Kind : uint64_t { kWake = 1, kSignal = 2, kListener = 3, kPeer = 4 };
+enum Kind : uint64_t {
+  kWake = 1,
+  kSignal = 2,
+  kListener = 3,
+  kPeer = 4,
+  kWatch = 5,  // EventLoop::WatchFd; the id is the descriptor
+};
 inline constexpr uint64_t kIdMask = (uint64_t{1} << 28) - 1;
 
 inline uint64_t Tag(Kind kind, uint64_t id, uint32_t serial) {
@@ -111,6 +117,7 @@ struct EventLoop::Peer {
 
   bool dirty = false;
   bool removed = false;
+  bool read_paused = false;  // EventLoop::SetReadPaused
   std::optional<std::pair<IpAddress, uint16_t>> accepted_from;
   std::vector<absl::Status> errors;  // not yet delivered
   PeerStats stats;

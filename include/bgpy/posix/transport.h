@@ -18,7 +18,10 @@
 //   BGPY_RETURN_IF_ERROR(loop.Run());  // until a signal: Cease sent, returns
 //
 // Back-pressure: the owner queues UPDATEs with QueueUpdate() until it returns
-// kResourceExhausted, then waits for on_writable(id).
+// kResourceExhausted, then waits for on_writable(id). The other way, an
+// owner whose consumer of received messages falls behind stops reading a
+// peer with SetReadPaused(id, true) (TCP flow control then slows the peer);
+// WatchFd() lets it wait for its own output descriptor in the same loop.
 //
 // Peers. A configured peer is told apart by (remote address, remote port,
 // local address), so one loop runs any number of sessions to one router
@@ -135,6 +138,11 @@ struct LoopOptions {
   std::string shutdown_text = "bgpy shutting down";
   // Bytes read per recv() call.
   size_t read_buffer_size = size_t{1} << 16;
+  // recv() calls per connection each time it is readable (at least 1): the
+  // most input one loop step feeds a Session is read_buffer_size times
+  // this. An owner that pauses peers (SetReadPaused) decides after each
+  // step, so fewer reads make its pause take hold sooner.
+  int reads_per_wakeup = 16;
 };
 
 // Per-peer counters of the transport.
@@ -226,6 +234,39 @@ class EventLoop {
   absl::Status SetRouteSource(PeerId id, RouteSource* source);
   absl::Status PullRoutes(PeerId id);
 
+  // Input back-pressure, for an owner whose consumer of the peer's messages
+  // (e.g. a slow stdout) falls behind. While paused the loop does not poll
+  // the peer's connections for input, so the kernel's receive buffer fills
+  // and TCP flow control slows the peer down; writes (KEEPALIVEs, UPDATEs,
+  // NOTIFICATIONs), timers, connects and accepts go on as before. The
+  // silence is ours, not the peer's, so the Hold timer must not see it:
+  // whenever one of a paused peer's timers falls due, the loop first reads
+  // up to one more whole message from the connection (the kernel holds it
+  // if the peer is alive), which restarts the Hold timer as any message
+  // does (RFC 4271 §4.4); a peer that really went silent has nothing to read
+  // and its Hold timer expires as usual. So a paused peer still yields at
+  // most one message per timer expiry (at least every hold time / 3, the
+  // keepalive interval). An error or hang-up on the socket is still
+  // handled. kNotFound for an unknown peer; a paused peer stays paused
+  // across reconnects until resumed.
+  absl::Status SetReadPaused(PeerId id, bool paused);
+  bool read_paused(PeerId id) const;
+
+  // Watches a descriptor the loop does not own (e.g. stdout for EPOLLOUT):
+  // `on_ready(events)` is called from inside RunOnce() with the epoll
+  // events (EPOLLIN, EPOLLOUT, EPOLLERR, EPOLLHUP) that are ready. `events`
+  // is the epoll interest; 0 stops polling the descriptor (which stays
+  // known until UnwatchFd). Calling again for the same descriptor replaces
+  // the interest and the callback. The callback may call WatchFd and
+  // UnwatchFd. Errors: kInvalidArgument for a negative descriptor, kInternal
+  // if epoll refuses it (a regular file, which is always ready).
+  absl::Status WatchFd(int fd, uint32_t events,
+                       std::function<void(uint32_t)> on_ready);
+  // Sets only the interest of a watched descriptor (no-op if unknown).
+  absl::Status SetWatchEvents(int fd, uint32_t events);
+  // Forgets the descriptor (does not close it).
+  void UnwatchFd(int fd);
+
   // Waits for I/O or timers at most `timeout` (zero = poll) and handles
   // everything ready. Returns kCancelled once a stop was requested (after
   // the graceful shutdown), kInternal if epoll_wait fails.
@@ -303,6 +344,15 @@ class EventLoop {
   void FireTimers(Instant now);
   void FirePeerTimers(Peer& p, Instant now);
 
+  // Reads a paused peer's connection until one more message has been
+  // received, or nothing is left to read (see SetReadPaused).
+  void ReadOneMessage(Peer& p, int slot, Instant now);
+
+  struct FdWatch {
+    uint32_t events = 0;  // the interest registered with epoll (0: none)
+    std::function<void(uint32_t)> on_ready;
+  };
+
   void CollectGarbage();
   void DrainWakeups();
   absl::Status Step(Duration timeout);
@@ -324,6 +374,7 @@ class EventLoop {
   std::vector<HeapEntry> timers_;  // std::push_heap with std::greater
   std::vector<std::unique_ptr<Listener>> listeners_;
   std::vector<uint8_t> read_buf_;
+  absl::flat_hash_map<int, FdWatch> watches_;
   bool garbage_ = false;       // removed peers to erase
   bool stop_pending_ = false;  // RequestStop() or a signal arrived
   bool stopping_ = false;

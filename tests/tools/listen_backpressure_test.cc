@@ -1,0 +1,523 @@
+// Copyright 2026 The bgpy Authors.
+//
+// bgpy-listen with a slow stdout (issue 10, defect 7): the built
+// bgpy-listen prints JSON into a pipe this test drains at 100 KB/s while
+// bgpy-inject floods 200,000 routes. Meanwhile a hand-driven peer with
+// hold time 9 s connects: it must reach Established at once and receive
+// KEEPALIVEs every 3 s (the loop never blocks in a write), the flooding
+// session must survive (no Hold Timer Expired while it is not read), the
+// listener's RSS must stay bounded, and once the test drains fast, the
+// output must hold every route exactly once and the summary must say that
+// output throttled intake. Every wait is bounded; the test takes ~15 s.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+extern char** environ;
+
+namespace bgpy {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using Clock = std::chrono::steady_clock;
+
+std::string Bin(absl::string_view name) {
+  if (const char* dir = std::getenv("BGPY_BINARY_DIR"))
+    return absl::StrCat(dir, "/bin/", name);
+  // Run by hand: the tools sit beside this test binary.
+  char self[4096];
+  const ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+  std::string dir = n > 0 ? std::string(self, static_cast<size_t>(n)) : "";
+  dir = dir.substr(0, dir.rfind('/'));
+  return absl::StrCat(dir, "/", name);
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(f), {});
+}
+
+int seq = 0;
+
+// A child process; stderr in a file, stdout in a file or into `stdout_fd`.
+class Proc {
+ public:
+  Proc(const std::string& binary, const std::vector<std::string>& args,
+       int stdout_fd = -1, int close_fd = -1) {
+    const std::string base =
+        absl::StrCat(::testing::TempDir(), "/lbp_", ::getpid(), "_", ++seq);
+    out_ = base + ".out";
+    err_ = base + ".err";
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    if (stdout_fd >= 0) {
+      posix_spawn_file_actions_adddup2(&fa, stdout_fd, 1);
+      posix_spawn_file_actions_addclose(&fa, stdout_fd);
+    } else {
+      posix_spawn_file_actions_addopen(&fa, 1, out_.c_str(),
+                                       O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    }
+    if (close_fd >= 0) posix_spawn_file_actions_addclose(&fa, close_fd);
+    posix_spawn_file_actions_addopen(&fa, 2, err_.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    std::vector<std::string> all = {binary};
+    all.insert(all.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (std::string& a : all) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    int rc =
+        posix_spawn(&pid_, binary.c_str(), &fa, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    EXPECT_EQ(rc, 0) << "spawn " << binary;
+    if (rc != 0) pid_ = -1;
+  }
+  ~Proc() {
+    if (pid_ > 0 && exit_code_ == kRunning) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    std::remove(out_.c_str());
+    std::remove(err_.c_str());
+  }
+  Proc(const Proc&) = delete;
+  Proc& operator=(const Proc&) = delete;
+
+  pid_t pid() const { return pid_; }
+  // Waits at most `timeout`; the exit code, or -1 (killed) on timeout.
+  int Wait(std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+    if (exit_code_ != kRunning || pid_ <= 0) return exit_code_;
+    auto deadline = Clock::now() + timeout;
+    while (true) {
+      int status = 0;
+      pid_t r = waitpid(pid_, &status, WNOHANG);
+      if (r == pid_) {
+        exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        return exit_code_;
+      }
+      if (Clock::now() >= deadline) {
+        ADD_FAILURE() << "process did not exit in time; stderr:\n" << err();
+        kill(pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+        exit_code_ = -1;
+        return exit_code_;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  void Signal(int sig) {
+    if (pid_ > 0 && exit_code_ == kRunning) kill(pid_, sig);
+  }
+  bool WaitFor(absl::string_view text,
+               std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    auto deadline = Clock::now() + timeout;
+    while (Clock::now() < deadline) {
+      if (absl::StrContains(err(), text)) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  }
+  // VmRSS in KiB (0 once gone).
+  uint64_t RssKib() const {
+    const std::string s = ReadFile(absl::StrCat("/proc/", pid_, "/status"));
+    const size_t at = s.find("VmRSS:");
+    if (at == std::string::npos) return 0;
+    const size_t end = s.find('\n', at);
+    std::string v(absl::StripAsciiWhitespace(
+        s.substr(at + 6, end == std::string::npos ? end : end - at - 6)));
+    if (absl::EndsWith(v, "kB")) v.resize(v.size() - 2);
+    uint64_t kib = 0;
+    (void)absl::SimpleAtoi(absl::StripAsciiWhitespace(v), &kib);
+    return kib;
+  }
+  std::string out() const { return ReadFile(out_); }
+  std::string err() const { return ReadFile(err_); }
+
+ private:
+  static constexpr int kRunning = -2;
+  pid_t pid_ = -1;
+  int exit_code_ = kRunning;
+  std::string out_, err_;
+};
+
+// Reads a pipe on its own thread: at `rate` octets/s while slow, as fast as
+// it comes otherwise, until EOF.
+class PipeReader {
+ public:
+  PipeReader(int fd, double rate) : fd_(fd), rate_(rate) {
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~PipeReader() {
+    if (thread_.joinable()) {
+      slow_ = false;
+      thread_.join();
+    }
+    close(fd_);
+  }
+  void GoFast() { slow_ = false; }
+  size_t bytes() const { return bytes_; }
+  // Waits for EOF (at most `timeout`); the whole output.
+  std::string Finish(std::chrono::milliseconds timeout) {
+    slow_ = false;
+    const auto deadline = Clock::now() + timeout;
+    while (!eof_ && Clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_TRUE(eof_) << "stdout of bgpy-listen did not end";
+    if (!eof_) return {};
+    thread_.join();
+    return data_;
+  }
+
+ private:
+  void Run() {
+    std::vector<char> buf(1 << 20);
+    while (true) {
+      // 4 KiB at a time, then as long a pause as the rate asks for.
+      const bool slow = slow_;
+      const size_t want = slow ? 4096 : buf.size();
+      pollfd pfd{fd_, POLLIN, 0};
+      if (poll(&pfd, 1, 100) <= 0) continue;
+      const ssize_t n = read(fd_, buf.data(), want);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      data_.append(buf.data(), static_cast<size_t>(n));
+      bytes_ += static_cast<size_t>(n);
+      if (slow)
+        std::this_thread::sleep_for(std::chrono::microseconds(
+            static_cast<int64_t>(static_cast<double>(n) * 1e6 / rate_)));
+    }
+    eof_ = true;
+  }
+
+  const int fd_;
+  const double rate_;
+  std::atomic<bool> slow_{true};
+  std::atomic<bool> eof_{false};
+  std::atomic<size_t> bytes_{0};
+  std::string data_;  // read by Finish() after the join
+  std::thread thread_;
+};
+
+// --- A hand-driven BGP peer (RFC 4271 §4) ------------------------------------
+
+void Put16(std::vector<uint8_t>& b, uint16_t v) {
+  b.push_back(static_cast<uint8_t>(v >> 8));
+  b.push_back(static_cast<uint8_t>(v));
+}
+
+// Header: 16 x 0xff marker, length, type (RFC 4271 §4.1).
+std::vector<uint8_t> Message(uint8_t type, const std::vector<uint8_t>& body) {
+  std::vector<uint8_t> m(16, 0xff);
+  Put16(m, static_cast<uint16_t>(19 + body.size()));
+  m.push_back(type);
+  m.insert(m.end(), body.begin(), body.end());
+  return m;
+}
+
+// OPEN (RFC 4271 §4.2): version 4, AS, hold time, BGP identifier, no
+// optional parameters (so IPv4 unicast only, RFC 4760 §7).
+std::vector<uint8_t> Open(uint16_t as, uint16_t hold, uint32_t id) {
+  std::vector<uint8_t> body = {4};
+  Put16(body, as);
+  Put16(body, hold);
+  for (int shift : {24, 16, 8, 0})
+    body.push_back(static_cast<uint8_t>(id >> shift));
+  body.push_back(0);
+  return Message(1, body);
+}
+
+class RawPeer {
+ public:
+  // Connects from `local` to 127.0.0.1:`port`.
+  RawPeer(const char* local, int port) {
+    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    inet_pton(AF_INET, local, &a.sin_addr);
+    EXPECT_EQ(bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    ok_ = connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0;
+    EXPECT_TRUE(ok_) << "connect: " << std::strerror(errno);
+  }
+  ~RawPeer() {
+    if (fd_ >= 0) close(fd_);
+  }
+  bool ok() const { return ok_; }
+  void Send(const std::vector<uint8_t>& m) {
+    EXPECT_EQ(send(fd_, m.data(), m.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(m.size()));
+  }
+  // The type of the next whole message, waiting at most `timeout`; 0 when
+  // none came (or the connection ended).
+  uint8_t Next(std::chrono::milliseconds timeout) {
+    const auto deadline = Clock::now() + timeout;
+    while (true) {
+      if (buf_.size() >= 19) {
+        const size_t len = (size_t{buf_[16]} << 8) | buf_[17];
+        if (len < 19) return 0;
+        if (buf_.size() >= len) {
+          const uint8_t type = buf_[18];
+          buf_.erase(buf_.begin(), buf_.begin() + static_cast<ptrdiff_t>(len));
+          return type;
+        }
+      }
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - Clock::now());
+      if (left.count() <= 0) return 0;
+      pollfd pfd{fd_, POLLIN, 0};
+      if (poll(&pfd, 1, static_cast<int>(left.count())) <= 0) continue;
+      uint8_t tmp[4096];
+      const ssize_t n = recv(fd_, tmp, sizeof(tmp), 0);
+      if (n <= 0) return 0;
+      buf_.insert(buf_.end(), tmp, tmp + n);
+    }
+  }
+
+ private:
+  int fd_ = -1;
+  bool ok_ = false;
+  std::vector<uint8_t> buf_;
+};
+
+constexpr int kRoutes = 200000;
+
+TEST(ListenBackpressureTest, SlowStdoutThrottlesOnlyTheFloodingPeer) {
+  int pipefd[2];
+  ASSERT_EQ(pipe2(pipefd, O_CLOEXEC), 0);
+  Proc listen(Bin("bgpy-listen"),
+              {"--listen=127.0.0.1:0", "--local-as=65001", "--hold-time=9",
+               "--print=json", "--output-buffer=256KB", "--duration=60s"},
+              pipefd[1], pipefd[0]);
+  close(pipefd[1]);
+  PipeReader reader(pipefd[0], 100e3);  // 100 KB/s
+  ASSERT_TRUE(listen.WaitFor("listening on 127.0.0.1:")) << listen.err();
+  int port = 0;
+  {
+    const std::string err = listen.err();
+    const std::string key = "listening on 127.0.0.1:";
+    const size_t start = err.find(key) + key.size();
+    ASSERT_TRUE(absl::SimpleAtoi(
+        err.substr(start, err.find(',', start) - start), &port));
+  }
+  uint64_t max_rss_kib = listen.RssKib();
+
+  // The flood: 200,000 /32s in 4096-octet UPDATEs (~5.6 MB of JSON, about
+  // a minute of output at 100 KB/s).
+  Proc inject(Bin("bgpy-inject"),
+              {"--peer=127.0.0.1", absl::StrCat("--port=", port),
+               "--local-address=127.0.0.2", "--local-as=65500",
+               "--prefix=10.0.0.0/32", absl::StrCat("--count=", kRoutes),
+               "--max-message-size=4096", "--print=none", "--duration=60s"});
+  ASSERT_TRUE(listen.WaitFor("127.0.0.2:")) << listen.err();
+  ASSERT_TRUE(listen.WaitFor("-> Established")) << listen.err();
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // stdout is behind
+
+  // A second peer, hold time 9 s, while stdout is 100 KB/s behind.
+  RawPeer peer("127.0.0.3", port);
+  ASSERT_TRUE(peer.ok());
+  const auto connected = Clock::now();
+  peer.Send(Open(65502, 9, 0x7f000003));
+  EXPECT_EQ(peer.Next(std::chrono::seconds(5)), 1);  // OPEN
+  EXPECT_EQ(peer.Next(std::chrono::seconds(5)), 4);  // KEEPALIVE
+  peer.Send(Message(4, {}));
+  // Established: the listener sends End-of-RIB (an UPDATE) at once.
+  uint8_t type = 4;
+  while (type == 4) type = peer.Next(std::chrono::seconds(5));
+  EXPECT_EQ(type, 2);
+  const double establish_s =
+      std::chrono::duration<double>(Clock::now() - connected).count();
+  EXPECT_LT(establish_s, 3.0);
+
+  // 8 s of flood at 100 KB/s: the listener's KEEPALIVEs keep coming every
+  // hold time / 3 = 3 s (jittered down, RFC 4271 §10), our own every 2 s.
+  auto last_keepalive = Clock::now();
+  auto last_sent = last_keepalive;
+  double max_gap_s = 0;
+  int keepalives = 0, others = 0;
+  const auto slow_end = Clock::now() + std::chrono::seconds(8);
+  while (Clock::now() < slow_end) {
+    max_rss_kib = std::max(max_rss_kib, listen.RssKib());
+    if (Clock::now() - last_sent >= std::chrono::seconds(2)) {
+      peer.Send(Message(4, {}));
+      last_sent = Clock::now();
+    }
+    const uint8_t type = peer.Next(std::chrono::milliseconds(100));
+    if (type == 0) continue;
+    if (type != 4) {
+      ++others;  // a NOTIFICATION would be a failure
+      continue;
+    }
+    const auto now = Clock::now();
+    max_gap_s = std::max(
+        max_gap_s, std::chrono::duration<double>(now - last_keepalive).count());
+    last_keepalive = now;
+    ++keepalives;
+  }
+  max_gap_s = std::max(
+      max_gap_s,
+      std::chrono::duration<double>(Clock::now() - last_keepalive).count());
+  EXPECT_EQ(others, 0);
+  EXPECT_GE(keepalives, 2);
+  // 3 s plus scheduling slack on a loaded machine.
+  EXPECT_LT(max_gap_s, 3.6);
+  // The flood is held back, not read into memory: its End-of-RIB (logged
+  // after its last route is printed) has not come yet, ~1 MB of ~5.6 MB
+  // of output having been taken.
+  EXPECT_THAT(listen.err(), Not(HasSubstr("announced)")));
+  EXPECT_LT(reader.bytes(), size_t{3} << 20);
+
+  // Drain fast: everything arrives.
+  reader.GoFast();
+  const auto drain_deadline = Clock::now() + std::chrono::seconds(20);
+  while (Clock::now() < drain_deadline &&
+         !absl::StrContains(listen.err(), "(200000 announced)")) {
+    max_rss_kib = std::max(max_rss_kib, listen.RssKib());
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_THAT(listen.err(), HasSubstr("End-of-RIB ipv4-unicast (200000 "
+                                      "announced)"));
+  inject.Signal(SIGTERM);
+  inject.Wait();
+  listen.Signal(SIGTERM);
+  const std::string out = reader.Finish(std::chrono::seconds(20));
+  EXPECT_EQ(listen.Wait(), 0) << listen.err();
+  const std::string err = listen.err();
+
+  // Bounded memory: the output buffer (256 KB) and what one loop step
+  // reads, not the flood.
+  EXPECT_LT(max_rss_kib, 64u * 1024) << "max VmRSS " << max_rss_kib << " kB";
+  EXPECT_GT(max_rss_kib, 0u);
+
+  // Every route of the flood, once each, in order, on whole JSON lines.
+  std::vector<uint32_t> got;
+  got.reserve(kRoutes);
+  int lines = 0, updates = 0;
+  for (absl::string_view line : absl::StrSplit(out, '\n', absl::SkipEmpty())) {
+    ++lines;
+    ASSERT_TRUE(absl::StartsWith(line, "{\"time\":") &&
+                absl::EndsWith(line, "}"))
+        << line.substr(0, 200);
+    if (!absl::StrContains(line, "\"peer\":\"127.0.0.2\"") ||
+        !absl::StrContains(line, "\"type\":\"UPDATE\""))
+      continue;
+    ++updates;
+    constexpr absl::string_view kKey = "{\"prefix\":\"";
+    for (size_t at = line.find(kKey); at != absl::string_view::npos;
+         at = line.find(kKey, at + 1)) {
+      const size_t start = at + kKey.size();
+      const absl::string_view p =
+          line.substr(start, line.find('"', start) - start);
+      std::vector<absl::string_view> f =
+          absl::StrSplit(p, absl::ByAnyChar("./"));
+      ASSERT_EQ(f.size(), 5u) << p;
+      uint32_t a = 0;
+      for (int i = 0; i < 4; ++i) {
+        uint32_t octet = 0;
+        ASSERT_TRUE(absl::SimpleAtoi(f[i], &octet)) << p;
+        a = (a << 8) | octet;
+      }
+      EXPECT_EQ(f[4], "32");
+      got.push_back(a);
+    }
+  }
+  ASSERT_EQ(got.size(), static_cast<size_t>(kRoutes));
+  for (int i = 0; i < kRoutes; ++i)
+    ASSERT_EQ(got[i], 0x0a000000u + static_cast<uint32_t>(i)) << "route " << i;
+  EXPECT_GT(updates, 50);  // 4096-octet messages
+  EXPECT_GT(lines, updates);
+
+  // The flooding session was never dropped: a paused session's Hold timer
+  // is kept alive by the messages waiting in the kernel.
+  EXPECT_THAT(err, Not(HasSubstr("Hold Timer Expired")));
+  EXPECT_THAT(err, HasSubstr("ipv4-unicast 200000 announced 0 withdrawn"));
+  // The summary says output throttled intake, and for how long (at least
+  // the 8 s at 100 KB/s, less what fit in the buffers).
+  const size_t at = err.find("summary: output throttled intake for ");
+  ASSERT_NE(at, std::string::npos) << err;
+  double seconds = 0;
+  const size_t num =
+      at + std::string("summary: output throttled intake for ").size();
+  ASSERT_TRUE(
+      absl::SimpleAtod(err.substr(num, err.find(' ', num) - num), &seconds))
+      << err.substr(at, 200);
+  std::printf(
+      "established in %.2f s; longest KEEPALIVE gap %.2f s; max VmRSS %d kB; "
+      "throttled %.1f s\n",
+      establish_s, max_gap_s, static_cast<int>(max_rss_kib), seconds);
+  EXPECT_GE(seconds, 5.0) << err.substr(at, 200);
+  EXPECT_LE(seconds, 60.0) << err.substr(at, 200);
+}
+
+TEST(ListenBackpressureTest, FastStdoutIsNeverThrottled) {
+  // Into a file: nothing waits, no summary line about throttling.
+  Proc listen(Bin("bgpy-listen"), {"--listen=127.0.0.1:0", "--local-as=65001",
+                                   "--print=json", "--duration=30s"});
+  ASSERT_TRUE(listen.WaitFor("listening on 127.0.0.1:")) << listen.err();
+  const std::string err0 = listen.err();
+  const std::string key = "listening on 127.0.0.1:";
+  const size_t start = err0.find(key) + key.size();
+  int port = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(
+      err0.substr(start, err0.find(',', start) - start), &port));
+  Proc inject(
+      Bin("bgpy-inject"),
+      {"--peer=127.0.0.1", absl::StrCat("--port=", port),
+       "--local-address=127.0.0.2", "--local-as=65500", "--prefix=10.0.0.0/32",
+       "--count=20000", "--print=none", "--duration=30s"});
+  ASSERT_TRUE(listen.WaitFor("(20000 announced)", std::chrono::seconds(15)))
+      << listen.err();
+  inject.Signal(SIGTERM);
+  inject.Wait();
+  listen.Signal(SIGTERM);
+  ASSERT_EQ(listen.Wait(), 0) << listen.err();
+  const std::string out = listen.out();
+  size_t routes = 0;
+  for (size_t at = out.find("{\"prefix\":\""); at != std::string::npos;
+       at = out.find("{\"prefix\":\"", at + 1))
+    ++routes;
+  EXPECT_EQ(routes, 20000u);
+  EXPECT_EQ(out.back(), '\n');
+  EXPECT_THAT(listen.err(), Not(HasSubstr("throttled")));
+}
+
+TEST(ListenBackpressureTest, OutputBufferUsageError) {
+  Proc listen(Bin("bgpy-listen"), {"--local-as=65001", "--output-buffer=lots"});
+  EXPECT_EQ(listen.Wait(), 1);
+  EXPECT_THAT(listen.err(), HasSubstr("--output-buffer"));
+  EXPECT_THAT(listen.err(), HasSubstr("'lots' is not a size"));
+}
+
+}  // namespace
+}  // namespace bgpy
