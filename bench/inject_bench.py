@@ -473,16 +473,45 @@ def write_mrt(path, first, count):
 
 def write_mrt_table(path, count, seed=7):
     """TABLE_DUMP_V2 of one peer (198.51.100.1, AS 64999) holding `count`
-    distinct /24s from 1.0.0.0, each with ORIGIN, a 4-octet AS_PATH of 2-8
-    ASes starting with the peer's, NEXT_HOP, and (seeded) MED, COMMUNITIES,
-    ATOMIC_AGGREGATE/AGGREGATOR: a collector's table of one peer."""
+    distinct /24s from 1.0.0.0: a collector's table of one peer. As in real
+    tables, neighbouring prefixes often share a path: runs of 1-40 prefixes
+    take one of count/20 attribute sets, each with ORIGIN, a 4-octet AS_PATH
+    of 2-8 ASes starting with the peer's, NEXT_HOP and (seeded) MED,
+    COMMUNITIES, ATOMIC_AGGREGATE/AGGREGATOR. No AS of the path is BIRD's,
+    the injector's or AS_TRANS, so every route is accepted."""
     import random
     rng = random.Random(seed)
     now = int(time.time())
     peer_ip, peer_as = socket.inet_aton('198.51.100.1'), 64999
+    avoid = {DAEMON_AS, LOCAL_AS, 23456}
 
     def attr(flags, code, value):
         return struct.pack('!BBB', flags, code, len(value)) + value
+
+    def asn():
+        while True:
+            a = rng.randrange(1, 400000)
+            if a not in avoid:
+                return a
+
+    def attribute_set():
+        path_asns = [peer_as] + [asn() for _ in range(rng.randrange(1, 8))]
+        a = attr(0x40, 1, bytes([rng.choice((0, 0, 2))]))
+        a += attr(0x40, 2, struct.pack('!BB', 2, len(path_asns)) +
+                  b''.join(struct.pack('!I', x) for x in path_asns))
+        a += attr(0x40, 3, peer_ip)
+        if rng.random() < 0.3:
+            a += attr(0x80, 4, struct.pack('!I', rng.randrange(1000)))
+        if rng.random() < 0.5:
+            a += attr(0xc0, 8, b''.join(
+                struct.pack('!HH', 64999, rng.randrange(1, 3000))
+                for _ in range(rng.randrange(1, 5))))
+        if rng.random() < 0.03:
+            a += attr(0x40, 6, b'') + attr(
+                0xc0, 7, struct.pack('!I', path_asns[-1]) +
+                socket.inet_aton('10.0.0.1'))
+        return struct.pack('!HIH', 0, now, len(a)) + a
+    pool = [attribute_set() for _ in range(max(1, count // 20))]
 
     def mrt(subtype, body):
         return struct.pack('!IHHI', now, 13, subtype, len(body)) + body
@@ -491,27 +520,14 @@ def write_mrt_table(path, count, seed=7):
     with open(path, 'wb') as f:
         f.write(mrt(1, pit))
         chunk = []
-        for i in range(count):
-            path_asns = [peer_as] + [rng.randrange(1, 400000)
-                                     for _ in range(rng.randrange(1, 8))]
-            a = attr(0x40, 1, bytes([rng.choice((0, 0, 2))]))
-            a += attr(0x40, 2, struct.pack('!BB', 2, len(path_asns)) +
-                      b''.join(struct.pack('!I', x) for x in path_asns))
-            a += attr(0x40, 3, peer_ip)
-            if rng.random() < 0.3:
-                a += attr(0x80, 4, struct.pack('!I', rng.randrange(1000)))
-            if rng.random() < 0.5:
-                a += attr(0xc0, 8, b''.join(
-                    struct.pack('!HH', 64999, rng.randrange(1, 3000))
-                    for _ in range(rng.randrange(1, 5))))
-            if rng.random() < 0.03:
-                a += attr(0x40, 6, b'') + attr(
-                    0xc0, 7, struct.pack('!I', path_asns[-1]) +
-                    socket.inet_aton('10.0.0.1'))
-            net = (1 << 24) + i * 256
-            body = struct.pack('!IB', i, 24) + struct.pack('!I', net)[:3] + \
-                struct.pack('!HHIH', 1, 0, now, len(a)) + a
-            chunk.append(mrt(2, body))
+        i = 0
+        while i < count:
+            entry = b'\x00\x01' + rng.choice(pool)  # entry count 1
+            for _ in range(min(rng.randrange(1, 41), count - i)):
+                net = (1 << 24) + i * 256
+                chunk.append(mrt(2, struct.pack('!IB', i, 24) +
+                                 struct.pack('!I', net)[:3] + entry))
+                i += 1
             if len(chunk) >= 65536:
                 f.write(b''.join(chunk))
                 chunk = []

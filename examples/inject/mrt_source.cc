@@ -122,6 +122,32 @@ void AppendFamily(std::string& key, Family f) {
   key.push_back(static_cast<char>(safi));
 }
 
+// Whether a RIB entry's attribute list has what an announcement needs
+// (RFC 4271 §5.1: ORIGIN, AS_PATH, and a next hop), read from the attribute
+// headers alone: the scan's stand-in for Unusable() on RIB entries.
+bool RibEntryUsable(Family family, wire::Bytes attrs) {
+  bool origin = false, as_path = false, next_hop = false;
+  wire::Reader r(attrs);
+  while (!r.empty()) {
+    uint8_t flags = 0, code = 0;
+    uint16_t len = 0;
+    if (!r.ReadU8(flags) || !r.ReadU8(code)) return false;
+    if (flags & 0x10) {
+      if (!r.ReadU16(len)) return false;
+    } else {
+      uint8_t l8 = 0;
+      if (!r.ReadU8(l8)) return false;
+      len = l8;
+    }
+    wire::Bytes value;
+    if (!r.ReadBytes(len, value)) return false;
+    origin |= code == 1;
+    as_path |= code == 2;
+    next_hop |= code == 3 || code == 14;
+  }
+  return origin && as_path && (next_hop || family != kIpv4Unicast);
+}
+
 void AddOnce(std::vector<Family>& list, Family f) {
   if (std::find(list.begin(), list.end(), f) == list.end()) list.push_back(f);
 }
@@ -183,6 +209,39 @@ absl::StatusOr<MrtScan> ScanMrt(const std::string& path) {
     if (absl::Status st = mrt::DecodeRecord(**next, record); !st.ok())
       continue;  // counted, skipped (the replay skips it too)
     if (IsLocal(record)) continue;
+    if (std::holds_alternative<mrt::Bgp4mpMessage>(record.body))
+      scan.messages = true;
+    // TABLE_DUMP_V2 RIB entries are counted from the record alone (peer
+    // index, family, path id): the replay parses them anyway, and this pass
+    // is timed from launch. Unusable entries are told by their attribute
+    // headers (RibEntryUsable).
+    const auto* rib = std::get_if<mrt::Rib>(&record.body);
+    const mrt::PeerIndexTable* table = walker.peer_index_table();
+    if (rib != nullptr && table != nullptr &&
+        FindFamily(rib->family) != nullptr) {
+      scan.table_dump_v2 = true;
+      for (const mrt::RibEntry& e : *rib) {
+        if (e.peer_index >= table->peers.size() ||
+            !RibEntryUsable(rib->family, e.attributes)) {
+          continue;
+        }
+        ++scan.routes;
+        if (scan.peers.size() <= e.peer_index) {
+          const size_t from = scan.peers.size();
+          scan.peers.resize(size_t{e.peer_index} + 1);
+          for (size_t i = from; i < scan.peers.size(); ++i)
+            scan.peers[i].index = static_cast<uint32_t>(i);
+        }
+        MrtPeer& p = scan.peers[e.peer_index];
+        p.address = table->peers[e.peer_index].address;
+        p.as = table->peers[e.peer_index].as;
+        ++p.announcements;
+        AddOnce(p.families, rib->family);
+        if (e.path_id) AddOnce(p.path_id_families, rib->family);
+      }
+      progress.Update(scan.records, scan.routes, reader.uncompressed_bytes());
+      continue;
+    }
     // A record whose routes do not all decode: those that do still count.
     (void)walker.Walk(record, [&](const mrt::Route& r) {
       if (r.route.desc == nullptr || Unusable(r)) return;
@@ -266,6 +325,7 @@ MrtRoutes::MrtRoutes(const MrtOptions& options, const MrtScan& scan,
                      const std::vector<size_t>& peers)
     : options_(options), table_dump_v2_(scan.table_dump_v2) {
   for (size_t i : peers) peers_.push_back(scan.peers[i]);
+  unique_entries_ = !scan.messages && peers.size() == 1;
 }
 
 void MrtRoutes::Begin(MrtReplayContext context, bool withdraw) {
@@ -431,14 +491,16 @@ void MrtRoutes::Add(const std::string& key, const Rewritten* rw, Family family,
   // A route of a prefix already pending in another group would overtake
   // it: what was pending goes first.
   std::string ekey;
-  AppendFamily(ekey, family);
-  if (entry.path_id) {
-    ekey.push_back('p');
-    ekey.append(reinterpret_cast<const char*>(&*entry.path_id), 4);
+  if (!unique_entries_) {
+    AppendFamily(ekey, family);
+    if (entry.path_id) {
+      ekey.push_back('p');
+      ekey.append(reinterpret_cast<const char*>(&*entry.path_id), 4);
+    }
+    ekey.append(reinterpret_cast<const char*>(entry.bytes.data()),
+                entry.bytes.size());
+    if (pending_entries_.contains(ekey)) FlushPending();
   }
-  ekey.append(reinterpret_cast<const char*>(entry.bytes.data()),
-              entry.bytes.size());
-  if (pending_entries_.contains(ekey)) FlushPending();
   if (pending_.size() >= kMaxGroups || pending_routes_ >= kMaxPendingRoutes)
     FlushPending();
   auto [it, fresh] = pending_index_.try_emplace(key, pending_.size());
@@ -455,7 +517,7 @@ void MrtRoutes::Add(const std::string& key, const Rewritten* rw, Family family,
   Group& g = pending_[it->second];
   g.entry_bytes += entry.bytes.size() + (entry.path_id ? 4 : 0);
   g.entries.push_back(std::move(entry));
-  pending_entries_.insert(std::move(ekey));
+  if (!unique_entries_) pending_entries_.insert(std::move(ekey));
   ++pending_routes_;
   // A message's worth: its routes are handed over now; the group stays
   // (empty) under its key for the routes to come.

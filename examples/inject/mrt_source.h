@@ -64,6 +64,7 @@ struct MrtPeer {
 struct MrtScan {
   std::vector<MrtPeer> peers;
   bool table_dump_v2 = false;  // peers are PEER_INDEX_TABLE indices
+  bool messages = false;       // BGP4MP/BGP message records seen
   uint64_t records = 0;
   uint64_t routes = 0;
   uint64_t bytes = 0;  // uncompressed
@@ -178,6 +179,9 @@ class MrtRoutes : public RouteProducer {
   absl::flat_hash_map<std::string, size_t> pending_index_;
   std::vector<Group> pending_;
   absl::flat_hash_set<std::string> pending_entries_;
+  // A RIB dump replayed for one peer holds each route once: no route can
+  // overtake another of the same prefix, so pending_entries_ is not kept.
+  bool unique_entries_ = false;
   size_t pending_routes_ = 0;
   std::deque<Group> ready_;
   // With --mrt-as on an updates file: the routes announced, so that only
