@@ -39,3 +39,13 @@ endif()
 # Interop tests against real BGP daemons (tests/interop/):
 # library bgpy_interop, binaries interop_<x>, ctest label `interop`.
 include(${CMAKE_CURRENT_SOURCE_DIR}/interop/interop.cmake)
+# bgpy-perf's tool test (tests/tools/perf_test.cc) runs the built tool.
+if(TARGET perf_test)
+  if(TARGET bgpy-perf)
+    add_dependencies(perf_test bgpy-perf)
+    target_compile_definitions(perf_test PRIVATE
+      BGPY_PERF_BINARY="$<TARGET_FILE:bgpy-perf>")
+  else()
+    target_compile_definitions(perf_test PRIVATE BGPY_NO_TOOLS=1)
+  endif()
+endif()

@@ -160,6 +160,13 @@ absl::StatusOr<Options> ParseOptions() {
     }
   }
   o.monitor_passive = absl::GetFlag(FLAGS_monitor_passive);
+  // One session per (router, source address): the monitor needs its own.
+  for (const IpAddress& a : o.inject_from)
+    if (!o.floor_only && !o.monitor_passive && a == o.monitor_address)
+      return UsageError("monitor-at",
+                        absl::StrCat(a.ToString(),
+                                     " is also an --inject-from address; the "
+                                     "monitor needs an address of its own"));
 
   const std::string scenario = absl::GetFlag(FLAGS_scenario);
   if (scenario == "announce") {
@@ -184,16 +191,13 @@ absl::StatusOr<Options> ParseOptions() {
                       "best-path needs two addresses (peer 0 announces a "
                       "long path, peer 1 a shorter one)");
 
+  // Prefix::Parse refuses host bits: received prefixes map back to their
+  // index by address.
   absl::StatusOr<Prefix> prefix = Prefix::Parse(absl::GetFlag(FLAGS_prefix));
   if (!prefix.ok())
     return UsageError("prefix", absl::StrCat("'", absl::GetFlag(FLAGS_prefix),
-                                             "' is not a prefix"));
+                                             "': ", prefix.status().message()));
   o.prefix = *prefix;
-  // Host bits must be clear: received prefixes are mapped back by address.
-  BGPY_ASSIGN_OR_RETURN(Prefix clean,
-                        Prefix::Make(o.prefix.address(), o.prefix.length()));
-  if (!(clean.address() == o.prefix.address()))
-    return UsageError("prefix", "host bits must be zero");
   const std::string count = absl::GetFlag(FLAGS_count);
   if (count.empty()) return UsageError("count", "required");
   BGPY_ASSIGN_OR_RETURN(o.count,
