@@ -485,14 +485,16 @@ class Bench {
     if (!seg.asns.empty()) path.segments.push_back(seg);
     a.as_path = path;
     if (o_.inject_as == peer_as) a.local_pref = 100;  // RFC 4271 §5.1.5
-    if (family_ == kIpv4Unicast) a.next_hop = inj.local;
+    if (family_ == kIpv4Unicast) a.next_hop = o_.next_hop.value_or(inj.local);
     return a;
   }
 
   MpNextHop NextHop(const Injector& inj) const {
     MpNextHop nh;
     if (family_ == kIpv4Unicast) return nh;
-    if (inj.local.is_v6()) {
+    if (o_.next_hop) {
+      nh.address = *o_.next_hop;
+    } else if (inj.local.is_v6()) {
       nh.address = inj.local;
     } else {
       // The IPv4-mapped form of the injector's address.
@@ -648,8 +650,8 @@ std::optional<double> PeakRssMb(int pid) {
   std::string line;
   while (std::getline(f, line)) {
     if (line.rfind("VmHWM:", 0) != 0) continue;
-    std::vector<std::string> parts =
-        absl::StrSplit(line.substr(6), ' ', absl::SkipEmpty());
+    std::vector<std::string> parts = absl::StrSplit(
+        line.substr(6), absl::ByAnyChar(" \t"), absl::SkipEmpty());
     uint64_t kb = 0;
     if (!parts.empty() && absl::SimpleAtoi(parts[0], &kb))
       return static_cast<double>(kb) / 1024.0;

@@ -42,7 +42,8 @@ struct Options {
   Scenario scenario = Scenario::kAnnounce;
   Prefix prefix;
   uint64_t count = 0;
-  int cycles = 3;  // --scenario=flap
+  std::optional<IpAddress> next_hop;  // default: the injector's address
+  int cycles = 3;                     // --scenario=flap
   std::optional<int> router_pid;
   absl::Duration timeout = absl::Seconds(120);
   // A phase ends this long after the monitor last made progress once every

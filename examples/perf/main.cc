@@ -45,6 +45,9 @@ ABSL_FLAG(std::string, prefix, "10.0.0.0/32",
 ABSL_FLAG(std::string, count, "",
           "number of routes, split between the "
           "injecting sessions");
+ABSL_FLAG(std::string, next_hop, "",
+          "next hop of every injected route (default: the injecting "
+          "session's own address)");
 ABSL_FLAG(int, cycles, 3, "--scenario=flap: withdraw+announce cycles");
 ABSL_FLAG(std::string, router_pid, "",
           "the router's process id: its CPU time and peak RSS are reported");
@@ -213,6 +216,15 @@ absl::StatusOr<Options> ParseOptions() {
       if (!a.is_v4())
         return UsageError("inject-from",
                           "IPv4 routes need IPv4 addresses (their next hop)");
+  }
+  const std::string nh = absl::GetFlag(FLAGS_next_hop);
+  if (!nh.empty()) {
+    BGPY_ASSIGN_OR_RETURN(IpAddress a, ParseAddress("next-hop", nh));
+    if (o.prefix.address().is_v4() && !a.is_v4())
+      return UsageError("next-hop", "IPv4 routes need an IPv4 next hop");
+    if (o.prefix.address().is_v6() && !a.is_v6())
+      return UsageError("next-hop", "IPv6 routes need an IPv6 next hop");
+    o.next_hop = a;
   }
   o.cycles = absl::GetFlag(FLAGS_cycles);
   if (o.cycles < 1) return UsageError("cycles", "must be at least 1");
