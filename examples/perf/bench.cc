@@ -1,6 +1,8 @@
 // Copyright 2026 The bgpy Authors.
 #include "perf/bench.h"
 
+#include <sys/resource.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -74,6 +76,15 @@ struct Recorder {
   Clock::time_point last_progress;
   std::vector<uint32_t> written_per_ms;
   std::vector<uint32_t> received_per_ms;
+  // --scenario=canary: the canaries are the routes after the load's
+  // (indices count .. count + canaries - 1), each announced then withdrawn:
+  // event 2c announces canary c, event 2c + 1 withdraws it.
+  uint64_t canaries = 0;
+  struct CanaryEvent {
+    int64_t sent = -1;      // ns since phase_start
+    int64_t received = -1;  // ns since phase_start
+  };
+  std::vector<CanaryEvent> canary_events;
 
   // The generator's arithmetic backwards.
   bool v6 = false;
@@ -92,6 +103,10 @@ struct Recorder {
     received.assign(n, -1);
     present.assign(n, 0);
   }
+  void InitCanaries(uint64_t c) {
+    canaries = c;
+    canary_events.assign(2 * c, CanaryEvent());
+  }
   void StartPhase(Expect e, Clock::time_point now) {
     expect = e;
     phase_start = now;
@@ -100,13 +115,14 @@ struct Recorder {
     unexpected = 0;
     std::fill(sent.begin(), sent.end(), -1);
     std::fill(received.begin(), received.end(), -1);
+    std::fill(canary_events.begin(), canary_events.end(), CanaryEvent());
   }
   std::optional<uint64_t> Index(const Prefix& p) const {
     if (p.length() != length || p.address().is_v6() != v6) return std::nullopt;
     const U128 a = ToInt(p.address());
     if (a < first) return std::nullopt;
     const U128 i = host_bits >= 128 ? 0 : (a - first) >> host_bits;
-    if (i >= count) return std::nullopt;
+    if (i >= count + canaries) return std::nullopt;
     return static_cast<uint64_t>(i);
   }
   static void Bump(std::vector<uint32_t>& v, Clock::duration since,
@@ -259,15 +275,21 @@ struct PhasePlan {
   // Empty: the routes are split between every injector in contiguous
   // ranges; else only injector `only` sends every route.
   std::optional<int> only;
+  // The last injector sends only the canaries; the others share the load.
+  bool canary = false;
 };
 
 class Bench {
  public:
-  Bench(const Options& o, bool floor) : o_(o), floor_(floor) {}
+  // `scenario`: what this run does (the floor before a real run only
+  // announces).
+  Bench(const Options& o, bool floor, Scenario scenario)
+      : o_(o), floor_(floor), skip_canaries_(scenario != Scenario::kCanary) {}
 
   absl::Status Setup() {
     BGPY_RETURN_IF_ERROR(loop_.init_status());
     rec_.Init(o_.prefix, o_.count);
+    if (!skip_canaries_) rec_.InitCanaries(o_.canaries);
     family_ = o_.prefix.address().is_v6() ? kIpv6Unicast : kIpv4Unicast;
     loop_.on_event = [this](posix::PeerId id, const SessionEvent& ev) {
       OnEvent(id, ev);
@@ -404,7 +426,12 @@ class Bench {
                        bool keep_delays) {
     const Clock::time_point start = Clock::now();
     rec_.StartPhase(plan.expect, start);
-    const size_t p = injectors_.size();
+    const size_t p = injectors_.size() - (plan.canary ? 1 : 0);
+    canary_ = plan.canary ? injectors_.back().get() : nullptr;
+    next_canary_ = 0;
+    canary_pending_.clear();
+    next_canary_at_ = start + absl::ToChronoNanoseconds(o_.canary_interval);
+    last_canary_progress_ = start;
     for (size_t k = 0; k < p; ++k) {
       Injector& inj = *injectors_[k];
       uint64_t lo = 0, hi = o_.count;
@@ -425,20 +452,42 @@ class Bench {
     while (failure_.empty()) {
       const Clock::time_point now = Clock::now();
       AccountAll(now);
-      if (rec_.received_count == o_.count || now >= deadline) break;
+      if (canary_ != nullptr) SendCanaries(now);
+      const bool canaries_done = CanariesDone(now);
+      if ((rec_.received_count == o_.count && canaries_done) || now >= deadline)
+        break;
       bool idle = true;
       for (const auto& i : injectors_) idle = idle && i->feed.idle();
       if (idle && !written_at) written_at = now;
-      if (written_at && now - std::max(*written_at, rec_.last_progress) >=
-                            absl::ToChronoNanoseconds(o_.settle))
+      if (written_at && canaries_done &&
+          now - std::max(*written_at, rec_.last_progress) >=
+              absl::ToChronoNanoseconds(o_.settle))
         break;
       if (!Step(deadline).ok()) break;
     }
     for (const auto& i : injectors_)
       if (!i->feed.status().ok() && failure_.empty())
         failure_ = absl::StrCat(Name(i->id), ": ", i->feed.status().message());
+    canary_ = nullptr;
     return Summarize(plan.name, rec_.sent, rec_.received, rec_.unexpected,
                      keep_delays);
+  }
+
+  // The canary events of the last phase, in order.
+  std::vector<CanaryResult> Canaries() const {
+    std::vector<CanaryResult> out;
+    for (size_t e = 0; e < rec_.canary_events.size(); ++e) {
+      const Recorder::CanaryEvent& ev = rec_.canary_events[e];
+      CanaryResult c;
+      c.prefix =
+          o_.prefix.Advance(o_.count + e / 2).value_or(o_.prefix).ToString();
+      c.withdraw = e % 2 == 1;
+      if (ev.sent >= 0) c.sent_s = static_cast<double>(ev.sent) / 1e9;
+      if (ev.sent >= 0 && ev.received >= 0)
+        c.delay_ms = static_cast<double>(ev.received - ev.sent) / 1e6;
+      out.push_back(std::move(c));
+    }
+    return out;
   }
 
   void Stop() { loop_.Shutdown(); }
@@ -449,9 +498,11 @@ class Bench {
  private:
   absl::Status Step(Clock::time_point deadline) {
     const Clock::time_point now = Clock::now();
-    Clock::duration wait = std::chrono::milliseconds(50);
-    if (deadline - now < wait)
-      wait = std::max(Clock::duration::zero(), deadline - now);
+    Clock::time_point until =
+        std::min(deadline, now + std::chrono::milliseconds(50));
+    if (canary_ != nullptr && next_canary_ < rec_.canary_events.size())
+      until = std::min(until, next_canary_at_);
+    const Clock::duration wait = std::max(Clock::duration::zero(), until - now);
     absl::Status st = loop_.RunOnce(wait);
     if (!st.ok() && failure_.empty()) failure_ = std::string(st.message());
     return st;
@@ -459,6 +510,68 @@ class Bench {
 
   void AccountAll(Clock::time_point now) {
     for (const auto& i : injectors_) i->feed.Account(now);
+    // Canaries: each written once the socket took its UPDATE whole.
+    if (canary_ == nullptr) return;
+    const posix::PeerStats* st = loop_.stats(canary_->id);
+    while (st != nullptr && !canary_pending_.empty() &&
+           canary_pending_.front().first <= st->bytes_sent) {
+      rec_.canary_events[canary_pending_.front().second].sent =
+          Ns(now - rec_.phase_start);
+      canary_pending_.pop_front();
+    }
+  }
+
+  // Sends the canary events that are due, one UPDATE each, on the
+  // canary's own session (so no load queues before them here).
+  void SendCanaries(Clock::time_point now) {
+    const Session* s = std::as_const(loop_).session(canary_->id);
+    while (next_canary_ < rec_.canary_events.size() && now >= next_canary_at_ &&
+           s != nullptr && s->state() == SessionState::kEstablished) {
+      const size_t e = next_canary_;
+      UpdateBuilder b(s->send_params());
+      absl::Status st = b.SetAttributes(Attributes(*canary_, PhasePlan()),
+                                        family_, NextHop(*canary_));
+      absl::StatusOr<Prefix> p = o_.prefix.Advance(o_.count + e / 2);
+      if (st.ok() && !p.ok()) st = p.status();
+      std::vector<uint8_t> bytes;
+      if (st.ok()) {
+        if (e % 2 == 0) {
+          b.Announce(*p);
+        } else {
+          b.Withdraw(*p);
+        }
+        b.Flush(bytes);
+        st = loop_.QueueUpdate(canary_->id, bytes);
+      }
+      if (!st.ok()) {
+        if (failure_.empty())
+          failure_ =
+              absl::StrCat(Name(canary_->id), ": canary: ", st.message());
+        return;
+      }
+      const posix::PeerStats* ps = loop_.stats(canary_->id);
+      const Session* after = std::as_const(loop_).session(canary_->id);
+      canary_pending_.emplace_back(
+          (ps != nullptr ? ps->bytes_sent : 0) +
+              (after != nullptr ? after->PendingOutput().size() : 0),
+          e);
+      ++next_canary_;
+      next_canary_at_ += absl::ToChronoNanoseconds(o_.canary_interval);
+      last_canary_progress_ = now;
+      AccountAll(Clock::now());
+    }
+  }
+
+  // Every canary event sent, and each seen at the monitor or given up on
+  // after --settle.
+  bool CanariesDone(Clock::time_point now) const {
+    if (canary_ == nullptr) return true;
+    if (next_canary_ < rec_.canary_events.size()) return false;
+    bool all = true;
+    for (const Recorder::CanaryEvent& ev : rec_.canary_events)
+      all = all && ev.received >= 0;
+    return all ||
+           now - last_canary_progress_ >= absl::ToChronoNanoseconds(o_.settle);
   }
 
   std::string Name(posix::PeerId id) const {
@@ -560,6 +673,16 @@ class Bench {
         ++rec_.unexpected;
         continue;
       }
+      if (*i >= o_.count) {
+        // A canary: its announcement or its withdrawal, once sent.
+        Recorder::CanaryEvent& ev =
+            rec_.canary_events[2 * (*i - o_.count) + (r.withdraw ? 1 : 0)];
+        if (ev.sent >= 0 && ev.received < 0) {
+          ev.received = t;
+          last_canary_progress_ = now;
+        }
+        continue;
+      }
       rec_.present[*i] = r.withdraw ? 0 : 1;
       const bool match =
           rec_.expect == Expect::kWithdraw
@@ -580,6 +703,7 @@ class Bench {
 
   const Options& o_;
   bool floor_;
+  bool skip_canaries_;
   Family family_ = kIpv4Unicast;
   posix::EventLoop loop_;
   Recorder rec_;
@@ -587,6 +711,12 @@ class Bench {
   std::vector<int> by_id_;
   std::vector<posix::PeerId> monitors_;
   size_t monitors_up_ = 0;
+  // --scenario=canary, during the phase that sends them.
+  Injector* canary_ = nullptr;
+  size_t next_canary_ = 0;
+  Clock::time_point next_canary_at_;
+  Clock::time_point last_canary_progress_;
+  std::deque<std::pair<uint64_t, size_t>> canary_pending_;  // end, event
   std::string failure_;
   std::string last_error_;
 };
@@ -614,6 +744,10 @@ std::vector<PhasePlan> Plans(const Options& o, Scenario s) {
         add(absl::StrCat("flap", c, "-withdraw"), Expect::kWithdraw, true);
         add(absl::StrCat("flap", c, "-announce"), Expect::kAnnounce, false);
       }
+      break;
+    case Scenario::kCanary:
+      add("announce", Expect::kAnnounce, false);
+      plans.back().canary = true;
       break;
     case Scenario::kBestPath:
       add("announce-long-path", Expect::kAnnounce, false);
@@ -659,11 +793,22 @@ std::optional<double> PeakRssMb(int pid) {
   return std::nullopt;
 }
 
+// This process's user + system CPU time.
+std::optional<double> SelfCpuSeconds() {
+  rusage ru{};
+  if (getrusage(RUSAGE_SELF, &ru) != 0) return std::nullopt;
+  auto sec = [](const timeval& tv) {
+    return static_cast<double>(tv.tv_sec) +
+           static_cast<double>(tv.tv_usec) / 1e6;
+  };
+  return sec(ru.ru_utime) + sec(ru.ru_stime);
+}
+
 // One run (floor or real): `phases` gets every phase; false when a session
 // failed (the message in `*failure`).
 absl::Status RunOne(const Options& o, bool floor, Scenario scenario,
                     std::vector<PhaseResult>* phases, Report* timeline) {
-  Bench bench(o, floor);
+  Bench bench(o, floor, scenario);
   BGPY_RETURN_IF_ERROR(bench.Setup());
   const Clock::time_point deadline =
       Clock::now() + absl::ToChronoNanoseconds(o.timeout);
@@ -684,6 +829,17 @@ absl::Status RunOne(const Options& o, bool floor, Scenario scenario,
   if (timeline != nullptr) {
     timeline->written_per_ms = bench.recorder().written_per_ms;
     timeline->received_per_ms = bench.recorder().received_per_ms;
+    // The counters grow by doubling: drop the milliseconds never reached.
+    auto used = [](const std::vector<uint32_t>& v) {
+      size_t n = v.size();
+      while (n > 0 && v[n - 1] == 0) --n;
+      return n;
+    };
+    const size_t n = std::max(used(timeline->written_per_ms),
+                              used(timeline->received_per_ms));
+    timeline->written_per_ms.resize(n);
+    timeline->received_per_ms.resize(n);
+    if (scenario == Scenario::kCanary) timeline->canary = bench.Canaries();
   }
   std::string failure = bench.failure();
   bench.Stop();
@@ -705,6 +861,8 @@ const char* ScenarioName(Scenario s) {
       return "flap";
     case Scenario::kBestPath:
       return "best-path";
+    case Scenario::kCanary:
+      return "canary";
   }
   return "?";
 }
@@ -719,7 +877,10 @@ absl::Status RunBench(const Options& o, Report* report) {
     if (!floor.empty()) report->floor = floor.back();
     if (!st.ok()) return st;
   }
+  const std::optional<double> self0 = SelfCpuSeconds();
   result = RunOne(o, o.floor_only, o.scenario, &report->phases, report);
+  const std::optional<double> self1 = SelfCpuSeconds();
+  if (self0 && self1) report->self_cpu_s = *self1 - *self0;
   if (!report->phases.empty()) report->main = report->phases.back();
   return result;
 }

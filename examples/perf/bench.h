@@ -21,7 +21,7 @@
 
 namespace bgpy::tools::perf {
 
-enum class Scenario { kAnnounce, kWithdraw, kFlap, kBestPath };
+enum class Scenario { kAnnounce, kWithdraw, kFlap, kBestPath, kCanary };
 const char* ScenarioName(Scenario s);
 
 struct Options {
@@ -44,6 +44,10 @@ struct Options {
   uint64_t count = 0;
   std::optional<IpAddress> next_hop;  // default: the injector's address
   int cycles = 3;                     // --scenario=flap
+  // --scenario=canary: canaries announced then withdrawn, one event every
+  // canary_interval, by the last injector while the others send the load.
+  uint64_t canaries = 10;
+  absl::Duration canary_interval = absl::Milliseconds(20);
   std::optional<int> router_pid;
   absl::Duration timeout = absl::Seconds(120);
   // A phase ends this long after the monitor last made progress once every

@@ -38,8 +38,7 @@ ABSL_FLAG(std::string, monitor_as, "", "AS of the monitoring session");
 ABSL_FLAG(bool, monitor_passive, false,
           "the router connects to the monitor at --monitor-at");
 ABSL_FLAG(std::string, scenario, "announce",
-          "announce | withdraw | flap | best-path (canary: not available "
-          "yet)");
+          "announce | withdraw | flap | best-path | canary");
 ABSL_FLAG(std::string, prefix, "10.0.0.0/32",
           "first route; each next route is the next block of that length");
 ABSL_FLAG(std::string, count, "",
@@ -48,6 +47,12 @@ ABSL_FLAG(std::string, count, "",
 ABSL_FLAG(std::string, next_hop, "",
           "next hop of every injected route (default: the injecting "
           "session's own address)");
+ABSL_FLAG(uint64_t, canaries, 10,
+          "--scenario=canary: prefixes (after the --count routes) that the "
+          "last --inject-from session announces and withdraws one event at "
+          "a time during the load");
+ABSL_FLAG(std::string, canary_interval, "20ms",
+          "--scenario=canary: time between two canary events");
 ABSL_FLAG(int, cycles, 3, "--scenario=flap: withdraw+announce cycles");
 ABSL_FLAG(std::string, router_pid, "",
           "the router's process id: its CPU time and peak RSS are reported");
@@ -75,7 +80,7 @@ constexpr char kUsage[] =
     "bgpy-perf --router=ADDR [--port=179] --router-as=ASN "
     "--inject-from=ADDR[,ADDR...] --inject-as=ASN --monitor-at=ADDR[:PORT] "
     "--monitor-as=ASN [--monitor-passive] "
-    "[--scenario=announce|withdraw|flap|best-path] --prefix=10.0.0.0/32 "
+    "[--scenario=announce|withdraw|flap|best-path|canary] --prefix=10.0.0.0/32 "
     "--count=N [--router-pid=PID] [--timeout=DURATION] [--out=DIR]\n"
     "bgpy-perf --floor --count=N [...]: no router, bgpy-perf's own delays";
 
@@ -181,11 +186,12 @@ absl::StatusOr<Options> ParseOptions() {
   } else if (scenario == "best-path") {
     o.scenario = Scenario::kBestPath;
   } else if (scenario == "canary") {
-    return UsageError("scenario", "canary is not available yet");
+    o.scenario = Scenario::kCanary;
   } else {
-    return UsageError("scenario",
-                      absl::StrCat("unknown '", scenario,
-                                   "' (announce, withdraw, flap, best-path)"));
+    return UsageError(
+        "scenario",
+        absl::StrCat("unknown '", scenario,
+                     "' (announce, withdraw, flap, best-path, canary)"));
   }
   const size_t injectors =
       o.floor_only && o.inject_from.empty() ? 2 : o.inject_from.size();
@@ -193,6 +199,10 @@ absl::StatusOr<Options> ParseOptions() {
     return UsageError("inject-from",
                       "best-path needs two addresses (peer 0 announces a "
                       "long path, peer 1 a shorter one)");
+  if (o.scenario == Scenario::kCanary && injectors < 2)
+    return UsageError("inject-from",
+                      "canary needs two addresses (the last one sends only "
+                      "the canaries)");
 
   // Prefix::Parse refuses host bits: received prefixes map back to their
   // index by address.
@@ -226,6 +236,16 @@ absl::StatusOr<Options> ParseOptions() {
       return UsageError("next-hop", "IPv6 routes need an IPv6 next hop");
     o.next_hop = a;
   }
+  o.canaries = absl::GetFlag(FLAGS_canaries);
+  if (o.scenario == Scenario::kCanary && o.canaries == 0)
+    return UsageError("canaries", "must be at least 1");
+  BGPY_ASSIGN_OR_RETURN(
+      o.canary_interval,
+      ParseDurationFlag("canary-interval",
+                        absl::GetFlag(FLAGS_canary_interval)));
+  if (o.scenario == Scenario::kCanary &&
+      !o.prefix.Advance(o.count + o.canaries - 1).ok())
+    return UsageError("canaries", "the canaries run past the address space");
   o.cycles = absl::GetFlag(FLAGS_cycles);
   if (o.cycles < 1) return UsageError("cycles", "must be at least 1");
   const std::string pid = absl::GetFlag(FLAGS_router_pid);
@@ -247,8 +267,9 @@ absl::StatusOr<Options> ParseOptions() {
 }
 
 int Main(int argc, char** argv) {
-  std::vector<std::string> positional = ParseToolCommandLine(
-      argc, argv, kUsage, {"perf/main.cc"}, {"timeout", "settle"});
+  std::vector<std::string> positional =
+      ParseToolCommandLine(argc, argv, kUsage, {"perf/main.cc"},
+                           {"timeout", "settle", "canary_interval"});
   if (positional.size() > 1) {
     Err(absl::StrCat("unexpected argument '", positional[1], "'"));
     return kExitUsage;
@@ -268,6 +289,8 @@ int Main(int argc, char** argv) {
   bool complete = st.ok() && !report.phases.empty();
   for (const PhaseResult& p : report.phases)
     complete = complete && p.missing == 0;
+  for (const CanaryResult& c : report.canary)
+    complete = complete && c.delay_ms.has_value();
   if (!report.phases.empty()) Err(SummaryLine(report));
   if (!o->out_dir.empty()) {
     if (absl::Status w = WriteOutputs(report, o->out_dir); !w.ok()) {

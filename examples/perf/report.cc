@@ -82,6 +82,32 @@ void Buckets(const Report& r, size_t* buckets, size_t* bucket_ms) {
   *buckets = (total + *bucket_ms - 1) / *bucket_ms;
 }
 
+// The canary events: how many, how many never seen, the delays' median
+// and maximum.
+struct CanaryStats {
+  size_t events = 0;
+  size_t missing = 0;
+  std::optional<double> p50_ms, max_ms;
+};
+CanaryStats Canaries(const Report& r) {
+  CanaryStats c;
+  std::vector<double> d;
+  for (const CanaryResult& e : r.canary) {
+    ++c.events;
+    if (e.delay_ms) {
+      d.push_back(*e.delay_ms);
+    } else {
+      ++c.missing;
+    }
+  }
+  if (!d.empty()) {
+    std::sort(d.begin(), d.end());
+    c.p50_ms = Rank(d, 0.5);
+    c.max_ms = d.back();
+  }
+  return c;
+}
+
 }  // namespace
 
 PhaseResult Summarize(const std::string& name, const std::vector<int64_t>& sent,
@@ -149,6 +175,12 @@ std::string SummaryLine(const Report& r) {
                     "ms delay_p99=", Millis(r.floor->delay_p99_ms),
                     "ms delay_max=", Millis(r.floor->delay_max_ms), "ms");
   }
+  if (!r.canary.empty()) {
+    const CanaryStats c = Canaries(r);
+    absl::StrAppend(&line, "; canary: events=", c.events,
+                    " missing=", c.missing, " delay_p50=", Millis(c.p50_ms),
+                    "ms delay_max=", Millis(c.max_ms), "ms");
+  }
   if (r.router_cpu_s || r.router_rss_mb) {
     absl::StrAppend(&line, "; router:");
     if (r.router_cpu_s)
@@ -156,6 +188,9 @@ std::string SummaryLine(const Report& r) {
     if (r.router_rss_mb)
       absl::StrAppend(&line, absl::StrFormat(" rss=%.1fMB", *r.router_rss_mb));
   }
+  if (r.self_cpu_s)
+    absl::StrAppend(&line,
+                    absl::StrFormat("; bgpy-perf: cpu=%.3fs", *r.self_cpu_s));
   return line;
 }
 
@@ -172,6 +207,25 @@ std::string ResultJson(const Report& r) {
   if (r.router_rss_mb)
     absl::StrAppend(
         &j, absl::StrFormat(", \"router_rss_mb\": %.1f", *r.router_rss_mb));
+  if (r.self_cpu_s)
+    absl::StrAppend(&j,
+                    absl::StrFormat(", \"self_cpu_s\": %.3f", *r.self_cpu_s));
+  if (!r.canary.empty()) {
+    const CanaryStats c = Canaries(r);
+    absl::StrAppend(&j, ", \"canary_events\": ", c.events,
+                    ", \"canary_missing\": ", c.missing,
+                    ", \"canary_delay_p50_ms\": ", Millis(c.p50_ms),
+                    ", \"canary_delay_max_ms\": ", Millis(c.max_ms),
+                    ", \"canary\": [");
+    for (size_t i = 0; i < r.canary.size(); ++i) {
+      const CanaryResult& e = r.canary[i];
+      absl::StrAppend(&j, i ? ", " : "", "{\"prefix\": \"", e.prefix,
+                      "\", \"kind\": \"", e.withdraw ? "withdraw" : "announce",
+                      "\", \"sent_s\": ", Seconds(e.sent_s),
+                      ", \"delay_ms\": ", Millis(e.delay_ms), "}");
+    }
+    absl::StrAppend(&j, "]");
+  }
   absl::StrAppend(&j, ", \"phases\": [");
   for (size_t i = 0; i < r.phases.size(); ++i) {
     absl::StrAppend(&j, i ? ", " : "", "{\"name\": \"", r.phases[i].name,

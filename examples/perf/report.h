@@ -37,6 +37,15 @@ PhaseResult Summarize(const std::string& name, const std::vector<int64_t>& sent,
                       const std::vector<int64_t>& received, uint64_t unexpected,
                       bool keep_delays);
 
+// One canary event (--scenario=canary): a prefix announced or withdrawn on
+// its own, timed on its own.
+struct CanaryResult {
+  std::string prefix;
+  bool withdraw = false;
+  std::optional<double> sent_s;    // since the phase started
+  std::optional<double> delay_ms;  // std::nullopt: never seen
+};
+
 struct Report {
   std::string scenario;
   PhaseResult main;                  // the measured phase
@@ -44,6 +53,9 @@ struct Report {
   std::optional<PhaseResult> floor;  // the same run with no router
   std::optional<double> router_cpu_s;
   std::optional<double> router_rss_mb;
+  // bgpy-perf's own CPU time over the router run.
+  std::optional<double> self_cpu_s;
+  std::vector<CanaryResult> canary;
   // Route events per millisecond since the run started: written to the
   // socket, decoded at the monitor.
   std::vector<uint32_t> written_per_ms;

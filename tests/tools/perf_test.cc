@@ -356,6 +356,38 @@ TEST(PerfFloorTest, BestPathSeesEveryPrefixChange) {
   EXPECT_EQ(*phases->items()[0].GetText("received"), "20000");
 }
 
+// Canaries from the last session during the load, each event timed on its
+// own.
+TEST(PerfFloorTest, CanariesTimedOneByOne) {
+  RunResult r =
+      RunPerf({"--floor", "--count=50000", "--scenario=canary", "--canaries=4",
+               "--canary-interval=5ms", "--timeout=45s"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  JsonValue j;
+  CheckOutputs(r, 50000, "canary", &j);
+  EXPECT_EQ(Num(j, "canary_events"), 8);
+  EXPECT_EQ(Num(j, "canary_missing"), 0);
+  const JsonValue* c = j.Get("canary");
+  ASSERT_TRUE(c != nullptr && c->is_array());
+  ASSERT_EQ(c->items().size(), 8u);
+  // 10.0.0.0/32 + 50,000 = 10.0.195.80: the first canary.
+  const char* prefixes[] = {"10.0.195.80/32", "10.0.195.80/32",
+                            "10.0.195.81/32", "10.0.195.81/32"};
+  double last_sent = -1;
+  for (size_t i = 0; i < c->items().size(); ++i) {
+    const JsonValue& e = c->items()[i];
+    if (i < 4) {
+      EXPECT_EQ(*e.GetText("prefix"), prefixes[i]);
+    }
+    EXPECT_EQ(*e.GetText("kind"), i % 2 == 0 ? "announce" : "withdraw");
+    const double sent = Num(e, "sent_s");
+    EXPECT_GT(sent, last_sent);
+    last_sent = sent;
+    EXPECT_GT(Num(e, "delay_ms"), 0);
+  }
+  EXPECT_THAT(r.err, HasSubstr("canary: events=8 missing=0"));
+}
+
 TEST(PerfUsageTest, ClearErrors) {
   struct Case {
     std::vector<std::string> args;
@@ -364,8 +396,9 @@ TEST(PerfUsageTest, ClearErrors) {
   std::vector<Case> cases;
   cases.push_back({{"--count=10"}, "--router: required"});
   cases.push_back({{"--floor"}, "--count: required"});
-  cases.push_back(
-      {{"--floor", "--count=10", "--scenario=canary"}, "not available yet"});
+  cases.push_back({{"--floor", "--count=10", "--scenario=canary",
+                    "--inject-from=127.0.0.1"},
+                   "--inject-from: canary needs two addresses"});
   cases.push_back({{"--floor", "--count=10", "--scenario=sideways"},
                    "--scenario: unknown 'sideways'"});
   cases.push_back({{"--floor", "--count=10", "--scenario=best-path",
