@@ -49,16 +49,22 @@ void AppendPhaseJson(std::string& j, const PhaseResult& p,
                   "delay_max_ms\": ", Millis(p.delay_max_ms));
 }
 
+// With the unit, for the summary line: "0.123456s", "1.234ms", "null".
+std::string S(const std::optional<double>& v) {
+  return v ? absl::StrCat(Seconds(v), "s") : "null";
+}
+std::string Ms(const std::optional<double>& v) {
+  return v ? absl::StrCat(Millis(v), "ms") : "null";
+}
+
 std::string PhaseLine(const PhaseResult& p) {
   return absl::StrCat(
       p.name, ": routes=", p.routes, " received=", p.received,
       " missing=", p.missing, " unexpected=", p.unexpected,
-      " t_first=", Seconds(p.t_first_s), "s t_50=", Seconds(p.t_50_s),
-      "s t_99=", Seconds(p.t_99_s), "s t_all=", Seconds(p.t_all_s),
-      "s delay_p50=", Millis(p.delay_p50_ms),
-      "ms delay_p90=", Millis(p.delay_p90_ms),
-      "ms delay_p99=", Millis(p.delay_p99_ms),
-      "ms delay_max=", Millis(p.delay_max_ms), "ms");
+      " t_first=", S(p.t_first_s), " t_50=", S(p.t_50_s), " t_99=", S(p.t_99_s),
+      " t_all=", S(p.t_all_s), " delay_p50=", Ms(p.delay_p50_ms),
+      " delay_p90=", Ms(p.delay_p90_ms), " delay_p99=", Ms(p.delay_p99_ms),
+      " delay_max=", Ms(p.delay_max_ms));
 }
 
 // Cumulative counts per bucket of `bucket_ms` milliseconds.
@@ -170,16 +176,16 @@ std::string SummaryLine(const Report& r) {
                       " missing=", r.phases[i].missing);
   }
   if (r.floor) {
-    absl::StrAppend(&line, "; floor: t_all=", Seconds(r.floor->t_all_s),
-                    "s delay_p50=", Millis(r.floor->delay_p50_ms),
-                    "ms delay_p99=", Millis(r.floor->delay_p99_ms),
-                    "ms delay_max=", Millis(r.floor->delay_max_ms), "ms");
+    absl::StrAppend(&line, "; floor: t_all=", S(r.floor->t_all_s),
+                    " delay_p50=", Ms(r.floor->delay_p50_ms),
+                    " delay_p99=", Ms(r.floor->delay_p99_ms),
+                    " delay_max=", Ms(r.floor->delay_max_ms));
   }
   if (!r.canary.empty()) {
     const CanaryStats c = Canaries(r);
     absl::StrAppend(&line, "; canary: events=", c.events,
-                    " missing=", c.missing, " delay_p50=", Millis(c.p50_ms),
-                    "ms delay_max=", Millis(c.max_ms), "ms");
+                    " missing=", c.missing, " delay_p50=", Ms(c.p50_ms),
+                    " delay_max=", Ms(c.max_ms));
   }
   if (r.router_cpu_s || r.router_rss_mb) {
     absl::StrAppend(&line, "; router:");

@@ -10,7 +10,12 @@
 //              and the router's CPU and peak RSS reported;
 //   withdraw:  a withdrawal of every route reaches the monitor;
 //   best-path: peer 0's long path, then peer 1's shorter one: the monitor
-//              sees the change for every prefix.
+//              sees the change for every prefix;
+//   flap:      two withdraw + announce cycles, each complete (GoBGP: 20,000
+//              routes, to stay under a minute);
+//   canary:    canaries announced and withdrawn one by one during the
+//              load, each event seen at the monitor;
+//   passive monitor: the router connects to bgpy-perf's monitor.
 // GoBGP and FRR refuse next hops in 127.0.0.0/8: the routes carry
 // 192.0.2.1 (a value only: nothing reaches the kernel).
 //
@@ -65,10 +70,10 @@ double Num(const JsonValue& j, absl::string_view key) {
 
 // The times and delays of a complete phase (or of the floor, `prefix`
 // "floor_"): everything arrived, in order.
-void CheckComplete(const JsonValue& j, const std::string& prefix) {
+void CheckComplete(const JsonValue& j, const std::string& prefix, int routes) {
   SCOPED_TRACE(prefix.empty() ? "phase" : prefix);
-  EXPECT_EQ(Num(j, prefix + "routes"), kRoutes);
-  EXPECT_EQ(Num(j, prefix + "received"), kRoutes);
+  EXPECT_EQ(Num(j, prefix + "routes"), routes);
+  EXPECT_EQ(Num(j, prefix + "received"), routes);
   EXPECT_EQ(Num(j, prefix + "missing"), 0);
   const double t_first = Num(j, prefix + "t_first_s");
   const double t_50 = Num(j, prefix + "t_50_s");
@@ -93,17 +98,35 @@ int seq = 0;
 
 // Starts `kind` as the router and runs bgpy-perf --scenario=`scenario`
 // through it; returns result.json.
-void RunThrough(DaemonKind kind, const std::string& scenario, JsonValue* out) {
+struct RunOptions {
+  // The router connects to the monitor (bgpy-perf --monitor-passive).
+  bool monitor_passive = false;
+  std::vector<std::string> extra_args;
+  int routes = kRoutes;
+};
+
+void RunThrough(DaemonKind kind, const std::string& scenario, JsonValue* out,
+                const RunOptions& ro = RunOptions()) {
   BGPY_REQUIRE_DAEMON(kind);
   BGPY_REQUIRE_TOOL(perf, "bgpy-perf");
   DaemonSpec spec;
   spec.local_address = kRouter;
   spec.local_as = kRouterAs;
+  uint16_t monitor_port = 0;
+  if (ro.monitor_passive) {
+    absl::StatusOr<uint16_t> port = FreePort(kMonitor);
+    ASSERT_TRUE(port.ok()) << port.status();
+    monitor_port = *port;
+  }
   for (const char* a : {kInject1, kInject2, kMonitor}) {
     NeighborSpec n;
     n.address = a;
     n.as = a == kMonitor ? kMonitorAs : kInjectAs;
     n.passive = true;
+    if (a == kMonitor && ro.monitor_passive) {
+      n.passive = false;  // the router connects to the monitor
+      n.port = monitor_port;
+    }
     spec.neighbors.push_back(n);
   }
   absl::StatusOr<std::unique_ptr<Daemon>> router = Daemon::Start(kind, spec);
@@ -117,16 +140,20 @@ void RunThrough(DaemonKind kind, const std::string& scenario, JsonValue* out) {
       absl::StrCat("--router-as=", kRouterAs),
       absl::StrCat("--inject-from=", kInject1, ",", kInject2),
       absl::StrCat("--inject-as=", kInjectAs),
-      absl::StrCat("--monitor-at=", kMonitor),
+      monitor_port == 0
+          ? absl::StrCat("--monitor-at=", kMonitor)
+          : absl::StrCat("--monitor-at=", kMonitor, ":", monitor_port),
       absl::StrCat("--monitor-as=", kMonitorAs),
       absl::StrCat("--scenario=", scenario),
       "--prefix=10.50.0.0/32",
-      absl::StrCat("--count=", kRoutes),
+      absl::StrCat("--count=", ro.routes),
       "--next-hop=192.0.2.1",
       absl::StrCat("--router-pid=", (*router)->pid()),
       "--timeout=40s",
       "--settle=3s",
       absl::StrCat("--out=", dir)};
+  if (ro.monitor_passive) argv.push_back("--monitor-passive");
+  argv.insert(argv.end(), ro.extra_args.begin(), ro.extra_args.end());
   absl::StatusOr<std::unique_ptr<ToolProcess>> p = ToolProcess::Start(argv);
   ASSERT_TRUE(p.ok()) << p.status();
   absl::StatusOr<int> code = (*p)->Wait(Millis(58000));
@@ -135,8 +162,8 @@ void RunThrough(DaemonKind kind, const std::string& scenario, JsonValue* out) {
   absl::StatusOr<JsonValue> j = ParseJson(ReadFile(dir + "/result.json"));
   ASSERT_TRUE(j.ok()) << j.status() << "\n" << (*p)->Tail();
   EXPECT_EQ(*j->GetText("scenario"), scenario);
-  CheckComplete(*j, "");
-  CheckComplete(*j, "floor_");
+  CheckComplete(*j, "", ro.routes);
+  CheckComplete(*j, "floor_", ro.routes);
   // The router's own cost.
   EXPECT_GE(Num(*j, "router_cpu_s"), 0);
   EXPECT_GT(Num(*j, "router_rss_mb"), 0);
@@ -146,14 +173,15 @@ void RunThrough(DaemonKind kind, const std::string& scenario, JsonValue* out) {
 }
 
 // The names and received counts of the phases.
-void CheckPhases(const JsonValue& j, const std::vector<std::string>& names) {
+void CheckPhases(const JsonValue& j, const std::vector<std::string>& names,
+                 int routes = kRoutes) {
   const JsonValue* phases = j.Get("phases");
   ASSERT_TRUE(phases != nullptr && phases->is_array());
   ASSERT_EQ(phases->items().size(), names.size());
   for (size_t i = 0; i < names.size(); ++i) {
     const JsonValue& p = phases->items()[i];
     EXPECT_EQ(*p.GetText("name"), names[i]);
-    EXPECT_EQ(*p.GetText("received"), absl::StrCat(kRoutes)) << names[i];
+    EXPECT_EQ(*p.GetText("received"), absl::StrCat(routes)) << names[i];
     EXPECT_EQ(*p.GetText("missing"), "0") << names[i];
   }
 }
@@ -180,6 +208,54 @@ TEST_P(PerfInteropTest, BestPathChangesEveryPrefix) {
   RunThrough(GetParam(), "best-path", &j);
   if (HasFatalFailure() || IsSkipped()) return;
   CheckPhases(j, {"announce-long-path", "best-path"});
+}
+
+// Two flap cycles: every withdrawal and every re-announcement arrives.
+// GoBGP takes about 8 s of CPU per 100,000 routes and phase: 20,000 routes
+// there keep the run under a minute.
+TEST_P(PerfInteropTest, FlapTwice) {
+  JsonValue j;
+  RunOptions ro;
+  ro.extra_args.push_back("--cycles=2");
+  if (GetParam() == DaemonKind::kGobgp) ro.routes = 20000;
+  RunThrough(GetParam(), "flap", &j, ro);
+  if (HasFatalFailure() || IsSkipped()) return;
+  CheckPhases(j,
+              {"announce", "flap1-withdraw", "flap1-announce", "flap2-withdraw",
+               "flap2-announce"},
+              ro.routes);
+}
+
+// Canaries through the loaded router, each announcement and withdrawal
+// seen at the monitor. FRR holds back what it sends for about a second
+// after a session comes up and then coalesces: an announcement withdrawn
+// before it went out never reaches the monitor (nor its withdrawal), so its
+// canaries are a second apart.
+TEST_P(PerfInteropTest, CanariesDuringTheLoad) {
+  JsonValue j;
+  RunOptions ro;
+  if (GetParam() == DaemonKind::kFrr) {
+    ro.extra_args = {"--canaries=3", "--canary-interval=1s"};
+  } else {
+    ro.extra_args = {"--canaries=5", "--canary-interval=10ms"};
+  }
+  const int events = GetParam() == DaemonKind::kFrr ? 6 : 10;
+  RunThrough(GetParam(), "canary", &j, ro);
+  if (HasFatalFailure() || IsSkipped()) return;
+  CheckPhases(j, {"announce"});
+  EXPECT_EQ(Num(j, "canary_events"), events);
+  EXPECT_EQ(Num(j, "canary_missing"), 0);
+  EXPECT_GT(Num(j, "canary_delay_p50_ms"), 0);
+}
+
+// The router connects to the monitor.
+TEST_P(PerfInteropTest, PassiveMonitor) {
+  JsonValue j;
+  RunOptions ro;
+  ro.monitor_passive = true;
+  RunThrough(GetParam(), "announce", &j, ro);
+  if (HasFatalFailure() || IsSkipped()) return;
+  CheckPhases(j, {"announce"});
 }
 
 INSTANTIATE_TEST_SUITE_P(Routers, PerfInteropTest,
