@@ -431,6 +431,7 @@ class Bench {
     next_canary_ = 0;
     canary_pending_.clear();
     next_canary_at_ = start + absl::ToChronoNanoseconds(o_.canary_interval);
+    canary_wake_ = next_canary_at_;
     last_canary_progress_ = start;
     for (size_t k = 0; k < p; ++k) {
       Injector& inj = *injectors_[k];
@@ -459,7 +460,10 @@ class Bench {
       bool idle = true;
       for (const auto& i : injectors_) idle = idle && i->feed.idle();
       if (idle && !written_at) written_at = now;
-      if (written_at && canaries_done &&
+      // --settle counts only once something arrived: a router may hold
+      // back its first UPDATEs for seconds (FRR does under load); until
+      // then only --timeout ends the phase.
+      if (written_at && canaries_done && rec_.received_count > 0 &&
           now - std::max(*written_at, rec_.last_progress) >=
               absl::ToChronoNanoseconds(o_.settle))
         break;
@@ -501,7 +505,7 @@ class Bench {
     Clock::time_point until =
         std::min(deadline, now + std::chrono::milliseconds(50));
     if (canary_ != nullptr && next_canary_ < rec_.canary_events.size())
-      until = std::min(until, next_canary_at_);
+      until = std::min(until, canary_wake_);
     const Clock::duration wait = std::max(Clock::duration::zero(), until - now);
     absl::Status st = loop_.RunOnce(wait);
     if (!st.ok() && failure_.empty()) failure_ = std::string(st.message());
@@ -528,6 +532,16 @@ class Bench {
     while (next_canary_ < rec_.canary_events.size() && now >= next_canary_at_ &&
            s != nullptr && s->state() == SessionState::kEstablished) {
       const size_t e = next_canary_;
+      // One canary in flight: its withdrawal goes once its announcement
+      // reached the monitor (or --settle after it was sent), else a router
+      // may fold the two into nothing and neither can be timed.
+      const Recorder::CanaryEvent& announced = rec_.canary_events[e - e % 2];
+      if (e % 2 == 1 && announced.received < 0 &&
+          now - last_canary_progress_ < absl::ToChronoNanoseconds(o_.settle)) {
+        canary_wake_ =
+            last_canary_progress_ + absl::ToChronoNanoseconds(o_.settle);
+        return;
+      }
       UpdateBuilder b(s->send_params());
       absl::Status st = b.SetAttributes(Attributes(*canary_, PhasePlan()),
                                         family_, NextHop(*canary_));
@@ -556,8 +570,10 @@ class Bench {
               (after != nullptr ? after->PendingOutput().size() : 0),
           e);
       ++next_canary_;
-      next_canary_at_ += absl::ToChronoNanoseconds(o_.canary_interval);
+      next_canary_at_ = std::max(next_canary_at_, now) +
+                        absl::ToChronoNanoseconds(o_.canary_interval);
       last_canary_progress_ = now;
+      canary_wake_ = next_canary_at_;
       AccountAll(Clock::now());
     }
   }
@@ -715,6 +731,7 @@ class Bench {
   Injector* canary_ = nullptr;
   size_t next_canary_ = 0;
   Clock::time_point next_canary_at_;
+  Clock::time_point canary_wake_;  // when SendCanaries() has work again
   Clock::time_point last_canary_progress_;
   std::deque<std::pair<uint64_t, size_t>> canary_pending_;  // end, event
   std::string failure_;

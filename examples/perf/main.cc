@@ -50,7 +50,8 @@ ABSL_FLAG(std::string, next_hop, "",
 ABSL_FLAG(uint64_t, canaries, 10,
           "--scenario=canary: prefixes (after the --count routes) that the "
           "last --inject-from session announces and withdraws one event at "
-          "a time during the load");
+          "a time during the load (a withdrawal waits until its announcement "
+          "reached the monitor)");
 ABSL_FLAG(std::string, canary_interval, "20ms",
           "--scenario=canary: time between two canary events");
 ABSL_FLAG(int, cycles, 3, "--scenario=flap: withdraw+announce cycles");
