@@ -76,6 +76,10 @@ struct Recorder {
   Clock::time_point last_progress;
   std::vector<uint32_t> written_per_ms;
   std::vector<uint32_t> received_per_ms;
+  // Change of the number of routes at the monitor (announced and not
+  // withdrawn) per millisecond, and that number now.
+  std::vector<int32_t> at_monitor_delta_per_ms;
+  uint64_t at_monitor = 0;
   // --scenario=canary: the canaries are the routes after the load's
   // (indices count .. count + canaries - 1), each announced then withdrawn:
   // event 2c announces canary c, event 2c + 1 withdraws it.
@@ -125,8 +129,8 @@ struct Recorder {
     if (i >= count + canaries) return std::nullopt;
     return static_cast<uint64_t>(i);
   }
-  static void Bump(std::vector<uint32_t>& v, Clock::duration since,
-                   uint32_t n) {
+  template <typename T>
+  static void Bump(std::vector<T>& v, Clock::duration since, T n) {
     const size_t ms = static_cast<size_t>(std::max<int64_t>(
         0,
         std::chrono::duration_cast<std::chrono::milliseconds>(since).count()));
@@ -137,7 +141,7 @@ struct Recorder {
     const int64_t t = Ns(now - phase_start);
     for (uint64_t i = from; i < from + n && i < count; ++i)
       if (sent[i] < 0) sent[i] = t;
-    Bump(written_per_ms, now - run_start, n);
+    Bump<uint32_t>(written_per_ms, now - run_start, n);
   }
 };
 
@@ -682,6 +686,7 @@ class Bench {
       }
     }
     uint32_t got = 0;
+    int32_t delta = 0;
     for (const RouteView& r : u->routes()) {
       std::optional<uint64_t> i;
       if (r.is_ip_prefix() && r.family == family_) i = rec_.Index(r.prefix());
@@ -699,7 +704,11 @@ class Bench {
         }
         continue;
       }
-      rec_.present[*i] = r.withdraw ? 0 : 1;
+      const uint8_t now_present = r.withdraw ? 0 : 1;
+      if (rec_.present[*i] != now_present) {
+        rec_.present[*i] = now_present;
+        delta += now_present ? 1 : -1;
+      }
       const bool match =
           rec_.expect == Expect::kWithdraw
               ? r.withdraw
@@ -713,7 +722,13 @@ class Bench {
     if (got > 0) {
       rec_.received_count += got;
       rec_.last_progress = now;
-      Recorder::Bump(rec_.received_per_ms, now - rec_.run_start, got);
+      Recorder::Bump<uint32_t>(rec_.received_per_ms, now - rec_.run_start, got);
+    }
+    if (delta != 0) {
+      rec_.at_monitor =
+          static_cast<uint64_t>(static_cast<int64_t>(rec_.at_monitor) + delta);
+      Recorder::Bump<int32_t>(rec_.at_monitor_delta_per_ms,
+                              now - rec_.run_start, delta);
     }
   }
 
@@ -846,16 +861,21 @@ absl::Status RunOne(const Options& o, bool floor, Scenario scenario,
   if (timeline != nullptr) {
     timeline->written_per_ms = bench.recorder().written_per_ms;
     timeline->received_per_ms = bench.recorder().received_per_ms;
+    timeline->at_monitor_delta_per_ms =
+        bench.recorder().at_monitor_delta_per_ms;
+    timeline->at_monitor_end = bench.recorder().at_monitor;
     // The counters grow by doubling: drop the milliseconds never reached.
-    auto used = [](const std::vector<uint32_t>& v) {
+    auto used = [](const auto& v) {
       size_t n = v.size();
       while (n > 0 && v[n - 1] == 0) --n;
       return n;
     };
-    const size_t n = std::max(used(timeline->written_per_ms),
-                              used(timeline->received_per_ms));
+    const size_t n = std::max({used(timeline->written_per_ms),
+                               used(timeline->received_per_ms),
+                               used(timeline->at_monitor_delta_per_ms)});
     timeline->written_per_ms.resize(n);
     timeline->received_per_ms.resize(n);
+    timeline->at_monitor_delta_per_ms.resize(n);
     if (scenario == Scenario::kCanary) timeline->canary = bench.Canaries();
   }
   std::string failure = bench.failure();

@@ -67,6 +67,21 @@ std::string PhaseLine(const PhaseResult& p) {
       " delay_max=", Ms(p.delay_max_ms));
 }
 
+// The level at the end of each bucket of the per-millisecond changes.
+std::vector<uint64_t> Level(const std::vector<int32_t>& delta_per_ms,
+                            size_t buckets, size_t bucket_ms) {
+  std::vector<uint64_t> out(buckets, 0);
+  int64_t level = 0;
+  size_t ms = 0;
+  for (size_t b = 0; b < buckets; ++b) {
+    const size_t end = (b + 1) * bucket_ms;
+    for (; ms < end && ms < delta_per_ms.size(); ++ms)
+      level += delta_per_ms[ms];
+    out[b] = static_cast<uint64_t>(std::max<int64_t>(0, level));
+  }
+  return out;
+}
+
 // Cumulative counts per bucket of `bucket_ms` milliseconds.
 std::vector<uint64_t> Cumulative(const std::vector<uint32_t>& per_ms,
                                  size_t buckets, size_t bucket_ms) {
@@ -82,8 +97,9 @@ std::vector<uint64_t> Cumulative(const std::vector<uint32_t>& per_ms,
 }
 
 void Buckets(const Report& r, size_t* buckets, size_t* bucket_ms) {
-  const size_t total = std::max<size_t>(
-      1, std::max(r.written_per_ms.size(), r.received_per_ms.size()));
+  const size_t total =
+      std::max<size_t>({1, r.written_per_ms.size(), r.received_per_ms.size(),
+                        r.at_monitor_delta_per_ms.size()});
   *bucket_ms = std::max<size_t>(1, (total + 499) / 500);
   *buckets = (total + *bucket_ms - 1) / *bucket_ms;
 }
@@ -169,6 +185,8 @@ PhaseResult Summarize(const std::string& name, const std::vector<int64_t>& sent,
 
 std::string SummaryLine(const Report& r) {
   std::string line = PhaseLine(r.main);
+  if (r.at_monitor_end)
+    absl::StrAppend(&line, "; at_monitor_end=", *r.at_monitor_end);
   // The earlier phases (the measured one is the last): only what is wrong.
   for (size_t i = 0; i + 1 < r.phases.size(); ++i) {
     if (r.phases[i].missing > 0)
@@ -213,6 +231,8 @@ std::string ResultJson(const Report& r) {
   if (r.router_rss_mb)
     absl::StrAppend(
         &j, absl::StrFormat(", \"router_rss_mb\": %.1f", *r.router_rss_mb));
+  if (r.at_monitor_end)
+    absl::StrAppend(&j, ", \"at_monitor_end\": ", *r.at_monitor_end);
   if (r.self_cpu_s)
     absl::StrAppend(&j,
                     absl::StrFormat(", \"self_cpu_s\": %.3f", *r.self_cpu_s));
@@ -250,12 +270,14 @@ std::string TimelineCsv(const Report& r) {
       Cumulative(r.written_per_ms, buckets, bucket_ms);
   const std::vector<uint64_t> v =
       Cumulative(r.received_per_ms, buckets, bucket_ms);
-  std::string out = "t_s,written,received\n";
+  const std::vector<uint64_t> m =
+      Level(r.at_monitor_delta_per_ms, buckets, bucket_ms);
+  std::string out = "t_s,written,received,at_monitor\n";
   for (size_t b = 0; b < buckets; ++b) {
     absl::StrAppend(
         &out,
         absl::StrFormat("%.3f", static_cast<double>((b + 1) * bucket_ms) / 1e3),
-        ",", w[b], ",", v[b], "\n");
+        ",", w[b], ",", v[b], ",", m[b], "\n");
   }
   return out;
 }
@@ -271,9 +293,13 @@ std::string ChartSvg(const Report& r) {
       Cumulative(r.written_per_ms, buckets, bucket_ms);
   const std::vector<uint64_t> v =
       Cumulative(r.received_per_ms, buckets, bucket_ms);
+  const std::vector<uint64_t> m =
+      Level(r.at_monitor_delta_per_ms, buckets, bucket_ms);
   const double t_max = static_cast<double>(buckets * bucket_ms) / 1e3;
-  const double y_max = static_cast<double>(std::max<uint64_t>(
-      1, std::max(w.empty() ? 0 : w.back(), v.empty() ? 0 : v.back())));
+  uint64_t top = 1;
+  for (const std::vector<uint64_t>* c : {&w, &v, &m})
+    for (uint64_t x : *c) top = std::max(top, x);
+  const double y_max = static_cast<double>(top);
   std::string s = absl::StrFormat(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
@@ -284,7 +310,7 @@ std::string ChartSvg(const Report& r) {
                   "\" fill=\"white\"/>\n");
   absl::StrAppend(&s, "<text x=\"", kLeft, "\" y=\"24\" font-size=\"15\">",
                   "bgpy-perf ", r.scenario,
-                  ": route events written and at the monitor</text>\n");
+                  ": routes written and at the monitor</text>\n");
   // Axes of the timeline.
   absl::StrAppend(&s,
                   absl::StrFormat("<path d=\"M %.1f %.1f V %.1f H %.1f\" "
@@ -312,12 +338,17 @@ std::string ChartSvg(const Report& r) {
     return absl::StrCat("<polyline fill=\"none\" stroke=\"", color,
                         "\" stroke-width=\"2\" points=\"", p, "\"/>\n");
   };
-  absl::StrAppend(&s, polyline(w, "#1f77b4"), polyline(v, "#d62728"));
+  absl::StrAppend(&s, polyline(w, "#1f77b4"), polyline(v, "#d62728"),
+                  polyline(m, "#9467bd"));
   absl::StrAppend(
-      &s, absl::StrFormat("<text x=\"%.1f\" y=\"%.1f\" fill=\"#1f77b4\">"
-                          "written</text>\n<text x=\"%.1f\" y=\"%.1f\" "
-                          "fill=\"#d62728\">at the monitor</text>\n",
-                          kLeft + 10, kTop1 + 14, kLeft + 10, kTop1 + 30));
+      &s, absl::StrFormat(
+              "<text x=\"%.1f\" y=\"%.1f\" fill=\"#1f77b4\">route events "
+              "written (cumulative)</text>\n<text x=\"%.1f\" y=\"%.1f\" "
+              "fill=\"#d62728\">route events decoded at the monitor "
+              "(cumulative)</text>\n<text x=\"%.1f\" y=\"%.1f\" "
+              "fill=\"#9467bd\">routes at the monitor</text>\n",
+              kLeft + 10, kTop1 + 14, kLeft + 10, kTop1 + 30, kLeft + 10,
+              kTop1 + 46));
   // Delay histogram of the measured phase.
   constexpr int kBins = 40;
   const std::vector<double>& d = r.main.delays_ms;

@@ -60,13 +60,18 @@ struct Report {
   // socket, decoded at the monitor.
   std::vector<uint32_t> written_per_ms;
   std::vector<uint32_t> received_per_ms;
+  // Change of the routes at the monitor (announced, not withdrawn) per
+  // millisecond, and their number at the end.
+  std::vector<int32_t> at_monitor_delta_per_ms;
+  std::optional<uint64_t> at_monitor_end;
 };
 
 // "announce: routes=... received=... ...; floor: ...; router: ...".
 std::string SummaryLine(const Report& r);
 std::string ResultJson(const Report& r);
-// "t_s,written,received" then one row per bucket: the cumulative counts of
-// route events at the end of the bucket.
+// "t_s,written,received,at_monitor" then one row per bucket: the
+// cumulative counts of route events written and decoded at the monitor,
+// and the routes at the monitor, at the end of the bucket.
 std::string TimelineCsv(const Report& r);
 std::string ChartSvg(const Report& r);
 // Writes the three files into `dir` (created if missing).

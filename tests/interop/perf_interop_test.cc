@@ -199,14 +199,16 @@ TEST_P(PerfInteropTest, Announce) {
   RunThrough(GetParam(), "announce", &j);
   if (HasFatalFailure() || IsSkipped()) return;
   CheckPhases(j, {"announce"});
+  EXPECT_EQ(Num(j, "at_monitor_end"), Num(j, "routes"));
 }
 
 TEST_P(PerfInteropTest, WithdrawLeavesTheMonitorEmpty) {
   JsonValue j;
   RunThrough(GetParam(), "withdraw", &j);
   if (HasFatalFailure() || IsSkipped()) return;
-  // A withdrawal of every route reached the monitor.
+  // A withdrawal of every route reached the monitor: none is left there.
   CheckPhases(j, {"announce", "withdraw"});
+  EXPECT_EQ(Num(j, "at_monitor_end"), 0);
 }
 
 TEST_P(PerfInteropTest, BestPathChangesEveryPrefix) {

@@ -243,34 +243,47 @@ void CheckOutputs(const RunResult& r, uint64_t routes,
     EXPECT_EQ(sum[s], *v) << s;
   }
 
-  // timeline.csv: a header, then rows whose time and counts never go down;
-  // the last holds every route written and received.
+  // Routes at the monitor at the end: none after withdrawing them all.
+  const double at_end = Num(*j, "at_monitor_end");
+  EXPECT_EQ(at_end, scenario == "withdraw" ? 0 : routes);
+  const JsonValue* phases = j->Get("phases");
+  ASSERT_TRUE(phases != nullptr && phases->is_array());
+  const double events = static_cast<double>(routes * phases->items().size());
+
+  // timeline.csv: a header, then rows whose time and cumulative counts
+  // never go down; the last holds every route event of every phase,
+  // written and received, and the routes at the monitor at the end.
   std::vector<std::string> rows = absl::StrSplit(
       ReadFile(r.dir + "/timeline.csv"), '\n', absl::SkipEmpty());
   EXPECT_GE(rows.size(), 2u);
   if (rows.size() >= 2) {
-    EXPECT_EQ(rows[0], "t_s,written,received");
-    double prev[3] = {-1, -1, -1};
+    EXPECT_EQ(rows[0], "t_s,written,received,at_monitor");
+    double prev[4] = {-1, -1, -1, -1};
     for (size_t i = 1; i < rows.size(); ++i) {
       std::vector<std::string> f = absl::StrSplit(rows[i], ',');
-      ASSERT_EQ(f.size(), 3u) << rows[i];
-      for (int c = 0; c < 3; ++c) {
+      ASSERT_EQ(f.size(), 4u) << rows[i];
+      for (int c = 0; c < 4; ++c) {
         double v = 0;
         ASSERT_TRUE(absl::SimpleAtod(f[c], &v)) << rows[i];
         if (c == 0) {
           EXPECT_GT(v, prev[c]) << rows[i];
-        } else {
+        } else if (c < 3) {
           EXPECT_GE(v, prev[c]) << rows[i];
+        } else {
+          // A level, not a count: up and down, within the routes.
+          EXPECT_GE(v, 0) << rows[i];
+          EXPECT_LE(v, routes) << rows[i];
         }
         prev[c] = v;
       }
     }
-    // Every phase's route events (announce + withdraw ... ) are counted.
-    EXPECT_GE(prev[1], static_cast<double>(routes));
-    EXPECT_EQ(prev[1], prev[2]);
+    EXPECT_EQ(prev[1], events);
+    EXPECT_EQ(prev[2], events);
+    EXPECT_EQ(prev[3], at_end);
   }
 
-  // chart.svg: well-formed, an <svg> root, two polylines of numbers.
+  // chart.svg: well-formed, an <svg> root, three polylines of numbers
+  // (written, received, at the monitor).
   std::string error;
   std::vector<std::string> polylines;
   std::vector<std::string> tags =
@@ -280,7 +293,7 @@ void CheckOutputs(const RunResult& r, uint64_t routes,
   if (!tags.empty()) {
     EXPECT_EQ(tags[0], "svg");
   }
-  EXPECT_EQ(polylines.size(), 2u);
+  EXPECT_EQ(polylines.size(), 3u);
   for (const std::string& p : polylines) {
     std::vector<std::string> points = absl::StrSplit(p, ' ', absl::SkipEmpty());
     EXPECT_GE(points.size(), 2u);
