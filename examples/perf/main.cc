@@ -59,8 +59,8 @@ ABSL_FLAG(std::string, router_pid, "",
           "the router's process id: its CPU time and peak RSS are reported");
 ABSL_FLAG(std::string, timeout, "120s", "bound on each run (floor, router)");
 ABSL_FLAG(std::string, settle, "5s",
-          "a phase ends this long after the monitor last made progress once "
-          "every route is written");
+          "a phase ends this long after the monitor last made progress, once "
+          "every route is written and one arrived (else at --timeout)");
 ABSL_FLAG(int, hold_time, 90, "hold time offered by every session (seconds)");
 ABSL_FLAG(std::string, out, "",
           "DIR: writes result.json, timeline.csv and chart.svg there");

@@ -15,7 +15,8 @@
 //   flap:      two withdraw + announce cycles, each complete;
 //   canary:    canaries announced and withdrawn one by one during the
 //              load, each event seen at the monitor;
-//   passive monitor: the router connects to bgpy-perf's monitor.
+//   passive monitor: the router connects to bgpy-perf's monitor;
+//   IPv6:      withdraw with IPv6 routes over the IPv4 sessions.
 // GoBGP and FRR refuse next hops in 127.0.0.0/8: the routes carry
 // 192.0.2.1 (a value only: nothing reaches the kernel).
 //
@@ -105,6 +106,8 @@ struct RunOptions {
   // 0: kRoutes, except GoBGP (about 8 s of CPU per 100,000 routes and
   // phase, which is too slow to stay under a minute): 20,000.
   int routes = 0;
+  // IPv6 routes (over the IPv4 sessions) instead of IPv4 ones.
+  bool v6 = false;
 };
 
 void RunThrough(DaemonKind kind, const std::string& scenario, JsonValue* out,
@@ -128,6 +131,7 @@ void RunThrough(DaemonKind kind, const std::string& scenario, JsonValue* out,
     n.address = a;
     n.as = a == kMonitor ? kMonitorAs : kInjectAs;
     n.passive = true;
+    if (ro.v6) n.families = {"ipv6-unicast"};
     if (a == kMonitor && ro.monitor_passive) {
       n.passive = false;  // the router connects to the monitor
       n.port = monitor_port;
@@ -150,9 +154,9 @@ void RunThrough(DaemonKind kind, const std::string& scenario, JsonValue* out,
           : absl::StrCat("--monitor-at=", kMonitor, ":", monitor_port),
       absl::StrCat("--monitor-as=", kMonitorAs),
       absl::StrCat("--scenario=", scenario),
-      "--prefix=10.50.0.0/32",
+      ro.v6 ? "--prefix=2001:db8:50::/64" : "--prefix=10.50.0.0/32",
       absl::StrCat("--count=", routes),
-      "--next-hop=192.0.2.1",
+      ro.v6 ? "--next-hop=2001:db8::1" : "--next-hop=192.0.2.1",
       absl::StrCat("--router-pid=", (*router)->pid()),
       "--timeout=40s",
 
@@ -253,6 +257,18 @@ TEST_P(PerfInteropTest, PassiveMonitor) {
   RunThrough(GetParam(), "announce", &j, ro);
   if (HasFatalFailure() || IsSkipped()) return;
   CheckPhases(j, {"announce"});
+}
+
+// IPv6 routes (MP_REACH_NLRI / MP_UNREACH_NLRI over the IPv4 sessions):
+// every announcement and every withdrawal arrives.
+TEST_P(PerfInteropTest, Ipv6Withdraw) {
+  JsonValue j;
+  RunOptions ro;
+  ro.v6 = true;
+  RunThrough(GetParam(), "withdraw", &j, ro);
+  if (HasFatalFailure() || IsSkipped()) return;
+  CheckPhases(j, {"announce", "withdraw"});
+  EXPECT_EQ(Num(j, "at_monitor_end"), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Routers, PerfInteropTest,
