@@ -6,13 +6,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
-#include <cstdio>
 #include <deque>
 #include <fstream>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <variant>
@@ -714,7 +713,9 @@ class Bench {
               ? r.withdraw
               : !r.withdraw &&
                     (rec_.expect != Expect::kShortPath || short_path);
-      if (match && rec_.received[*i] < 0) {
+      // Only routes written in this phase: a late message of an earlier
+      // phase does not count.
+      if (match && rec_.sent[*i] >= 0 && rec_.received[*i] < 0) {
         rec_.received[*i] = t;
         ++got;
       }
