@@ -45,6 +45,11 @@ if(TARGET perf_test)
     add_dependencies(perf_test bgpy-perf)
     target_compile_definitions(perf_test PRIVATE
       BGPY_PERF_BINARY="$<TARGET_FILE:bgpy-perf>")
+    # Its statistics and output files are unit-tested too.
+    target_sources(perf_test PRIVATE
+      ${PROJECT_SOURCE_DIR}/examples/perf/report.cc)
+    target_include_directories(perf_test PRIVATE ${PROJECT_SOURCE_DIR}/examples)
+    target_link_libraries(perf_test PRIVATE absl::str_format absl::strings)
   else()
     target_compile_definitions(perf_test PRIVATE BGPY_NO_TOOLS=1)
   endif()

@@ -30,6 +30,9 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testlib/json.h"
+#ifndef BGPY_NO_TOOLS
+#include "perf/report.h"
+#endif
 
 extern char** environ;
 
@@ -41,6 +44,94 @@ using ::bgpy::testing::ParseJson;
 using ::testing::HasSubstr;
 
 #ifndef BGPY_NO_TOOLS
+
+// --- The statistics (perf/report.cc)
+// ------------------------------------------------
+
+using tools::perf::PhaseResult;
+using tools::perf::Report;
+using tools::perf::Summarize;
+
+constexpr int64_t kMs = 1000000;  // ns
+
+// Ten routes written at 0, 1, ... 9 ms, received 5 ms later each, except
+// route 3 (never written: not in the delays) and route 7 (never received).
+TEST(PerfReportTest, TimesAndDelaysByNearestRank) {
+  std::vector<int64_t> sent, received;
+  for (int64_t i = 0; i < 10; ++i) {
+    sent.push_back(i == 3 ? -1 : i * kMs);
+    received.push_back(i == 7 ? -1 : i * kMs + (i + 1) * kMs);
+  }
+  const PhaseResult p = Summarize("announce", sent, received, 2, true);
+  EXPECT_EQ(p.routes, 10u);
+  EXPECT_EQ(p.received, 9u);
+  EXPECT_EQ(p.missing, 1u);
+  EXPECT_EQ(p.unexpected, 2u);
+  // Arrivals at 1, 3, 5, 7, 9, 11, 13, (15 missing), 17, 19 ms.
+  EXPECT_DOUBLE_EQ(*p.t_first_s, 0.001);
+  EXPECT_DOUBLE_EQ(*p.t_50_s, 0.009);  // 5th of 10
+  EXPECT_FALSE(p.t_99_s.has_value());  // the 10th never came
+  EXPECT_FALSE(p.t_all_s.has_value());
+  // Delays (ms) of the 8 routes both written and received: 1 2 3 5 6 7 9
+  // 10 (route 3 unwritten, route 7 missing).
+  EXPECT_DOUBLE_EQ(*p.delay_p50_ms, 5);   // rank 4 of 8
+  EXPECT_DOUBLE_EQ(*p.delay_p90_ms, 10);  // rank 8 (ceil 7.2)
+  EXPECT_DOUBLE_EQ(*p.delay_p99_ms, 10);
+  EXPECT_DOUBLE_EQ(*p.delay_max_ms, 10);
+  EXPECT_THAT(p.delays_ms, ::testing::ElementsAre(1, 2, 3, 5, 6, 7, 9, 10));
+}
+
+TEST(PerfReportTest, EverythingArrived) {
+  std::vector<int64_t> sent(200), received(200);
+  for (int i = 0; i < 200; ++i) {
+    sent[i] = 0;
+    received[i] = (200 - i) * kMs;  // arrival order reversed
+  }
+  const PhaseResult p = Summarize("withdraw", sent, received, 0, false);
+  EXPECT_EQ(p.missing, 0u);
+  EXPECT_DOUBLE_EQ(*p.t_first_s, 0.001);
+  EXPECT_DOUBLE_EQ(*p.t_50_s, 0.100);
+  EXPECT_DOUBLE_EQ(*p.t_99_s, 0.198);
+  EXPECT_DOUBLE_EQ(*p.t_all_s, 0.200);
+  EXPECT_DOUBLE_EQ(*p.delay_p90_ms, 180);
+  EXPECT_TRUE(p.delays_ms.empty());  // not kept
+}
+
+TEST(PerfReportTest, FilesOfAReport) {
+  Report r;
+  r.scenario = "announce";
+  std::vector<int64_t> sent = {0, 0}, received = {2 * kMs, -1};
+  r.main = Summarize("announce", sent, received, 0, true);
+  r.phases.push_back(r.main);
+  r.router_cpu_s = 1.25;
+  r.at_monitor_end = 1;
+  // 2 written in ms 0; 1 received in ms 2; at the monitor +1 in ms 2.
+  r.written_per_ms = {2, 0, 0};
+  r.received_per_ms = {0, 0, 1};
+  r.at_monitor_delta_per_ms = {0, 0, 1};
+  EXPECT_EQ(tools::perf::TimelineCsv(r),
+            "t_s,written,received,at_monitor\n"
+            "0.001,2,0,0\n0.002,2,0,0\n0.003,2,1,1\n");
+  absl::StatusOr<JsonValue> j = ParseJson(tools::perf::ResultJson(r));
+  ASSERT_TRUE(j.ok()) << j.status();
+  EXPECT_EQ(*j->GetText("routes"), "2");
+  EXPECT_EQ(*j->GetText("received"), "1");
+  EXPECT_EQ(*j->GetText("missing"), "1");
+  EXPECT_EQ(*j->GetText("t_first_s"), "0.002000");
+  EXPECT_EQ(*j->GetText("t_50_s"), "0.002000");
+  ASSERT_NE(j->Get("t_all_s"), nullptr);
+  EXPECT_TRUE(j->Get("t_all_s")->is_null());
+  EXPECT_EQ(*j->GetText("delay_max_ms"), "2.000");
+  EXPECT_EQ(*j->GetText("router_cpu_s"), "1.250");
+  EXPECT_EQ(j->Get("floor_t_all_s"), nullptr);  // no floor run
+  EXPECT_THAT(tools::perf::SummaryLine(r),
+              HasSubstr("announce: routes=2 received=1 missing=1 unexpected=0 "
+                        "t_first=0.002000s t_50=0.002000s t_99=null "
+                        "t_all=null delay_p50=2.000ms"));
+}
+
+// --- Running bgpy-perf
+// ----------------------------------------------------------
 
 std::string PerfBinary() {
   if (const char* dir = std::getenv("BGPY_BINARY_DIR"))
