@@ -840,11 +840,10 @@ std::optional<double> SelfCpuSeconds() {
 // One run (floor or real): `phases` gets every phase; false when a session
 // failed (the message in `*failure`).
 absl::Status RunOne(const Options& o, bool floor, Scenario scenario,
+                    Clock::time_point deadline,
                     std::vector<PhaseResult>* phases, Report* timeline) {
   Bench bench(o, floor, scenario);
   BGPY_RETURN_IF_ERROR(bench.Setup());
-  const Clock::time_point deadline =
-      Clock::now() + absl::ToChronoNanoseconds(o.timeout);
   BGPY_RETURN_IF_ERROR(bench.Establish(deadline));
   std::optional<double> cpu0;
   if (!floor && o.router_pid) cpu0 = CpuSeconds(*o.router_pid);
@@ -907,16 +906,20 @@ const char* ScenarioName(Scenario s) {
 
 absl::Status RunBench(const Options& o, Report* report) {
   report->scenario = ScenarioName(o.scenario);
+  // --timeout bounds the whole run, the floor included.
+  const Clock::time_point deadline =
+      Clock::now() + absl::ToChronoNanoseconds(o.timeout);
   absl::Status result;
   if (!o.floor_only && o.with_floor) {
     std::vector<PhaseResult> floor;
-    absl::Status st =
-        RunOne(o, /*floor=*/true, Scenario::kAnnounce, &floor, nullptr);
+    absl::Status st = RunOne(o, /*floor=*/true, Scenario::kAnnounce, deadline,
+                             &floor, nullptr);
     if (!floor.empty()) report->floor = floor.back();
     if (!st.ok()) return st;
   }
   const std::optional<double> self0 = SelfCpuSeconds();
-  result = RunOne(o, o.floor_only, o.scenario, &report->phases, report);
+  result =
+      RunOne(o, o.floor_only, o.scenario, deadline, &report->phases, report);
   const std::optional<double> self1 = SelfCpuSeconds();
   if (self0 && self1) report->self_cpu_s = *self1 - *self0;
   if (!report->phases.empty()) report->main = report->phases.back();

@@ -49,7 +49,7 @@ struct Options {
   uint64_t canaries = 10;
   absl::Duration canary_interval = absl::Milliseconds(20);
   std::optional<int> router_pid;
-  absl::Duration timeout = absl::Seconds(120);
+  absl::Duration timeout = absl::Seconds(120);  // the whole run
   // A phase ends this long after the monitor last made progress once every
   // route is on the socket (routes the router never passes on).
   absl::Duration settle = absl::Seconds(5);

@@ -57,7 +57,8 @@ ABSL_FLAG(std::string, canary_interval, "20ms",
 ABSL_FLAG(int, cycles, 3, "--scenario=flap: withdraw+announce cycles");
 ABSL_FLAG(std::string, router_pid, "",
           "the router's process id: its CPU time and peak RSS are reported");
-ABSL_FLAG(std::string, timeout, "120s", "bound on each run (floor, router)");
+ABSL_FLAG(std::string, timeout, "120s",
+          "bound on the whole run (the floor included)");
 ABSL_FLAG(std::string, settle, "5s",
           "a phase ends this long after the monitor last made progress, once "
           "every route is written and one arrived (else at --timeout)");
