@@ -46,3 +46,18 @@ include(${CMAKE_CURRENT_SOURCE_DIR}/interop/interop.cmake)
 if(TARGET listen_backpressure_test AND TARGET bgpy-listen AND TARGET bgpy-inject)
   add_dependencies(listen_backpressure_test bgpy-listen bgpy-inject)
 endif()
+# bgpy-perf's tool test (tests/tools/perf_test.cc) runs the built tool.
+if(TARGET perf_test)
+  if(TARGET bgpy-perf)
+    add_dependencies(perf_test bgpy-perf)
+    target_compile_definitions(perf_test PRIVATE
+      BGPY_PERF_BINARY="$<TARGET_FILE:bgpy-perf>")
+    # Its statistics and output files are unit-tested too.
+    target_sources(perf_test PRIVATE
+      ${PROJECT_SOURCE_DIR}/examples/perf/report.cc)
+    target_include_directories(perf_test PRIVATE ${PROJECT_SOURCE_DIR}/examples)
+    target_link_libraries(perf_test PRIVATE absl::str_format absl::strings)
+  else()
+    target_compile_definitions(perf_test PRIVATE BGPY_NO_TOOLS=1)
+  endif()
+endif()
