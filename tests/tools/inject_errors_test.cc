@@ -12,7 +12,6 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -35,34 +34,28 @@
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-
-extern char** environ;
+#include "testlib/tool_process.h"
 
 namespace bgpy {
 namespace {
+
+using ::bgpy::testing::ToolPath;
+using ::bgpy::testing::ToolProcess;
 
 #ifndef BGPY_NO_TOOLS
 
 using ::testing::HasSubstr;
 using Clock = std::chrono::steady_clock;
 
-std::string Bin() {
-  if (const char* dir = std::getenv("BGPY_BINARY_DIR"))
-    return absl::StrCat(dir, "/bin/bgpy-inject");
+std::string InjectBinary() {
+  if (std::getenv("BGPY_BINARY_DIR") != nullptr) return ToolPath("bgpy-inject");
   return BGPY_INJECT_BINARY;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream f(path);
-  return std::string(std::istreambuf_iterator<char>(f), {});
 }
 
 std::vector<std::string> Lines(const std::string& s) {
   std::vector<std::string> out = absl::StrSplit(s, '\n', absl::SkipEmpty());
   return out;
 }
-
-int seq = 0;
 
 // bgpy-inject run to completion (at most `timeout`): exit code and stderr.
 struct InjectRun {
@@ -74,45 +67,12 @@ struct InjectRun {
 InjectRun RunInject(const std::vector<std::string>& args,
                     std::chrono::seconds timeout = std::chrono::seconds(20)) {
   InjectRun r;
-  const std::string base =
-      absl::StrCat(::testing::TempDir(), "/iet_", ::getpid(), "_", ++seq);
-  const std::string out = base + ".out", err = base + ".err";
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, out.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&fa, 2, err.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  std::vector<std::string> all = {Bin()};
-  all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : all) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = -1;
   const Clock::time_point start = Clock::now();
-  int rc =
-      posix_spawn(&pid, all[0].c_str(), &fa, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  EXPECT_EQ(rc, 0) << "spawn " << all[0];
-  if (rc != 0) return r;
-  while (true) {
-    int status = 0;
-    if (waitpid(pid, &status, WNOHANG) == pid) {
-      r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      break;
-    }
-    if (Clock::now() - start > timeout) {
-      ADD_FAILURE() << "bgpy-inject did not exit in time";
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  ToolProcess inject(InjectBinary(), args);
+  if (!inject.started()) return r;
+  r.exit_code = inject.Wait(timeout);
   r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  r.err = ReadFile(err);
-  std::remove(out.c_str());
-  std::remove(err.c_str());
+  r.err = inject.err();
   return r;
 }
 

@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -36,11 +35,14 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testlib/json.h"
-
-extern char** environ;
+#include "testlib/tool_process.h"
 
 namespace bgpy {
 namespace {
+
+using ::bgpy::testing::ReadWholeFile;
+using ::bgpy::testing::ToolPath;
+using ::bgpy::testing::ToolProcess;
 
 using ::bgpy::testing::JsonValue;
 using ::bgpy::testing::ParseJson;
@@ -168,102 +170,10 @@ TEST(RouteGeneratorTest, FillPacksEveryRouteOnceIntoFullMessages) {
 // --- Running the tools
 // ------------------------------------------------------------
 
-std::string Bin(absl::string_view name) {
-  if (const char* dir = std::getenv("BGPY_BINARY_DIR"))
-    return absl::StrCat(dir, "/bin/", name);
-  return name == "bgpy-inject" ? BGPY_INJECT_BINARY : BGPY_LISTEN_BINARY;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream f(path);
-  return std::string(std::istreambuf_iterator<char>(f), {});
-}
-
 std::vector<std::string> Lines(const std::string& s) {
   std::vector<std::string> out = absl::StrSplit(s, '\n', absl::SkipEmpty());
   return out;
 }
-
-int seq = 0;
-
-// A child process with stdout and stderr in files.
-class Proc {
- public:
-  Proc(const std::string& binary, const std::vector<std::string>& args) {
-    const std::string base =
-        absl::StrCat(::testing::TempDir(), "/ilt_", ::getpid(), "_", ++seq);
-    out_ = base + ".out";
-    err_ = base + ".err";
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, out_.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, err_.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    std::vector<std::string> all = {binary};
-    all.insert(all.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (std::string& a : all) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    int rc =
-        posix_spawn(&pid_, binary.c_str(), &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    EXPECT_EQ(rc, 0) << "spawn " << binary;
-    if (rc != 0) pid_ = -1;
-  }
-  ~Proc() {
-    if (pid_ > 0 && exit_code_ == kRunning) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    std::remove(out_.c_str());
-    std::remove(err_.c_str());
-  }
-
-  // Waits at most `timeout`; the exit code, or -1 (killed) on timeout.
-  int Wait(std::chrono::milliseconds timeout = std::chrono::seconds(15)) {
-    if (exit_code_ != kRunning || pid_ <= 0) return exit_code_;
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (true) {
-      int status = 0;
-      pid_t r = waitpid(pid_, &status, WNOHANG);
-      if (r == pid_) {
-        exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        return exit_code_;
-      }
-      if (std::chrono::steady_clock::now() >= deadline) {
-        ADD_FAILURE() << "process did not exit in time; stderr:\n" << err();
-        kill(pid_, SIGKILL);
-        waitpid(pid_, nullptr, 0);
-        exit_code_ = -1;
-        return exit_code_;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  }
-  pid_t pid() const { return pid_; }
-  void Signal(int sig) {
-    if (pid_ > 0 && exit_code_ == kRunning) kill(pid_, sig);
-  }
-  // Polls stdout or stderr until it holds `text` (at most `timeout`).
-  bool WaitFor(bool in_stderr, absl::string_view text,
-               std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (absl::StrContains(in_stderr ? err() : out(), text)) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
-  }
-  std::string out() const { return ReadFile(out_); }
-  std::string err() const { return ReadFile(err_); }
-
- private:
-  static constexpr int kRunning = -2;
-  pid_t pid_ = -1;
-  int exit_code_ = kRunning;
-  std::string out_, err_;
-};
 
 // bgpy-listen on 127.0.0.1, a port the kernel picks (--listen=...:0).
 class Listener {
@@ -272,9 +182,8 @@ class Listener {
     std::vector<std::string> args = {"--listen=127.0.0.1:0", "--local-as=65001",
                                      "--print=json", "--duration=20s"};
     args.insert(args.end(), extra.begin(), extra.end());
-    proc_ = std::make_unique<Proc>(Bin("bgpy-listen"), args);
-    EXPECT_TRUE(proc_->WaitFor(true, "listening on 127.0.0.1:"))
-        << proc_->err();
+    proc_ = std::make_unique<ToolProcess>(ToolPath("bgpy-listen"), args);
+    EXPECT_TRUE(proc_->WaitFor("listening on 127.0.0.1:")) << proc_->err();
     std::string err = proc_->err();
     size_t at = err.find("listening on 127.0.0.1:");
     if (at != std::string::npos) {
@@ -283,7 +192,7 @@ class Listener {
       EXPECT_TRUE(absl::SimpleAtoi(err.substr(start, end - start), &port_));
     }
   }
-  Proc& proc() { return *proc_; }
+  ToolProcess& proc() { return *proc_; }
   int port() const { return port_; }
   // Stops it (SIGTERM) and returns every JSON line it printed.
   std::vector<JsonValue> Stop() {
@@ -299,7 +208,7 @@ class Listener {
   }
 
  private:
-  std::unique_ptr<Proc> proc_;
+  std::unique_ptr<ToolProcess> proc_;
   int port_ = 0;
 };
 
@@ -348,12 +257,12 @@ std::vector<std::string> InjectArgs(int port, std::vector<std::string> extra) {
 // Cease and its shutdown text.
 TEST(InjectListenTest, EmbedExampleDrivesASessionFromItsOwnLoop) {
   Listener listen;
-  Proc embed(Bin("bgpy-embed-example"),
-             {"127.0.0.1", absl::StrCat(listen.port()), "65002", "25"});
+  ToolProcess embed(ToolPath("bgpy-embed-example"),
+                    {"127.0.0.1", absl::StrCat(listen.port()), "65002", "25"});
   EXPECT_EQ(embed.Wait(), 0) << embed.err();
   EXPECT_TRUE(absl::StrContains(embed.out(), "OpenConfirm -> Established"))
       << embed.out();
-  ASSERT_TRUE(listen.proc().WaitFor(true, "embed example done"))
+  ASSERT_TRUE(listen.proc().WaitFor("embed example done"))
       << listen.proc().err();
   std::vector<JsonValue> msgs = listen.Stop();
   EXPECT_EQ(Routes(msgs, "announce"), V4Range(0x0a000000, 25));
@@ -362,8 +271,8 @@ TEST(InjectListenTest, EmbedExampleDrivesASessionFromItsOwnLoop) {
 TEST(InjectListenTest, AnnouncesRoutesWithTheirAttributes) {
   Listener listen;
   ASSERT_NE(listen.port(), 0);
-  Proc inject(
-      Bin("bgpy-inject"),
+  ToolProcess inject(
+      ToolPath("bgpy-inject"),
       InjectArgs(listen.port(), {"--count=2000", "--duration=2s", "--med=50",
                                  "--communities=65000:1,65000:2",
                                  "--large-communities=65000:1:2",
@@ -430,8 +339,8 @@ TEST(InjectListenTest, ListenSendsEndOfRibForEveryNegotiatedFamily) {
   ASSERT_NE(listen.port(), 0);
   // inject offers ipv4-unicast (injected), rtc and l3vpn-ipv4-unicast
   // (--receive-families); l2vpn-evpn is offered by listen only.
-  Proc inject(
-      Bin("bgpy-inject"),
+  ToolProcess inject(
+      ToolPath("bgpy-inject"),
       InjectArgs(listen.port(), {"--count=10", "--duration=2s", "--print=json",
                                  "--receive-families=rtc,l3vpn-ipv4-unicast"}));
   ASSERT_EQ(inject.Wait(), 0) << inject.err();
@@ -453,9 +362,9 @@ TEST(InjectListenTest, ListenSendsEndOfRibForEveryNegotiatedFamily) {
 TEST(InjectListenTest, ThreeSessionsFromConsecutiveAddresses) {
   Listener listen;
   ASSERT_NE(listen.port(), 0);
-  Proc inject(Bin("bgpy-inject"),
-              InjectArgs(listen.port(),
-                         {"--count=100", "--sessions=3", "--duration=2s"}));
+  ToolProcess inject(ToolPath("bgpy-inject"),
+                     InjectArgs(listen.port(), {"--count=100", "--sessions=3",
+                                                "--duration=2s"}));
   ASSERT_EQ(inject.Wait(), 0) << inject.err();
   EXPECT_THAT(inject.err(), HasSubstr("total (3 sessions): 300 routes"));
   std::vector<JsonValue> msgs = listen.Stop();
@@ -480,8 +389,8 @@ TEST(InjectListenTest, ThreeSessionsFromConsecutiveAddresses) {
 TEST(InjectListenTest, WithdrawAfterLeavesNothing) {
   Listener listen;
   ASSERT_NE(listen.port(), 0);
-  Proc inject(
-      Bin("bgpy-inject"),
+  ToolProcess inject(
+      ToolPath("bgpy-inject"),
       InjectArgs(listen.port(),
                  {"--count=500", "--withdraw-after=300ms", "--duration=2s"}));
   ASSERT_EQ(inject.Wait(), 0) << inject.err();
@@ -496,8 +405,9 @@ TEST(InjectListenTest, WithdrawAfterLeavesNothing) {
 TEST(InjectListenTest, SigtermSendsCeaseAndExitsZero) {
   Listener listen;
   ASSERT_NE(listen.port(), 0);
-  Proc inject(Bin("bgpy-inject"), InjectArgs(listen.port(), {"--count=10"}));
-  ASSERT_TRUE(listen.proc().WaitFor(false, "\"end_of_rib\""))
+  ToolProcess inject(ToolPath("bgpy-inject"),
+                     InjectArgs(listen.port(), {"--count=10"}));
+  ASSERT_TRUE(listen.proc().WaitForStdout("\"end_of_rib\""))
       << listen.proc().err();
   inject.Signal(SIGTERM);
   EXPECT_EQ(inject.Wait(), 0) << inject.err();
@@ -514,8 +424,8 @@ TEST(InjectListenTest, SigtermSendsCeaseAndExitsZero) {
 TEST(InjectListenTest, Ipv6UnicastWithNextHopAndPrependedAs) {
   Listener listen;
   ASSERT_NE(listen.port(), 0);
-  Proc inject(
-      Bin("bgpy-inject"),
+  ToolProcess inject(
+      ToolPath("bgpy-inject"),
       {"--peer=127.0.0.1", absl::StrCat("--port=", listen.port()),
        "--local-address=127.0.0.2", "--local-as=65500", "--family=ipv6-unicast",
        "--prefix=2001:db8::/64", "--count=300", "--next-hop=2001:db8::1",
@@ -540,11 +450,12 @@ TEST(InjectListenTest, Ipv6UnicastWithNextHopAndPrependedAs) {
 TEST(InjectListenTest, Ipv4MulticastFromTheFamilyTable) {
   Listener listen;
   ASSERT_NE(listen.port(), 0);
-  Proc inject(Bin("bgpy-inject"),
-              {"--peer=127.0.0.1", absl::StrCat("--port=", listen.port()),
-               "--local-address=127.0.0.2", "--local-as=65500",
-               "--family=ipv4-multicast", "--prefix=232.0.0.0/32",
-               "--count=500", "--duration=1s", "--print=none"});
+  ToolProcess inject(
+      ToolPath("bgpy-inject"),
+      {"--peer=127.0.0.1", absl::StrCat("--port=", listen.port()),
+       "--local-address=127.0.0.2", "--local-as=65500",
+       "--family=ipv4-multicast", "--prefix=232.0.0.0/32", "--count=500",
+       "--duration=1s", "--print=none"});
   ASSERT_EQ(inject.Wait(), 0) << inject.err();
   std::vector<JsonValue> msgs = listen.Stop();
   std::vector<std::string> routes = Routes(msgs, "announce", "ipv4-multicast");
@@ -563,11 +474,12 @@ TEST(InjectListenTest, Ipv4MulticastFromTheFamilyTable) {
 TEST(InjectListenTest, Ipv4UnicastWithAnIpv6NextHop) {
   Listener listen;
   ASSERT_NE(listen.port(), 0);
-  Proc inject(Bin("bgpy-inject"),
-              {"--peer=127.0.0.1", absl::StrCat("--port=", listen.port()),
-               "--local-address=127.0.0.2", "--local-as=65500",
-               "--family=ipv4-unicast", "--prefix=10.9.0.0/24", "--count=200",
-               "--next-hop=2001:db8::9", "--duration=1s", "--print=none"});
+  ToolProcess inject(
+      ToolPath("bgpy-inject"),
+      {"--peer=127.0.0.1", absl::StrCat("--port=", listen.port()),
+       "--local-address=127.0.0.2", "--local-as=65500", "--family=ipv4-unicast",
+       "--prefix=10.9.0.0/24", "--count=200", "--next-hop=2001:db8::9",
+       "--duration=1s", "--print=none"});
   ASSERT_EQ(inject.Wait(), 0) << inject.err();
   std::vector<JsonValue> msgs = listen.Stop();
   std::vector<std::string> routes = Routes(msgs, "announce", "ipv4-unicast");
@@ -589,9 +501,9 @@ TEST(InjectListenTest, Ipv4UnicastWithAnIpv6NextHop) {
 TEST(InjectListenTest, FlapWithdrawsAndReannounces) {
   Listener listen;
   ASSERT_NE(listen.port(), 0);
-  Proc inject(Bin("bgpy-inject"),
-              InjectArgs(listen.port(),
-                         {"--count=50", "--flap=300ms", "--duration=1500ms"}));
+  ToolProcess inject(ToolPath("bgpy-inject"),
+                     InjectArgs(listen.port(), {"--count=50", "--flap=300ms",
+                                                "--duration=1500ms"}));
   ASSERT_EQ(inject.Wait(), 0) << inject.err();
   std::vector<JsonValue> msgs = listen.Stop();
   const size_t announced = Routes(msgs, "announce").size();
@@ -607,9 +519,9 @@ TEST(InjectListenTest, FlapWithdrawsAndReannounces) {
 TEST(InjectListenTest, NotificationSentExitsTwoNamingIt) {
   Listener listen;
   ASSERT_NE(listen.port(), 0);
-  Proc inject(Bin("bgpy-inject"),
-              InjectArgs(listen.port(),
-                         {"--count=10", "--peer-as=65999", "--duration=5s"}));
+  ToolProcess inject(ToolPath("bgpy-inject"),
+                     InjectArgs(listen.port(), {"--count=10", "--peer-as=65999",
+                                                "--duration=5s"}));
   EXPECT_EQ(inject.Wait(), 2) << inject.err();
   EXPECT_THAT(inject.err(), HasSubstr("NOTIFICATION sent: OPEN Message Error "
                                       "/ Bad Peer AS (2/2)"));
@@ -634,8 +546,8 @@ int ClosedPort() {
 }
 
 TEST(InjectListenTest, ConnectionRefusedExitsTwo) {
-  Proc inject(Bin("bgpy-inject"),
-              InjectArgs(ClosedPort(), {"--count=10", "--duration=5s"}));
+  ToolProcess inject(ToolPath("bgpy-inject"),
+                     InjectArgs(ClosedPort(), {"--count=10", "--duration=5s"}));
   EXPECT_EQ(inject.Wait(), 2) << inject.err();
   EXPECT_THAT(inject.err(), HasSubstr("Connection refused"));
   EXPECT_THAT(inject.err(), HasSubstr("not established"));
@@ -672,17 +584,17 @@ TEST(InjectListenTest, UsageErrorsExitOneNamingTheFlag) {
   }
   for (const Case& c : all) {
     SCOPED_TRACE(c.args.back());
-    Proc inject(Bin("bgpy-inject"), InjectArgs(9, c.args));
+    ToolProcess inject(ToolPath("bgpy-inject"), InjectArgs(9, c.args));
     EXPECT_EQ(inject.Wait(), 1);
     std::string err = inject.err();
     EXPECT_THAT(err, HasSubstr(c.want));
     EXPECT_EQ(Lines(err).size(), 1u) << err;
   }
-  Proc listen(Bin("bgpy-listen"),
-              {"--local-as=65001", "--mrt-out=/nonexistent-dir/x.mrt"});
+  ToolProcess listen(ToolPath("bgpy-listen"),
+                     {"--local-as=65001", "--mrt-out=/nonexistent-dir/x.mrt"});
   EXPECT_EQ(listen.Wait(), 1);
   EXPECT_THAT(listen.err(), HasSubstr("--mrt-out: cannot open"));
-  Proc no_as(Bin("bgpy-listen"), {"--listen=127.0.0.1:0"});
+  ToolProcess no_as(ToolPath("bgpy-listen"), {"--listen=127.0.0.1:0"});
   EXPECT_EQ(no_as.Wait(), 1);
   EXPECT_THAT(no_as.err(), HasSubstr("--local-as"));
 }
@@ -690,7 +602,7 @@ TEST(InjectListenTest, UsageErrorsExitOneNamingTheFlag) {
 // /proc/PID/status field `key` ("VmRSS", "Threads"): its number, or -1.
 int64_t ProcStatus(pid_t pid, absl::string_view key) {
   for (const std::string& line :
-       Lines(ReadFile(absl::StrCat("/proc/", pid, "/status")))) {
+       Lines(ReadWholeFile(absl::StrCat("/proc/", pid, "/status")))) {
     if (!absl::StartsWith(line, absl::StrCat(key, ":"))) continue;
     std::vector<std::string> f =
         absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
@@ -714,8 +626,8 @@ TEST(InjectListenTest, ThousandSessionsOnOneThread) {
   constexpr int kCount = 10;
   Listener listen({"--print=none", "--duration=55s"});
   ASSERT_NE(listen.port(), 0);
-  Proc inject(
-      Bin("bgpy-inject"),
+  ToolProcess inject(
+      ToolPath("bgpy-inject"),
       {"--peer=127.0.0.1", absl::StrCat("--port=", listen.port()),
        "--local-address=127.0.1.1", "--local-as=65500", "--prefix=10.0.0.0/32",
        absl::StrCat("--count=", kCount), absl::StrCat("--sessions=", kSessions),
@@ -791,8 +703,8 @@ std::vector<std::string> DecodedNames() {
 TEST(InjectFamiliesTest, TwoFamiliesInOneSessionWithACountList) {
   Listener listen;
   ASSERT_NE(listen.port(), 0);
-  Proc inject(
-      Bin("bgpy-inject"),
+  ToolProcess inject(
+      ToolPath("bgpy-inject"),
       {"--peer=127.0.0.1", absl::StrCat("--port=", listen.port()),
        "--local-address=127.0.0.2", "--local-as=65500",
        "--family=ipv4-unicast,ipv6-unicast",
@@ -825,9 +737,9 @@ TEST(InjectFamiliesTest, TwoFamiliesInOneSessionWithACountList) {
 TEST(InjectFamiliesTest, AddPathSendsTwoPathsPerPrefix) {
   Listener listen;
   ASSERT_NE(listen.port(), 0);
-  Proc inject(Bin("bgpy-inject"),
-              InjectArgs(listen.port(),
-                         {"--count=10", "--add-path=2", "--duration=1s"}));
+  ToolProcess inject(ToolPath("bgpy-inject"),
+                     InjectArgs(listen.port(), {"--count=10", "--add-path=2",
+                                                "--duration=1s"}));
   ASSERT_EQ(inject.Wait(), 0) << inject.err();
   EXPECT_THAT(inject.err(), HasSubstr("total (1 session): 20 routes"));
   std::vector<JsonValue> msgs = listen.Stop();
@@ -871,7 +783,8 @@ TEST(InjectFamiliesTest, ReceiveFamiliesShapeTheOpen) {
                                      "--prefix=232.0.0.0/32", "--count=3",
                                      "--duration=300ms"};
     if (!c.flag.empty()) args.push_back(c.flag);
-    Proc inject(Bin("bgpy-inject"), InjectArgs(listen.port(), args));
+    ToolProcess inject(ToolPath("bgpy-inject"),
+                       InjectArgs(listen.port(), args));
     ASSERT_EQ(inject.Wait(), 0) << inject.err();
     std::vector<JsonValue> msgs = listen.Stop();
     EXPECT_EQ(OpenFamilies(msgs), c.want);
@@ -887,9 +800,10 @@ TEST(InjectFamiliesTest, ListenFamiliesNarrowsItsOpen) {
     Listener listen(flag.empty() ? std::vector<std::string>{}
                                  : std::vector<std::string>{flag});
     ASSERT_NE(listen.port(), 0);
-    Proc inject(Bin("bgpy-inject"),
-                InjectArgs(listen.port(),
-                           {"--count=1", "--duration=300ms", "--print=json"}));
+    ToolProcess inject(
+        ToolPath("bgpy-inject"),
+        InjectArgs(listen.port(),
+                   {"--count=1", "--duration=300ms", "--print=json"}));
     ASSERT_EQ(inject.Wait(), 0) << inject.err();
     listen.Stop();
     EXPECT_EQ(OpenFamilies(JsonLines(inject.out())),
@@ -902,11 +816,12 @@ TEST(InjectFamiliesTest, ListenFamiliesNarrowsItsOpen) {
 TEST(InjectFamiliesTest, RtcRoutesFromRouteTargets) {
   Listener listen;
   ASSERT_NE(listen.port(), 0);
-  Proc inject(Bin("bgpy-inject"),
-              {"--peer=127.0.0.1", absl::StrCat("--port=", listen.port()),
-               "--local-address=127.0.0.2", "--local-as=65500", "--family=rtc",
-               "--route-targets=rt:65000:100", "--count=5", "--duration=1s",
-               "--print=none"});
+  ToolProcess inject(
+      ToolPath("bgpy-inject"),
+      {"--peer=127.0.0.1", absl::StrCat("--port=", listen.port()),
+       "--local-address=127.0.0.2", "--local-as=65500", "--family=rtc",
+       "--route-targets=rt:65000:100", "--count=5", "--duration=1s",
+       "--print=none"});
   ASSERT_EQ(inject.Wait(), 0) << inject.err();
   std::vector<JsonValue> msgs = listen.Stop();
   std::vector<std::string> rtc;
@@ -932,13 +847,14 @@ TEST(InjectFamiliesTest, RtcRoutesFromRouteTargets) {
 TEST(InjectFamiliesTest, FlowspecCarriesNoNextHopByDefault) {
   Listener listen;
   ASSERT_NE(listen.port(), 0);
-  Proc inject(Bin("bgpy-inject"),
-              {"--peer=127.0.0.1", absl::StrCat("--port=", listen.port()),
-               "--local-address=127.0.0.2", "--local-as=65500",
-               "--family=ipv4-flowspec,ipv6-flowspec", "--count=2",
-               "--prefix=10.0.0.0/24,2001:db8::/48",
-               "--flowspec=destination {prefix} action discard",
-               "--duration=1s", "--print=none"});
+  ToolProcess inject(
+      ToolPath("bgpy-inject"),
+      {"--peer=127.0.0.1", absl::StrCat("--port=", listen.port()),
+       "--local-address=127.0.0.2", "--local-as=65500",
+       "--family=ipv4-flowspec,ipv6-flowspec", "--count=2",
+       "--prefix=10.0.0.0/24,2001:db8::/48",
+       "--flowspec=destination {prefix} action discard", "--duration=1s",
+       "--print=none"});
   ASSERT_EQ(inject.Wait(), 0) << inject.err();
   std::vector<JsonValue> msgs = listen.Stop();
   std::vector<std::string> rules, next_hops;
@@ -987,18 +903,19 @@ TEST(InjectFamiliesTest, UsageErrorsOfTheNewFlags) {
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.args.back());
-    Proc inject(Bin("bgpy-inject"), InjectArgs(9, c.args));
+    ToolProcess inject(ToolPath("bgpy-inject"), InjectArgs(9, c.args));
     EXPECT_EQ(inject.Wait(), 1);
     const std::string err = inject.err();
     EXPECT_THAT(err, HasSubstr(c.want));
     EXPECT_EQ(Lines(err).size(), 1u) << err;
   }
-  Proc listen(Bin("bgpy-listen"), {"--local-as=65001", "--families=bogus"});
+  ToolProcess listen(ToolPath("bgpy-listen"),
+                     {"--local-as=65001", "--families=bogus"});
   EXPECT_EQ(listen.Wait(), 1);
   EXPECT_THAT(listen.err(), HasSubstr("--families"));
   EXPECT_EQ(Lines(listen.err()).size(), 1u) << listen.err();
   // --help lists the families from the table.
-  Proc help(Bin("bgpy-inject"), {"--helpfull"});
+  ToolProcess help(ToolPath("bgpy-inject"), {"--helpfull"});
   help.Wait();
   for (const std::string& n : DecodedNames())
     EXPECT_THAT(help.out() + help.err(), HasSubstr(n));

@@ -12,7 +12,6 @@
 // get a run. Every wait is bounded.
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -42,11 +41,13 @@
 #include "gtest/gtest.h"
 #include "testlib/corpus.h"
 #include "testlib/json.h"
-
-extern char** environ;
+#include "testlib/tool_process.h"
 
 namespace bgpy {
 namespace {
+
+using ::bgpy::testing::ToolPath;
+using ::bgpy::testing::ToolProcess;
 
 using ::bgpy::testing::JsonValue;
 using ::bgpy::testing::ParseJson;
@@ -54,99 +55,10 @@ using ::testing::HasSubstr;
 
 #ifndef BGPY_NO_TOOLS
 
-std::string Bin(absl::string_view name) {
-  if (const char* dir = std::getenv("BGPY_BINARY_DIR"))
-    return absl::StrCat(dir, "/bin/", name);
-  if (name == "bgpy-inject") return BGPY_INJECT_BINARY;
-  if (name == "bgpy-decode") return BGPY_DECODE_BINARY;
-  return BGPY_LISTEN_BINARY;
-}
-
-std::string Slurp(const std::string& path) {
-  std::ifstream f(path);
-  return std::string(std::istreambuf_iterator<char>(f), {});
-}
-
 std::vector<std::string> Lines(const std::string& s) {
   std::vector<std::string> out = absl::StrSplit(s, '\n', absl::SkipEmpty());
   return out;
 }
-
-int seq = 0;
-
-// A child process with stdout and stderr in files.
-class Proc {
- public:
-  Proc(const std::string& binary, const std::vector<std::string>& args) {
-    const std::string base =
-        absl::StrCat(::testing::TempDir(), "/imt_", ::getpid(), "_", ++seq);
-    out_ = base + ".out";
-    err_ = base + ".err";
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, out_.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, err_.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    std::vector<std::string> all = {binary};
-    all.insert(all.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (std::string& a : all) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    int rc =
-        posix_spawn(&pid_, binary.c_str(), &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    EXPECT_EQ(rc, 0) << "spawn " << binary;
-    if (rc != 0) pid_ = -1;
-  }
-  ~Proc() {
-    if (pid_ > 0 && exit_code_ == kRunning) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    std::remove(out_.c_str());
-    std::remove(err_.c_str());
-  }
-  int Wait(std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
-    if (exit_code_ != kRunning || pid_ <= 0) return exit_code_;
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (true) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        return exit_code_;
-      }
-      if (std::chrono::steady_clock::now() >= deadline) {
-        ADD_FAILURE() << "process did not exit in time; stderr:\n" << err();
-        kill(pid_, SIGKILL);
-        waitpid(pid_, nullptr, 0);
-        exit_code_ = -1;
-        return exit_code_;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  }
-  void Signal(int sig) {
-    if (pid_ > 0 && exit_code_ == kRunning) kill(pid_, sig);
-  }
-  bool WaitFor(absl::string_view text,
-               std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (absl::StrContains(err(), text)) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
-  }
-  std::string out() const { return Slurp(out_); }
-  std::string err() const { return Slurp(err_); }
-
- private:
-  static constexpr int kRunning = -2;
-  pid_t pid_ = -1;
-  int exit_code_ = kRunning;
-  std::string out_, err_;
-};
 
 // A route as compared: key "prefix" or "prefix#path_id".
 struct Attrs {
@@ -183,7 +95,8 @@ struct DumpLine {
 };
 
 std::vector<DumpLine> Decode(const std::string& file) {
-  Proc p(Bin("bgpy-decode"), {"--input=mrt", "--format=bgpdump", file});
+  ToolProcess p(ToolPath("bgpy-decode"),
+                {"--input=mrt", "--format=bgpdump", file});
   EXPECT_EQ(p.Wait(), 0) << p.err();
   std::vector<DumpLine> out;
   for (const std::string& line : Lines(p.out())) {
@@ -364,9 +277,9 @@ struct ReplayRun {
 ReplayRun Replay(const std::string& address, const std::string& local,
                  const std::vector<std::string>& args) {
   ReplayRun run;
-  Proc listen(Bin("bgpy-listen"),
-              {absl::StrCat("--listen=", address, ":0"), "--local-as=65001",
-               "--print=json", "--duration=60s"});
+  ToolProcess listen(ToolPath("bgpy-listen"),
+                     {absl::StrCat("--listen=", address, ":0"),
+                      "--local-as=65001", "--print=json", "--duration=60s"});
   const std::string marker = absl::StrCat("listening on ", address, ":");
   EXPECT_TRUE(listen.WaitFor(marker)) << listen.err();
   std::string err = listen.err();
@@ -384,7 +297,7 @@ ReplayRun Replay(const std::string& address, const std::string& local,
                                   "--print=none",
                                   "--duration=2s"};
   all.insert(all.end(), args.begin(), args.end());
-  Proc inject(Bin("bgpy-inject"), all);
+  ToolProcess inject(ToolPath("bgpy-inject"), all);
   run.inject_exit = inject.Wait();
   run.inject_err = inject.err();
   // Every route written is read within a moment on loopback.
@@ -691,7 +604,7 @@ TEST(InjectMrtTest, UsageErrors) {
     std::vector<std::string> args = {"--peer=127.0.37.2", "--port=9",
                                      "--local-as=65100"};
     args.insert(args.end(), c.args.begin(), c.args.end());
-    Proc inject(Bin("bgpy-inject"), args);
+    ToolProcess inject(ToolPath("bgpy-inject"), args);
     EXPECT_EQ(inject.Wait(), 1);
     EXPECT_THAT(inject.err(), HasSubstr(c.want));
   }

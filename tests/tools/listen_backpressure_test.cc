@@ -14,7 +14,6 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -43,133 +42,17 @@
 #include "absl/strings/string_view.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-
-extern char** environ;
+#include "testlib/tool_process.h"
 
 namespace bgpy {
 namespace {
 
+using ::bgpy::testing::ToolPath;
+using ::bgpy::testing::ToolProcess;
+
 using ::testing::HasSubstr;
 using ::testing::Not;
 using Clock = std::chrono::steady_clock;
-
-std::string Bin(absl::string_view name) {
-  if (const char* dir = std::getenv("BGPY_BINARY_DIR"))
-    return absl::StrCat(dir, "/bin/", name);
-  // Run by hand: the tools sit beside this test binary.
-  char self[4096];
-  const ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-  std::string dir = n > 0 ? std::string(self, static_cast<size_t>(n)) : "";
-  dir = dir.substr(0, dir.rfind('/'));
-  return absl::StrCat(dir, "/", name);
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(f), {});
-}
-
-int seq = 0;
-
-// A child process; stderr in a file, stdout in a file or into `stdout_fd`.
-class Proc {
- public:
-  Proc(const std::string& binary, const std::vector<std::string>& args,
-       int stdout_fd = -1, int close_fd = -1) {
-    const std::string base =
-        absl::StrCat(::testing::TempDir(), "/lbp_", ::getpid(), "_", ++seq);
-    out_ = base + ".out";
-    err_ = base + ".err";
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    if (stdout_fd >= 0) {
-      posix_spawn_file_actions_adddup2(&fa, stdout_fd, 1);
-      posix_spawn_file_actions_addclose(&fa, stdout_fd);
-    } else {
-      posix_spawn_file_actions_addopen(&fa, 1, out_.c_str(),
-                                       O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    }
-    if (close_fd >= 0) posix_spawn_file_actions_addclose(&fa, close_fd);
-    posix_spawn_file_actions_addopen(&fa, 2, err_.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    std::vector<std::string> all = {binary};
-    all.insert(all.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (std::string& a : all) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    int rc =
-        posix_spawn(&pid_, binary.c_str(), &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    EXPECT_EQ(rc, 0) << "spawn " << binary;
-    if (rc != 0) pid_ = -1;
-  }
-  ~Proc() {
-    if (pid_ > 0 && exit_code_ == kRunning) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    std::remove(out_.c_str());
-    std::remove(err_.c_str());
-  }
-  Proc(const Proc&) = delete;
-  Proc& operator=(const Proc&) = delete;
-
-  pid_t pid() const { return pid_; }
-  // Waits at most `timeout`; the exit code, or -1 (killed) on timeout.
-  int Wait(std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
-    if (exit_code_ != kRunning || pid_ <= 0) return exit_code_;
-    auto deadline = Clock::now() + timeout;
-    while (true) {
-      int status = 0;
-      pid_t r = waitpid(pid_, &status, WNOHANG);
-      if (r == pid_) {
-        exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        return exit_code_;
-      }
-      if (Clock::now() >= deadline) {
-        ADD_FAILURE() << "process did not exit in time; stderr:\n" << err();
-        kill(pid_, SIGKILL);
-        waitpid(pid_, nullptr, 0);
-        exit_code_ = -1;
-        return exit_code_;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  }
-  void Signal(int sig) {
-    if (pid_ > 0 && exit_code_ == kRunning) kill(pid_, sig);
-  }
-  bool WaitFor(absl::string_view text,
-               std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-    auto deadline = Clock::now() + timeout;
-    while (Clock::now() < deadline) {
-      if (absl::StrContains(err(), text)) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
-  }
-  // VmRSS in KiB (0 once gone).
-  uint64_t RssKib() const {
-    const std::string s = ReadFile(absl::StrCat("/proc/", pid_, "/status"));
-    const size_t at = s.find("VmRSS:");
-    if (at == std::string::npos) return 0;
-    const size_t end = s.find('\n', at);
-    std::string v(absl::StripAsciiWhitespace(
-        s.substr(at + 6, end == std::string::npos ? end : end - at - 6)));
-    if (absl::EndsWith(v, "kB")) v.resize(v.size() - 2);
-    uint64_t kib = 0;
-    (void)absl::SimpleAtoi(absl::StripAsciiWhitespace(v), &kib);
-    return kib;
-  }
-  std::string out() const { return ReadFile(out_); }
-  std::string err() const { return ReadFile(err_); }
-
- private:
-  static constexpr int kRunning = -2;
-  pid_t pid_ = -1;
-  int exit_code_ = kRunning;
-  std::string out_, err_;
-};
 
 // Reads a pipe on its own thread: at `rate` octets/s while slow, as fast as
 // it comes otherwise, until EOF.
@@ -316,10 +199,11 @@ constexpr int kRoutes = 200000;
 TEST(ListenBackpressureTest, SlowStdoutThrottlesOnlyTheFloodingPeer) {
   int pipefd[2];
   ASSERT_EQ(pipe2(pipefd, O_CLOEXEC), 0);
-  Proc listen(Bin("bgpy-listen"),
-              {"--listen=127.0.0.1:0", "--local-as=65001", "--hold-time=9",
-               "--print=json", "--output-buffer=256KB", "--duration=60s"},
-              pipefd[1], pipefd[0]);
+  ToolProcess listen(
+      ToolPath("bgpy-listen"),
+      {"--listen=127.0.0.1:0", "--local-as=65001", "--hold-time=9",
+       "--print=json", "--output-buffer=256KB", "--duration=60s"},
+      ToolProcess::Options{.stdout_fd = pipefd[1], .close_fd = pipefd[0]});
   close(pipefd[1]);
   PipeReader reader(pipefd[0], 100e3);  // 100 KB/s
   ASSERT_TRUE(listen.WaitFor("listening on 127.0.0.1:")) << listen.err();
@@ -335,11 +219,12 @@ TEST(ListenBackpressureTest, SlowStdoutThrottlesOnlyTheFloodingPeer) {
 
   // The flood: 200,000 /32s in 4096-octet UPDATEs (~5.6 MB of JSON, about
   // a minute of output at 100 KB/s).
-  Proc inject(Bin("bgpy-inject"),
-              {"--peer=127.0.0.1", absl::StrCat("--port=", port),
-               "--local-address=127.0.0.2", "--local-as=65500",
-               "--prefix=10.0.0.0/32", absl::StrCat("--count=", kRoutes),
-               "--max-message-size=4096", "--print=none", "--duration=60s"});
+  ToolProcess inject(
+      ToolPath("bgpy-inject"),
+      {"--peer=127.0.0.1", absl::StrCat("--port=", port),
+       "--local-address=127.0.0.2", "--local-as=65500", "--prefix=10.0.0.0/32",
+       absl::StrCat("--count=", kRoutes), "--max-message-size=4096",
+       "--print=none", "--duration=60s"});
   ASSERT_TRUE(listen.WaitFor("127.0.0.2:")) << listen.err();
   ASSERT_TRUE(listen.WaitFor("-> Established")) << listen.err();
   std::this_thread::sleep_for(std::chrono::seconds(1));  // stdout is behind
@@ -482,8 +367,9 @@ TEST(ListenBackpressureTest, SlowStdoutThrottlesOnlyTheFloodingPeer) {
 
 TEST(ListenBackpressureTest, FastStdoutIsNeverThrottled) {
   // Into a file: nothing waits, no summary line about throttling.
-  Proc listen(Bin("bgpy-listen"), {"--listen=127.0.0.1:0", "--local-as=65001",
-                                   "--print=json", "--duration=30s"});
+  ToolProcess listen(ToolPath("bgpy-listen"),
+                     {"--listen=127.0.0.1:0", "--local-as=65001",
+                      "--print=json", "--duration=30s"});
   ASSERT_TRUE(listen.WaitFor("listening on 127.0.0.1:")) << listen.err();
   const std::string err0 = listen.err();
   const std::string key = "listening on 127.0.0.1:";
@@ -491,8 +377,8 @@ TEST(ListenBackpressureTest, FastStdoutIsNeverThrottled) {
   int port = 0;
   ASSERT_TRUE(absl::SimpleAtoi(
       err0.substr(start, err0.find(',', start) - start), &port));
-  Proc inject(
-      Bin("bgpy-inject"),
+  ToolProcess inject(
+      ToolPath("bgpy-inject"),
       {"--peer=127.0.0.1", absl::StrCat("--port=", port),
        "--local-address=127.0.0.2", "--local-as=65500", "--prefix=10.0.0.0/32",
        "--count=20000", "--print=none", "--duration=30s"});
@@ -513,7 +399,8 @@ TEST(ListenBackpressureTest, FastStdoutIsNeverThrottled) {
 }
 
 TEST(ListenBackpressureTest, OutputBufferUsageError) {
-  Proc listen(Bin("bgpy-listen"), {"--local-as=65001", "--output-buffer=lots"});
+  ToolProcess listen(ToolPath("bgpy-listen"),
+                     {"--local-as=65001", "--output-buffer=lots"});
   EXPECT_EQ(listen.Wait(), 1);
   EXPECT_THAT(listen.err(), HasSubstr("--output-buffer"));
   EXPECT_THAT(listen.err(), HasSubstr("'lots' is not a size"));

@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -39,32 +38,19 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testlib/hex.h"
-
-extern char** environ;
+#include "testlib/tool_process.h"
 
 namespace bgpy {
 namespace {
+
+using ::bgpy::testing::ReadWholeFile;
+using ::bgpy::testing::ToolPath;
+using ::bgpy::testing::ToolProcess;
 
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
 
 constexpr char kBgpdump[] = "/usr/bin/bgpdump";
-
-std::string Bin(absl::string_view name) {
-  if (const char* dir = std::getenv("BGPY_BINARY_DIR"))
-    return absl::StrCat(dir, "/bin/", name);
-  // Run by hand: the tools sit beside this test binary.
-  char self[4096];
-  const ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-  std::string dir = n > 0 ? std::string(self, static_cast<size_t>(n)) : "";
-  dir = dir.substr(0, dir.rfind('/'));
-  return absl::StrCat(dir, "/", name);
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(f), {});
-}
 
 std::vector<std::string> Lines(const std::string& s) {
   std::vector<std::string> out = absl::StrSplit(s, '\n', absl::SkipEmpty());
@@ -106,85 +92,6 @@ class TempDir {
   std::string path_;
 };
 
-// A child process with stdout and stderr in files.
-class Proc {
- public:
-  Proc(const std::string& binary, const std::vector<std::string>& args) {
-    const std::string base =
-        absl::StrCat(::testing::TempDir(), "/lmt_", ::getpid(), "_", ++seq);
-    out_ = base + ".out";
-    err_ = base + ".err";
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, out_.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, err_.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    std::vector<std::string> all = {binary};
-    all.insert(all.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (std::string& a : all) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    int rc =
-        posix_spawn(&pid_, binary.c_str(), &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    EXPECT_EQ(rc, 0) << "spawn " << binary;
-    if (rc != 0) pid_ = -1;
-  }
-  ~Proc() {
-    if (pid_ > 0 && exit_code_ == kRunning) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    std::remove(out_.c_str());
-    std::remove(err_.c_str());
-  }
-  Proc(const Proc&) = delete;
-  Proc& operator=(const Proc&) = delete;
-
-  // Waits at most `timeout`; the exit code, or -1 (killed) on timeout.
-  int Wait(std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
-    if (exit_code_ != kRunning || pid_ <= 0) return exit_code_;
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (true) {
-      int status = 0;
-      pid_t r = waitpid(pid_, &status, WNOHANG);
-      if (r == pid_) {
-        exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        return exit_code_;
-      }
-      if (std::chrono::steady_clock::now() >= deadline) {
-        ADD_FAILURE() << "process did not exit in time; stderr:\n" << err();
-        kill(pid_, SIGKILL);
-        waitpid(pid_, nullptr, 0);
-        exit_code_ = -1;
-        return exit_code_;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-  }
-  void Signal(int sig) {
-    if (pid_ > 0 && exit_code_ == kRunning) kill(pid_, sig);
-  }
-  bool WaitFor(absl::string_view text,
-               std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (absl::StrContains(err(), text)) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
-  }
-  std::string out() const { return ReadFile(out_); }
-  std::string err() const { return ReadFile(err_); }
-
- private:
-  static constexpr int kRunning = -2;
-  pid_t pid_ = -1;
-  int exit_code_ = kRunning;
-  std::string out_, err_;
-};
-
 // bgpy-listen on 127.0.0.1 (a port the kernel picks), recording.
 class Listener {
  public:
@@ -192,7 +99,7 @@ class Listener {
     std::vector<std::string> args = {"--listen=127.0.0.1:0", "--local-as=65001",
                                      "--print=none", "--duration=30s"};
     args.insert(args.end(), extra.begin(), extra.end());
-    proc_ = std::make_unique<Proc>(Bin("bgpy-listen"), args);
+    proc_ = std::make_unique<ToolProcess>(ToolPath("bgpy-listen"), args);
     EXPECT_TRUE(proc_->WaitFor("listening on 127.0.0.1:")) << proc_->err();
     const std::string err = proc_->err();
     const std::string key = "listening on 127.0.0.1:";
@@ -203,7 +110,7 @@ class Listener {
       EXPECT_TRUE(absl::SimpleAtoi(err.substr(start, end - start), &port_));
     }
   }
-  Proc& proc() { return *proc_; }
+  ToolProcess& proc() { return *proc_; }
   int port() const { return port_; }
   void Stop() {
     proc_->Signal(SIGTERM);
@@ -211,7 +118,7 @@ class Listener {
   }
 
  private:
-  std::unique_ptr<Proc> proc_;
+  std::unique_ptr<ToolProcess> proc_;
   int port_ = 0;
 };
 
@@ -301,8 +208,8 @@ TEST_F(ListenMrtTest, RecordsEveryRouteAndTheSessionStates) {
   const int64_t start = absl::ToUnixSeconds(absl::Now());
   Listener listen({absl::StrCat("--mrt-out=", file)});
   ASSERT_NE(listen.port(), 0);
-  Proc inject(
-      Bin("bgpy-inject"),
+  ToolProcess inject(
+      ToolPath("bgpy-inject"),
       InjectArgs(listen.port(), {"--count=1000", "--as-path=65500 65010",
                                  "--next-hop=192.0.2.1", "--med=7"}));
   ASSERT_EQ(inject.Wait(), 0) << inject.err();
@@ -348,7 +255,7 @@ TEST_F(ListenMrtTest, RecordsEveryRouteAndTheSessionStates) {
   }
   // Every received message is a record (OPEN, KEEPALIVE, UPDATEs,
   // End-of-RIB) besides the five state changes; the file is whole.
-  const std::string bytes = ReadFile(file);
+  const std::string bytes = ReadWholeFile(file);
   EXPECT_GT(CountRecords(bytes), 5 + 3);
 }
 
@@ -357,9 +264,9 @@ TEST_F(ListenMrtTest, AddPathSessionsUseTheAddPathSubtype) {
   const std::string file = dir.Path("ap.mrt");
   Listener listen({absl::StrCat("--mrt-out=", file)});
   ASSERT_NE(listen.port(), 0);
-  Proc inject(Bin("bgpy-inject"),
-              InjectArgs(listen.port(), {"--count=3", "--add-path=2",
-                                         "--next-hop=192.0.2.1"}));
+  ToolProcess inject(ToolPath("bgpy-inject"),
+                     InjectArgs(listen.port(), {"--count=3", "--add-path=2",
+                                                "--next-hop=192.0.2.1"}));
   ASSERT_EQ(inject.Wait(), 0) << inject.err();
   ASSERT_TRUE(listen.proc().WaitFor("Established -> Idle"));
   listen.Stop();
@@ -431,7 +338,7 @@ TEST_F(ListenMrtTest, TwoOctetAsSessionIsRecordedAsMessage) {
   EXPECT_THAT(Select(lines, "|W|"),
               ElementsAreArray({"BGP4MP_ET|W|127.0.0.3|65500|198.51.1.0/24"}));
   // The record's subtype: BGP4MP_ET (17) MESSAGE (1) for the UPDATEs.
-  const std::string bytes = ReadFile(file);
+  const std::string bytes = ReadWholeFile(file);
   ASSERT_GT(CountRecords(bytes), 0);
   int messages = 0, as4 = 0;
   for (size_t pos = 0; pos + 12 <= bytes.size();) {
@@ -452,8 +359,8 @@ TEST_F(ListenMrtTest, RotatesBySizeIntoWholeFiles) {
   Listener listen(
       {absl::StrCat("--mrt-out=", dir.Path("rib.mrt")), "--mrt-rotate=1KB"});
   ASSERT_NE(listen.port(), 0);
-  Proc inject(
-      Bin("bgpy-inject"),
+  ToolProcess inject(
+      ToolPath("bgpy-inject"),
       InjectArgs(listen.port(), {"--count=1000", "--max-message-size=4096",
                                  "--next-hop=192.0.2.1"}));
   ASSERT_EQ(inject.Wait(), 0) << inject.err();
@@ -473,7 +380,7 @@ TEST_F(ListenMrtTest, RotatesBySizeIntoWholeFiles) {
     if (i > 0) {
       EXPECT_EQ(files[i], absl::StrCat("rib.mrt.", i));
     }
-    const std::string bytes = ReadFile(dir.Path(files[i]));
+    const std::string bytes = ReadWholeFile(dir.Path(files[i]));
     const int records = CountRecords(bytes);
     EXPECT_GE(records, 1);
     // Over the limit only when one record alone is.
@@ -496,8 +403,9 @@ TEST_F(ListenMrtTest, RotatesByIntervalWithStrftimeNames) {
       {absl::StrCat("--mrt-out=", dir.Path("updates.%Y%m%d.%H%M%S")),
        "--mrt-rotate-interval=1s"});
   ASSERT_NE(listen.port(), 0);
-  Proc inject(Bin("bgpy-inject"),
-              InjectArgs(listen.port(), {"--count=100", "--duration=2.5s"}));
+  ToolProcess inject(
+      ToolPath("bgpy-inject"),
+      InjectArgs(listen.port(), {"--count=100", "--duration=2.5s"}));
   ASSERT_EQ(inject.Wait(), 0) << inject.err();
   ASSERT_TRUE(listen.proc().WaitFor("Established -> Idle"));
   listen.Stop();
@@ -524,7 +432,7 @@ TEST_F(ListenMrtTest, RotatesByIntervalWithStrftimeNames) {
         << err;
     EXPECT_GT(absl::ToUnixSeconds(t), last);
     last = absl::ToUnixSeconds(t);
-    const std::string bytes = ReadFile(dir.Path(f));
+    const std::string bytes = ReadWholeFile(dir.Path(f));
     EXPECT_GE(CountRecords(bytes), 0);
     bool ok = false;
     for (const std::string& l : Bgpdump(dir.Path(f), &ok)) {
@@ -563,7 +471,7 @@ TEST(ListenMrtUsageTest, BadFlagsExitOneNamingTheFlag) {
     std::vector<std::string> args = {"--listen=127.0.0.1:0",
                                      "--local-as=65001"};
     args.insert(args.end(), c.args.begin(), c.args.end());
-    Proc listen(Bin("bgpy-listen"), args);
+    ToolProcess listen(ToolPath("bgpy-listen"), args);
     EXPECT_EQ(listen.Wait(), 1);
     EXPECT_THAT(listen.err(), HasSubstr(c.want));
     EXPECT_EQ(Lines(listen.err()).size(), 1u) << listen.err();

@@ -8,7 +8,6 @@
 // Every wait is bounded.
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,11 +29,10 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testlib/json.h"
+#include "testlib/tool_process.h"
 #ifndef BGPY_NO_TOOLS
 #include "perf/report.h"
 #endif
-
-extern char** environ;
 
 namespace bgpy {
 namespace {
@@ -139,11 +137,6 @@ std::string PerfBinary() {
   return BGPY_PERF_BINARY;
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream f(path);
-  return std::string(std::istreambuf_iterator<char>(f), {});
-}
-
 int seq = 0;
 
 struct RunResult {
@@ -156,44 +149,13 @@ struct RunResult {
 RunResult RunPerf(std::vector<std::string> args,
                   std::chrono::seconds timeout = std::chrono::seconds(60)) {
   RunResult r;
-  const std::string base =
-      absl::StrCat(::testing::TempDir(), "/perf_", ::getpid(), "_", ++seq);
-  r.dir = base + ".out";
-  const std::string err = base + ".err";
+  r.dir = absl::StrCat(::testing::TempDir(), "/perf_", ::getpid(), "_", ++seq,
+                       ".out");
   args.push_back(absl::StrCat("--out=", r.dir));
-  std::vector<std::string> all = {PerfBinary()};
-  all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : all) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 2, err.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = -1;
-  const int rc =
-      posix_spawn(&pid, all[0].c_str(), &fa, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  EXPECT_EQ(rc, 0) << "spawn " << all[0];
-  if (rc != 0) return r;
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (true) {
-    int status = 0;
-    if (waitpid(pid, &status, WNOHANG) == pid) {
-      r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      break;
-    }
-    if (std::chrono::steady_clock::now() >= deadline) {
-      ADD_FAILURE() << "bgpy-perf did not exit in time";
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  r.err = ReadFile(err);
-  std::remove(err.c_str());
+  ::bgpy::testing::ToolProcess perf(PerfBinary(), args);
+  if (!perf.started()) return r;
+  r.exit_code = perf.Wait(timeout);
+  r.err = perf.err();
   return r;
 }
 
@@ -288,7 +250,8 @@ std::vector<std::string> CheckXml(const std::string& s, std::string* error,
 // result.json matches the summary line. Returns the parsed result.json.
 void CheckOutputs(const RunResult& r, uint64_t routes,
                   const std::string& scenario, JsonValue* out = nullptr) {
-  absl::StatusOr<JsonValue> j = ParseJson(ReadFile(r.dir + "/result.json"));
+  absl::StatusOr<JsonValue> j =
+      ParseJson(::bgpy::testing::ReadWholeFile(r.dir + "/result.json"));
   ASSERT_TRUE(j.ok()) << j.status();
   if (out != nullptr) *out = *j;
   EXPECT_EQ(*j->GetText("scenario"), scenario);
@@ -344,8 +307,9 @@ void CheckOutputs(const RunResult& r, uint64_t routes,
   // timeline.csv: a header, then rows whose time and cumulative counts
   // never go down; the last holds every route event of every phase,
   // written and received, and the routes at the monitor at the end.
-  std::vector<std::string> rows = absl::StrSplit(
-      ReadFile(r.dir + "/timeline.csv"), '\n', absl::SkipEmpty());
+  std::vector<std::string> rows =
+      absl::StrSplit(::bgpy::testing::ReadWholeFile(r.dir + "/timeline.csv"),
+                     '\n', absl::SkipEmpty());
   EXPECT_GE(rows.size(), 2u);
   if (rows.size() >= 2) {
     EXPECT_EQ(rows[0], "t_s,written,received,at_monitor");
@@ -377,8 +341,8 @@ void CheckOutputs(const RunResult& r, uint64_t routes,
   // (written, received, at the monitor).
   std::string error;
   std::vector<std::string> polylines;
-  std::vector<std::string> tags =
-      CheckXml(ReadFile(r.dir + "/chart.svg"), &error, &polylines);
+  std::vector<std::string> tags = CheckXml(
+      ::bgpy::testing::ReadWholeFile(r.dir + "/chart.svg"), &error, &polylines);
   EXPECT_EQ(error, "");
   EXPECT_FALSE(tags.empty());
   if (!tags.empty()) {
