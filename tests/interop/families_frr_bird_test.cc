@@ -91,22 +91,6 @@ NeighborSpec IbgpNeighbor(const std::string& address,
   return n;
 }
 
-// Calls `get` every `interval` until it returns `want` or `timeout` passes
-// (or `tool` exited); returns the last value.
-std::optional<int> PollCount(const std::function<std::optional<int>()>& get,
-                             int want, Millis timeout, Millis interval,
-                             ToolProcess* tool) {
-  std::optional<int> last;
-  auto deadline = Clock::now() + timeout;
-  while (true) {
-    last = get();
-    if (last == want) return last;
-    if (Clock::now() >= deadline) return last;
-    if (tool != nullptr && !tool->Running()) return last;
-    std::this_thread::sleep_for(interval);
-  }
-}
-
 // --- FRR -------------------------------------------------------------------
 
 absl::StatusOr<JsonValue> FrrJson(Daemon& frr,

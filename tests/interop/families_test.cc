@@ -418,17 +418,6 @@ std::string CountText(const std::optional<std::pair<int, int>>& n) {
            : "(no count)";
 }
 
-// The attribute of `type` in GoBGP's JSON path object; nullptr if absent.
-const JsonValue* GobgpAttr(const JsonValue& path, int type) {
-  const JsonValue* attrs = path.Get("attrs");
-  if (attrs == nullptr) return nullptr;
-  for (const JsonValue& a : attrs->items()) {
-    const std::string* t = a.GetText("type");
-    if (t != nullptr && *t == absl::StrCat(type)) return &a;
-  }
-  return nullptr;
-}
-
 // `gobgp global rib -a AFI [EVPN-TYPE] -j` of one run, checked: every route
 // of the run is there, and its first and last are exactly what we sent.
 void CheckListing(const InjectRun& run, const std::string& listing) {

@@ -13,7 +13,7 @@ if(TARGET bgpy_posix)
   list(FILTER BGPY_INTEROP_SOURCES EXCLUDE REGEX "_test\\.cc$")
   list(FILTER BGPY_INTEROP_TESTS INCLUDE REGEX "_test\\.cc$")
   add_library(bgpy_interop STATIC ${BGPY_INTEROP_SOURCES})
-  target_link_libraries(bgpy_interop PUBLIC absl::status absl::statusor
+  target_link_libraries(bgpy_interop PUBLIC bgpy_testlib absl::status absl::statusor
                         absl::strings)
   target_include_directories(bgpy_interop PUBLIC
                              ${CMAKE_CURRENT_LIST_DIR}/..)

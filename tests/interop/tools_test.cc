@@ -104,22 +104,6 @@ std::vector<std::string> InjectArgs(const std::string& tool,
   return a;
 }
 
-// Calls `get` every `interval` until it returns `want` or `timeout` passes
-// (or `tool`, if given, exited); returns the last value.
-std::optional<int> PollCount(const std::function<std::optional<int>()>& get,
-                             int want, Millis timeout, Millis interval,
-                             ToolProcess* tool = nullptr) {
-  std::optional<int> last;
-  auto deadline = Clock::now() + timeout;
-  while (true) {
-    last = get();
-    if (last == want) return last;
-    if (Clock::now() >= deadline) return last;
-    if (tool != nullptr && !tool->Running()) return last;
-    std::this_thread::sleep_for(interval);
-  }
-}
-
 // "100000 of 100000 routes for 100000 networks in table master4" -> 100000.
 std::optional<int> FirstNumberOfLineWith(absl::string_view out,
                                          absl::string_view needle) {
@@ -286,17 +270,6 @@ std::optional<int> GobgpCount(Daemon& g, const char* afi) {
   int n;
   if (!absl::SimpleAtoi(rest, &n)) return std::nullopt;
   return n;
-}
-
-// The attribute of `type` in GoBGP's JSON path object; nullptr if absent.
-const JsonValue* GobgpAttr(const JsonValue& path, int type) {
-  const JsonValue* attrs = path.Get("attrs");
-  if (attrs == nullptr) return nullptr;
-  for (const JsonValue& a : attrs->items()) {
-    const std::string* t = a.GetText("type");
-    if (t != nullptr && *t == absl::StrCat(type)) return &a;
-  }
-  return nullptr;
 }
 
 std::vector<std::string> Texts(const JsonValue* v) {

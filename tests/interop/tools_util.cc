@@ -178,5 +178,30 @@ ToolProcess::~ToolProcess() {
   }
 }
 
+std::optional<int> PollCount(const std::function<std::optional<int>()>& get,
+                             int want, Millis timeout, Millis interval,
+                             ToolProcess* tool) {
+  std::optional<int> last;
+  const auto deadline = Clock::now() + timeout;
+  while (true) {
+    last = get();
+    if (last == want) return last;
+    if (Clock::now() >= deadline) return last;
+    if (tool != nullptr && !tool->Running()) return last;
+    std::this_thread::sleep_for(interval);
+  }
+}
+
+const testing::JsonValue* GobgpAttr(const testing::JsonValue& path, int type) {
+  const testing::JsonValue* attrs = path.Get("attrs");
+  if (attrs == nullptr) return nullptr;
+  const std::string want = absl::StrCat(type);
+  for (const testing::JsonValue& a : attrs->items()) {
+    const std::string* t = a.GetText("type");
+    if (t != nullptr && *t == want) return &a;
+  }
+  return nullptr;
+}
+
 }  // namespace interop
 }  // namespace bgpy

@@ -18,6 +18,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +26,7 @@
 
 #include "absl/status/statusor.h"
 #include "interop/daemons.h"
+#include "testlib/json.h"
 
 namespace bgpy {
 namespace interop {
@@ -68,6 +70,16 @@ class ToolProcess {
   std::string dir_;
   std::optional<int> exit_code_;
 };
+
+// Calls `get` every `interval` until it returns `want` or `timeout` passes
+// (or `tool`, if given, exited); returns the last value.
+std::optional<int> PollCount(const std::function<std::optional<int>()>& get,
+                             int want, Millis timeout, Millis interval,
+                             ToolProcess* tool = nullptr);
+
+// The attribute of `type` in GoBGP's JSON path object (`gobgp ... -j`);
+// nullptr if absent.
+const testing::JsonValue* GobgpAttr(const testing::JsonValue& path, int type);
 
 }  // namespace interop
 }  // namespace bgpy
