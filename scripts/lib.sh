@@ -15,7 +15,7 @@ BGPY_SHARED_DIR="$(cd "${BGPY_ROOT}/.." && pwd)/shared"
 BGPY_PACKAGES=(
   cmake ninja-build g++ clang libclang-rt-14-dev git
   libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev clang-format
-  zlib1g-dev libbz2-dev
+  zlib1g-dev libbz2-dev valgrind
   bird2 frr gobgpd exabgp bgpdump
 )
 
