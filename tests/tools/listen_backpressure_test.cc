@@ -42,11 +42,16 @@
 #include "absl/strings/string_view.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testlib/raw_peer.h"
 #include "testlib/tool_process.h"
 
 namespace bgpy {
 namespace {
 
+using ::bgpy::testing::BgpKeepalive;
+using ::bgpy::testing::BgpOpen;
+using ::bgpy::testing::RawMessage;
+using ::bgpy::testing::RawPeer;
 using ::bgpy::testing::ToolPath;
 using ::bgpy::testing::ToolProcess;
 
@@ -112,87 +117,12 @@ class PipeReader {
   std::thread thread_;
 };
 
-// --- A hand-driven BGP peer (RFC 4271 §4) ------------------------------------
-
-void Put16(std::vector<uint8_t>& b, uint16_t v) {
-  b.push_back(static_cast<uint8_t>(v >> 8));
-  b.push_back(static_cast<uint8_t>(v));
+// The type of `peer`'s next whole message within `timeout`; 0 when none
+// came (or the connection ended).
+uint8_t NextType(RawPeer& peer, std::chrono::milliseconds timeout) {
+  std::optional<RawMessage> m = peer.Next(timeout);
+  return m ? m->type : 0;
 }
-
-// Header: 16 x 0xff marker, length, type (RFC 4271 §4.1).
-std::vector<uint8_t> Message(uint8_t type, const std::vector<uint8_t>& body) {
-  std::vector<uint8_t> m(16, 0xff);
-  Put16(m, static_cast<uint16_t>(19 + body.size()));
-  m.push_back(type);
-  m.insert(m.end(), body.begin(), body.end());
-  return m;
-}
-
-// OPEN (RFC 4271 §4.2): version 4, AS, hold time, BGP identifier, no
-// optional parameters (so IPv4 unicast only, RFC 4760 §7).
-std::vector<uint8_t> Open(uint16_t as, uint16_t hold, uint32_t id) {
-  std::vector<uint8_t> body = {4};
-  Put16(body, as);
-  Put16(body, hold);
-  for (int shift : {24, 16, 8, 0})
-    body.push_back(static_cast<uint8_t>(id >> shift));
-  body.push_back(0);
-  return Message(1, body);
-}
-
-class RawPeer {
- public:
-  // Connects from `local` to 127.0.0.1:`port`.
-  RawPeer(const char* local, int port) {
-    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    inet_pton(AF_INET, local, &a.sin_addr);
-    EXPECT_EQ(bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
-    a.sin_port = htons(static_cast<uint16_t>(port));
-    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-    ok_ = connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0;
-    EXPECT_TRUE(ok_) << "connect: " << std::strerror(errno);
-  }
-  ~RawPeer() {
-    if (fd_ >= 0) close(fd_);
-  }
-  bool ok() const { return ok_; }
-  void Send(const std::vector<uint8_t>& m) {
-    EXPECT_EQ(send(fd_, m.data(), m.size(), MSG_NOSIGNAL),
-              static_cast<ssize_t>(m.size()));
-  }
-  // The type of the next whole message, waiting at most `timeout`; 0 when
-  // none came (or the connection ended).
-  uint8_t Next(std::chrono::milliseconds timeout) {
-    const auto deadline = Clock::now() + timeout;
-    while (true) {
-      if (buf_.size() >= 19) {
-        const size_t len = (size_t{buf_[16]} << 8) | buf_[17];
-        if (len < 19) return 0;
-        if (buf_.size() >= len) {
-          const uint8_t type = buf_[18];
-          buf_.erase(buf_.begin(), buf_.begin() + static_cast<ptrdiff_t>(len));
-          return type;
-        }
-      }
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - Clock::now());
-      if (left.count() <= 0) return 0;
-      pollfd pfd{fd_, POLLIN, 0};
-      if (poll(&pfd, 1, static_cast<int>(left.count())) <= 0) continue;
-      uint8_t tmp[4096];
-      const ssize_t n = recv(fd_, tmp, sizeof(tmp), 0);
-      if (n <= 0) return 0;
-      buf_.insert(buf_.end(), tmp, tmp + n);
-    }
-  }
-
- private:
-  int fd_ = -1;
-  bool ok_ = false;
-  std::vector<uint8_t> buf_;
-};
 
 constexpr int kRoutes = 200000;
 
@@ -233,13 +163,13 @@ TEST(ListenBackpressureTest, SlowStdoutThrottlesOnlyTheFloodingPeer) {
   RawPeer peer("127.0.0.3", port);
   ASSERT_TRUE(peer.ok());
   const auto connected = Clock::now();
-  peer.Send(Open(65502, 9, 0x7f000003));
-  EXPECT_EQ(peer.Next(std::chrono::seconds(5)), 1);  // OPEN
-  EXPECT_EQ(peer.Next(std::chrono::seconds(5)), 4);  // KEEPALIVE
-  peer.Send(Message(4, {}));
+  peer.Send(BgpOpen(65502, 9, 0x7f000003));
+  EXPECT_EQ(NextType(peer, std::chrono::seconds(5)), 1);  // OPEN
+  EXPECT_EQ(NextType(peer, std::chrono::seconds(5)), 4);  // KEEPALIVE
+  peer.Send(BgpKeepalive());
   // Established: the listener sends End-of-RIB (an UPDATE) at once.
   uint8_t type = 4;
-  while (type == 4) type = peer.Next(std::chrono::seconds(5));
+  while (type == 4) type = NextType(peer, std::chrono::seconds(5));
   EXPECT_EQ(type, 2);
   const double establish_s =
       std::chrono::duration<double>(Clock::now() - connected).count();
@@ -255,10 +185,10 @@ TEST(ListenBackpressureTest, SlowStdoutThrottlesOnlyTheFloodingPeer) {
   while (Clock::now() < slow_end) {
     max_rss_kib = std::max(max_rss_kib, listen.RssKib());
     if (Clock::now() - last_sent >= std::chrono::seconds(2)) {
-      peer.Send(Message(4, {}));
+      peer.Send(BgpKeepalive());
       last_sent = Clock::now();
     }
-    const uint8_t type = peer.Next(std::chrono::milliseconds(100));
+    const uint8_t type = NextType(peer, std::chrono::milliseconds(100));
     if (type == 0) continue;
     if (type != 4) {
       ++others;  // a NOTIFICATION would be a failure
