@@ -331,7 +331,8 @@ std::vector<Case> AllCases() {
       RawHex(22, 2, "000000"), Notify(1, 2, "0016"));
   add("H08", "4271 §6.1", "NOTIFICATION of 20 octets (minimum 21)", kEs,
       RawHex(20, 3, "06"), Notify(1, 2, "0014"),
-      "a NOTIFICATION whose header is bad is a header error, answered");
+      "header errors are answered whatever the type (§6.1); §6.4 covers "
+      "a NOTIFICATION's contents (F10)");
   add("H09", "4271 §6.1, 2918 §3", "ROUTE-REFRESH of 22 octets (minimum 23)",
       kEs, RawHex(22, 5, "000100"), Notify(1, 2, "0016"));
   add("H10", "4271 §6.1, 8654 §4",
@@ -466,6 +467,12 @@ std::vector<Case> AllCases() {
       MsgHex(3, "0602"), SilentClose(), "a NOTIFICATION is never answered");
   add("F09", "4271 §4.5", "NOTIFICATION 2/2 in OpenSent", kOs,
       MsgHex(3, "0202"), SilentClose());
+
+  add("F10", "4271 §6.4", "NOTIFICATION with unknown code 99 in Established",
+      kEs, MsgHex(3, "6301"), SilentClose());
+  add("F11", "4271 §6.4, 9003 §2",
+      "Cease/2 whose shutdown length (200) overruns the data", kEs,
+      MsgHex(3, "0602c8414243"), SilentClose());
 
   // ---- Cease (RFC 4486, RFC 9003) sent by bgpy.
   {
@@ -710,6 +717,27 @@ std::vector<Case> AllCases() {
                 ""),
       Ok("announced 2001:db8:1::/48"))
       ->ctx = v6;
+  add("U73", "4271 §6.3, 8654 §4",
+      "4096-octet UPDATE: unrecognized well-known attribute of 4069 octets",
+      kEs, UpdateHex("", Attr(0x50, 99, std::string(2 * 4069, 'b')), ""),
+      Notify(3, 2, Attr(0x50, 99, std::string(2 * 4069, 'b'))),
+      "a 4094-octet NOTIFICATION: the data always fits");
+  add("U74", "4271 §6.3",
+      "eBGP AS_PATH whose first AS (65099) is not the "
+      "peer's",
+      kEs, UpdateHex("", kOrigin + "40020602010000fe4b" + kNextHop, kP24),
+      Ok(ann), "the check is a MAY; bgpy leaves it to the owner");
+  add("U75", "7606 §7.9", "ORIGINATOR_ID from an external peer", kEs,
+      UpdateHex("", kBase4 + "8009040a000002", kP24), Ok(ann),
+      "known deviation: 7606 §7.9 says attribute discard; the codec does not "
+      "know the session is external, the owner must ignore it");
+  add("U76", "7606 §7.10", "CLUSTER_LIST from an external peer", kEs,
+      UpdateHex("", kBase4 + "800a040a000002", kP24), Ok(ann),
+      "known deviation: 7606 §7.10 says attribute discard; as U75");
+  add("U77", "5065 §5", "eBGP AS_PATH of one AS_CONFED_SEQUENCE segment", kEs,
+      UpdateHex("", kOrigin + "40020603010000fdea" + kNextHop, kP24), Ok(ann),
+      "the codec does not know the peer is outside the confederation; the "
+      "owner must check");
   add("U60", "7606 §4 (issue 10 defect 3)",
       "COMMUNITIES says 8 octets, 4 left in the list", kEs,
       UpdateHex("", kBase4 + "c00808fde80001", kP24), Taw(wd));
@@ -1261,10 +1289,16 @@ std::string RenderDoc() {
       "capability of its peer,\n  so it never sends it; unknown capabilities "
       "are ignored (O18).\n"
       "- RFC 4271 §6.4 NOTIFICATION errors: a NOTIFICATION is never answered "
-      "(F08, F09).\n"
-      "- RFC 7606 §7.5, §7.9, §7.10 LOCAL_PREF, ORIGINATOR_ID and "
-      "CLUSTER_LIST from an external\n  peer: the codec does not know whether "
-      "a session is external; the rows above use iBGP.\n"
+      "(F08-F11).\n"
+      "\n## Known deviations\n\n"
+      "- RFC 7606 §7.5, §7.9, §7.10: LOCAL_PREF, ORIGINATOR_ID and "
+      "CLUSTER_LIST from an external\n  peer are to be discarded. "
+      "`UpdateView::Parse` reads them the same from any peer\n  "
+      "(`SessionParams` does not say whether the session is external), so "
+      "they are kept\n  (U70, U75, U76) and a malformed LOCAL_PREF is "
+      "treat-as-withdraw (U71). The owner\n  (which knows "
+      "`Negotiated::ibgp`) must ignore them. U33, U42 and U43 show the iBGP\n"
+      "  answers.\n"
       "\n## Issue 10 defects\n\n"
       "Defects 3 and 4 are rows of the table above. The others are not "
       "messages; these\ntests prove them (`DefectProofsExist` checks that "
