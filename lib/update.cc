@@ -160,7 +160,9 @@ absl::StatusOr<UpdateView> UpdateView::Parse(wire::Bytes message,
     // RFC 7606 §3(c): Optional/Transitive bits in conflict with the
     // attribute's definition make it malformed.
     absl::Status bad;
-    if ((a.flags & (kAttrOptional | kAttrTransitive)) != desc->flags) {
+    const bool flags_conflict =
+        (a.flags & (kAttrOptional | kAttrTransitive)) != desc->flags;
+    if (flags_conflict) {
       bad =
           UpdateError(UpdateSubcode::kAttributeFlagsError, a.raw,
                       absl::StrFormat("%s flags 0x%02x, expected 0x%02x",
@@ -182,6 +184,13 @@ absl::StatusOr<UpdateView> UpdateView::Parse(wire::Bytes message,
     }
 
     Verdict action = desc->on_malformed;
+    // RFC 7606 §3(c): a flags conflict is treat-as-withdraw unless the
+    // attribute's specification mandates other handling for its flags; the
+    // attribute-discard rows (§7.6, §7.7, RFC 6793 §6, ...) are about their
+    // values only.
+    if (flags_conflict && action < Verdict::kTreatAsWithdraw) {
+      action = Verdict::kTreatAsWithdraw;
+    }
     if (action == Verdict::kSessionReset) {
       if (GetNotification(bad).has_value()) return bad;
       return UpdateError(UpdateSubcode::kMalformedAttributeList, a.raw,

@@ -602,8 +602,10 @@ std::vector<Case> AllCases() {
       ->ctx = ibgp;
   add("U34", "7606 §7.6", "ATOMIC_AGGREGATE length 1", kEs,
       UpdateHex("", kBase4 + "40060100", kP24), Discard(ann));
-  add("U35", "7606 §3(c)", "ATOMIC_AGGREGATE flags optional (0xc0)", kEs,
-      UpdateHex("", kBase4 + "c00600", kP24), Discard(ann));
+  add("U35", "7606 §3(c), §7.6", "ATOMIC_AGGREGATE flags optional (0xc0)", kEs,
+      UpdateHex("", kBase4 + "c00600", kP24), Taw(wd),
+      "flags conflicts are treat-as-withdraw even where a bad value is "
+      "discarded");
   add("U36", "7606 §7.7", "AGGREGATOR length 6 on a 4-octet session", kEs,
       UpdateHex("", kBase4 + "c00706fdea0a000002", kP24), Discard(ann));
   add("U37", "7606 §7.7", "AGGREGATOR length 8 on a 2-octet session", kEs,
