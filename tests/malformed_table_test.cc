@@ -755,6 +755,12 @@ std::vector<Case> AllCases() {
       UpdateHex("", kOrigin + "40020603010000fdea" + kNextHop, kP24), Ok(ann),
       "the codec does not know the peer is outside the confederation; the "
       "owner must check");
+  add("U78", "7606 §3(c), §7.7", "AGGREGATOR flags well-known (0x40)", kEs,
+      UpdateHex("", kBase4 + "4007080000fdea0a000002", kP24), Taw(wd));
+  add("U79", "7606 §3(c), 6793 §6",
+      "AS4_PATH flags well-known (0x40), 2-octet session", kEs,
+      UpdateHex("", kBase2 + "40110602010000fdea", kP24), Taw(wd))
+      ->ctx = two;
   add("U60", "7606 §4 (issue 10 defect 3)",
       "COMMUNITIES says 8 octets, 4 left in the list", kEs,
       UpdateHex("", kBase4 + "c00808fde80001", kP24), Taw(wd));
