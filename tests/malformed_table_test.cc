@@ -700,7 +700,9 @@ std::vector<Case> AllCases() {
       ->ctx = v6;
   add("U50", "7606 §3(c)", "MP_REACH flags optional transitive (0xc0)", kEs,
       UpdateHex("", kOrigin + kAsPath4 + "c00e" + kMpReach6.substr(4), ""),
-      Notify(3, 4, "c00e" + kMpReach6.substr(4)))
+      Notify(3, 4, "c00e" + kMpReach6.substr(4)),
+      "a malformed MP_REACH resets the session (7606 §7.11); data: the "
+      "attribute")
       ->ctx = v6;
   add("U51", "7606 §7.14", "EXTENDED_COMMUNITIES length 7", kEs,
       UpdateHex("", kBase4 + "c0100700020000fdea00", kP24), Taw(wd));
@@ -1284,15 +1286,28 @@ std::string RenderDoc() {
       "- otherwise the RFC 7606 verdict bgpy reported for the message and "
       "the routes it\n  reported, routes of a treat-as-withdraw UPDATE "
       "counted as withdrawn; the session\n  stays Established and sends no "
-      "NOTIFICATION.\n\n"
+      "NOTIFICATION. Verdicts (RFC 7606 §2): `ok`, "
+      "`attribute-discard`\n  (the attribute is dropped, the routes kept), "
+      "`treat-as-withdraw`;\n"
+      "- no reply: bgpy closed the connection without sending anything;\n"
+      "- for an OPEN that is accepted: bgpy's KEEPALIVE and the state "
+      "OpenConfirm.\n\n"
+      "Each case runs on a new connection; the whole table takes about 10 s "
+      "(T01 and T02\nwait for a 3 s hold timer).\n\n"
       "*Input* shows the octets after the 16-octet marker (all of them when "
       "the marker is\nthe error). Attributes used: ORIGIN IGP `40010100`, "
       "AS_PATH 65002 `40020602010000fdea`\n(4-octet) or `4002040201fdea` "
-      "(2-octet), NEXT_HOP 127.0.0.2 `4003047f000002`.\n\n"
-      "| id | RFC | context | state | input | bgpy's answer | note |\n"
-      "|---|---|---|---|---|---|---|\n");
+      "(2-octet), NEXT_HOP 127.0.0.2 `4003047f000002`.\n\n");
   // Rows by group (in the order of the RFC sections), then by id.
   std::vector<Case> rows = AllCases();
+  size_t sent = 0, notified = 0;
+  for (const Case& c : rows) {
+    sent += !c.hex.empty();
+    notified += c.expect.kind == Outcome::Kind::kNotification;
+  }
+  absl::StrAppend(&out, rows.size(), " rows: ", sent,
+                  " crafted messages sent over the wire, ", notified,
+                  " answered with a NOTIFICATION.\n\n");
   auto group = [](const Case& c) {
     return std::string("HOTFCRUD").find(c.id[0]);
   };
@@ -1300,6 +1315,9 @@ std::string RenderDoc() {
     if (group(a) != group(b)) return group(a) < group(b);
     return a.id < b.id;
   });
+  absl::StrAppend(&out,
+                  "| id | RFC | context | state | input | bgpy's answer | note "
+                  "|\n|---|---|---|---|---|---|---|\n");
   for (const Case& c : rows) {
     const bool offline = c.offline;
     absl::StrAppend(
