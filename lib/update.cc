@@ -51,6 +51,15 @@ inline bool ReadAttributeFast(wire::Reader& r, AttributeView& out) {
   return true;
 }
 
+// RFC 4271 §6.3: an Optional Attribute Error carries the attribute (type,
+// length and value) as its data; NLRI errors inside MP_REACH_NLRI and
+// MP_UNREACH_NLRI are found without it, so it is added here.
+absl::Status WithAttributeData(absl::Status st, wire::Bytes attribute) {
+  if (st.ok()) return st;
+  return UpdateError(UpdateSubcode::kOptionalAttributeError, attribute,
+                     st.message());
+}
+
 }  // namespace
 
 absl::StatusOr<UpdateView> UpdateView::Parse(wire::Bytes message,
@@ -102,12 +111,13 @@ absl::StatusOr<UpdateView> UpdateView::Parse(wire::Bytes message,
     if (!ReadAttributeFast(ar_reader, a)) {
       const absl::Status st = ReadAttribute(ar_reader, a);
       // RFC 7606 §4: an attribute whose length runs past the end of the
-      // list is treat-as-withdraw (the total attribute length still locates
-      // the NLRI), unless it is MP_REACH or MP_UNREACH, whose NLRI would be
-      // lost (§3, last paragraph: session reset), or its header cannot even
-      // be read. Nothing after it can be parsed.
+      // list, or too few octets left for an attribute header (its second
+      // case), is treat-as-withdraw (the total attribute length still
+      // locates the NLRI), unless it is MP_REACH or MP_UNREACH, whose NLRI
+      // would be lost (§3, last paragraph: session reset), or a lone octet
+      // leaves even its type unknown. Nothing after it can be parsed.
       const wire::Bytes rest = ar_reader.rest();
-      if (rest.size() < 3 ||
+      if (rest.size() < 2 ||
           rest[1] == static_cast<uint8_t>(AttrCode::kMpReachNlri) ||
           rest[1] == static_cast<uint8_t>(AttrCode::kMpUnreachNlri)) {
         return st;
@@ -150,7 +160,9 @@ absl::StatusOr<UpdateView> UpdateView::Parse(wire::Bytes message,
     // RFC 7606 §3(c): Optional/Transitive bits in conflict with the
     // attribute's definition make it malformed.
     absl::Status bad;
-    if ((a.flags & (kAttrOptional | kAttrTransitive)) != desc->flags) {
+    const bool flags_conflict =
+        (a.flags & (kAttrOptional | kAttrTransitive)) != desc->flags;
+    if (flags_conflict) {
       bad =
           UpdateError(UpdateSubcode::kAttributeFlagsError, a.raw,
                       absl::StrFormat("%s flags 0x%02x, expected 0x%02x",
@@ -172,6 +184,13 @@ absl::StatusOr<UpdateView> UpdateView::Parse(wire::Bytes message,
     }
 
     Verdict action = desc->on_malformed;
+    // RFC 7606 §3(c): a flags conflict is treat-as-withdraw unless the
+    // attribute's specification mandates other handling for its flags; the
+    // attribute-discard rows (§7.6, §7.7, RFC 6793 §6, ...) are about their
+    // values only.
+    if (flags_conflict && action < Verdict::kTreatAsWithdraw) {
+      action = Verdict::kTreatAsWithdraw;
+    }
     if (action == Verdict::kSessionReset) {
       if (GetNotification(bad).has_value()) return bad;
       return UpdateError(UpdateSubcode::kMalformedAttributeList, a.raw,
@@ -199,16 +218,20 @@ absl::StatusOr<UpdateView> UpdateView::Parse(wire::Bytes message,
       }
     }
     v.add_path_reach_ = params.HasAddPath(mp.family);
-    BGPY_RETURN_IF_ERROR(NlriView::Validate(
-        mp.family, mp.nlri, v.add_path_reach_,
-        static_cast<uint8_t>(UpdateSubcode::kOptionalAttributeError)));
+    BGPY_RETURN_IF_ERROR(WithAttributeData(
+        NlriView::Validate(
+            mp.family, mp.nlri, v.add_path_reach_,
+            static_cast<uint8_t>(UpdateSubcode::kOptionalAttributeError)),
+        a->raw));
   }
   if (auto a = v.Find(AttrCode::kMpUnreachNlri)) {
     BGPY_ASSIGN_OR_RETURN(MpUnreachView mp, DecodeMpUnreach(a->value));
     v.add_path_unreach_ = params.HasAddPath(mp.family);
-    BGPY_RETURN_IF_ERROR(NlriView::Validate(
-        mp.family, mp.withdrawn, v.add_path_unreach_,
-        static_cast<uint8_t>(UpdateSubcode::kOptionalAttributeError)));
+    BGPY_RETURN_IF_ERROR(WithAttributeData(
+        NlriView::Validate(
+            mp.family, mp.withdrawn, v.add_path_unreach_,
+            static_cast<uint8_t>(UpdateSubcode::kOptionalAttributeError)),
+        a->raw));
   }
 
   // RFC 4271 §6.3 / RFC 7606 §3(d): missing well-known mandatory

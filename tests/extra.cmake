@@ -7,8 +7,9 @@ if(TARGET bgpy-decode AND TARGET decode_test)
   target_compile_definitions(decode_test PRIVATE
     BGPY_DECODE_BINARY="$<TARGET_FILE:bgpy-decode>")
 endif()
-# The POSIX transport test links bgpy::posix.
-foreach(t posix_transport_test posix_pause_test)
+# The POSIX transport tests (and the malformed-input table, run over it) link
+# bgpy::posix.
+foreach(t posix_transport_test posix_pause_test malformed_table_test)
   if(TARGET bgpy_posix AND TARGET ${t})
     target_link_libraries(${t} PRIVATE bgpy_posix)
   endif()
@@ -60,4 +61,10 @@ if(TARGET perf_test)
   else()
     target_compile_definitions(perf_test PRIVATE BGPY_NO_TOOLS=1)
   endif()
+endif()
+# The malformed-input table checks docs/malformed-input.md (and rewrites it
+# with BGPY_REGENERATE_DOCS=1) when run by hand, outside ctest.
+if(TARGET malformed_table_test)
+  target_compile_definitions(malformed_table_test PRIVATE
+    BGPY_SOURCE_TREE="${PROJECT_SOURCE_DIR}")
 endif()
