@@ -327,6 +327,11 @@ def run_bgpy_perf(a, tmp, router, peers):
         print(p.stderr, file=sys.stderr)
         raise RuntimeError('bgpy-perf wrote no result (exit %d)' %
                            p.returncode)
+    if a.save:
+        dest = os.path.join(a.save, '%s-%dpeer' % (router.name.lower(),
+                                                   len(peers)))
+        shutil.rmtree(dest, ignore_errors=True)
+        shutil.copytree(out, dest)
     r['exit'] = p.returncode
     r['stderr_tail'] = p.stderr.strip().splitlines()[-1:]
     return r
@@ -466,6 +471,9 @@ def main():
                     help='bound on ExaBGP\'s API withdrawal (it withdraws '
                     'about 2,000 routes/s here), seconds')
     ap.add_argument('--json', help='also write every result here')
+    ap.add_argument('--save', help='DIR: keep each bgpy-perf --out '
+                    'directory (result.json, timeline.csv, chart.svg) as '
+                    'DIR/<router>-<P>peer')
     a = ap.parse_args()
     a.perf = os.path.abspath(os.path.join(a.build, 'bin', 'bgpy-perf'))
     if not os.access(a.perf, os.X_OK):
