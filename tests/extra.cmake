@@ -8,7 +8,7 @@ if(TARGET bgpy-decode AND TARGET decode_test)
     BGPY_DECODE_BINARY="$<TARGET_FILE:bgpy-decode>")
 endif()
 # The POSIX transport test links bgpy::posix.
-foreach(t posix_transport_test posix_pause_test)
+foreach(t posix_transport_test posix_pause_test posix_gtsm_test)
   if(TARGET bgpy_posix AND TARGET ${t})
     target_link_libraries(${t} PRIVATE bgpy_posix)
   endif()

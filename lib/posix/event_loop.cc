@@ -514,6 +514,11 @@ void EventLoop::CollectGarbage() {
     if (cur->second->removed) {
       for (const internal::Connection& c : cur->second->conn)
         if (c.fd >= 0) close(c.fd);
+      if (const auto& src = cur->second->counted_source) {
+        auto n = accepted_per_source_.find(*src);
+        if (n != accepted_per_source_.end() && --n->second <= 0)
+          accepted_per_source_.erase(n);
+      }
       peers_.erase(cur);
     }
   }
