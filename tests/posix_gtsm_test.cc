@@ -6,9 +6,11 @@
 // limit and the OpenSent hold time (SessionConfig::open_hold_time). The
 // peers are raw client sockets, so that each test sets exactly the TTL and
 // key it means. Every wait is bounded.
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -468,6 +470,53 @@ TEST(PosixListenAccessTest, PerSourceLimitRefusesExtrasUntilOneCloses) {
   Client d(Addr("127.0.0.3"), Addr("127.0.0.1"), s.port);
   EXPECT_TRUE(ReachesOpen(s, d, milliseconds(3000)));
   EXPECT_EQ(s.refused.size(), 1u);
+}
+
+// Out of descriptors, a pending connection is taken with the loop's spare
+// descriptor and closed (Refusal::kNoDescriptors): the listener does not
+// stay ready with the loop spinning on it, and the clients hear a close.
+TEST(PosixListenAccessTest, OutOfDescriptorsRefusesInsteadOfSpinning) {
+  ListenConfig lc;
+  lc.address = Addr("127.0.0.1");
+  lc.port = 0;
+  Server s(std::move(lc));
+  ASSERT_TRUE(s.status.ok()) << s.status;
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < 3; ++i)
+    clients.push_back(
+        std::make_unique<Client>(Addr("127.0.0.5"), Addr("127.0.0.1"), s.port));
+  // Fill every free descriptor below the limit, then lower the limit to
+  // the highest one: no accept() can get a descriptor now.
+  rlimit saved;
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
+  rlimit low = saved;
+  low.rlim_cur = 256;
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+  std::vector<int> filler;
+  for (int fd; (fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0;)
+    filler.push_back(fd);
+  const auto start = std::chrono::steady_clock::now();
+  const bool all = s.loop.RunUntil(
+      [&] {
+        size_t n = 0;
+        for (auto& c : clients) n += c->Poll() ? 0 : 1;
+        return n == clients.size();
+      },
+      milliseconds(3000));
+  for (int fd : filler) close(fd);
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &saved), 0);
+  EXPECT_TRUE(all) << "the clients were not closed";
+  EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(2000));
+  ASSERT_EQ(s.refused.size(), 3u);
+  for (const auto& [a, r] : s.refused) {
+    EXPECT_EQ(a, Addr("127.0.0.5"));
+    EXPECT_EQ(r, Refusal::kNoDescriptors);
+  }
+  for (auto& c : clients) EXPECT_TRUE(c->data().empty());
+  EXPECT_EQ(s.accepted, 0);
+  // With descriptors again, connections are accepted as before.
+  Client later(Addr("127.0.0.5"), Addr("127.0.0.1"), s.port);
+  EXPECT_TRUE(ReachesOpen(s, later, milliseconds(3000)));
 }
 
 // --- OpenSent hold time (RFC 4271 §8.2.2) ----------------------------------

@@ -66,6 +66,7 @@ EventLoop::~EventLoop() {
   for (auto& l : listeners_)
     if (l->fd >= 0) close(l->fd);
   if (signal_fd_ >= 0) close(signal_fd_);
+  if (spare_fd_ >= 0) close(spare_fd_);
   if (wake_fd_ >= 0) close(wake_fd_);
   if (epoll_fd_ >= 0) close(epoll_fd_);
 }

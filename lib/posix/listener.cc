@@ -3,6 +3,7 @@
 // Listening sockets: bind, RFC 2385 keys on the listener, GTSM, and the
 // hand-over of each accepted connection to its configured peer (or to a new
 // peer from ListenConfig::factory).
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -96,6 +97,11 @@ absl::StatusOr<uint16_t> EventLoop::Listen(ListenConfig config) {
     if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) < 0)
       st = absl::ErrnoToStatus(errno, absl::StrCat("epoll_ctl ", who));
   }
+  if (st.ok() && spare_fd_ < 0) {
+    spare_fd_ = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (spare_fd_ < 0)
+      st = absl::ErrnoToStatus(errno, "open /dev/null (a spare descriptor)");
+  }
   if (!st.ok()) {
     close(fd);
     return st;
@@ -141,6 +147,8 @@ const char* RefusalName(Refusal r) {
       return "refused by the owner";
     case Refusal::kError:
       return "error";
+    case Refusal::kNoDescriptors:
+      return "out of descriptors";
   }
   return "unknown";
 }
@@ -160,7 +168,25 @@ void EventLoop::Accept(Listener& l, Instant now) {
                      SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) {
       if (errno == EINTR || errno == ECONNABORTED) continue;
-      return;  // EAGAIN, or out of descriptors: try again on the next event
+      if ((errno == EMFILE || errno == ENFILE) && spare_fd_ >= 0) {
+        // Out of descriptors: the pending connection would keep the
+        // listener ready and the loop spinning. Take it with the spare
+        // descriptor and close it.
+        close(spare_fd_);
+        spare_fd_ = -1;
+        len = sizeof(ss);
+        fd = accept4(l.fd, reinterpret_cast<sockaddr*>(&ss), &len,
+                     SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd >= 0) close(fd);
+        spare_fd_ = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return;
+        uint16_t remote_port = 0;
+        IpAddress remote = internal::FromSockaddr(ss, &remote_port);
+        if (on_refused)
+          on_refused(remote, remote_port, Refusal::kNoDescriptors);
+        continue;
+      }
+      return;  // EAGAIN: wait for the next event
     }
     uint16_t remote_port = 0;
     IpAddress remote = internal::FromSockaddr(ss, &remote_port);

@@ -175,6 +175,10 @@ enum class Refusal {
   kNoPeer,       // no configured peer takes it and accept_any is off
   kFactory,      // ListenConfig::factory returned std::nullopt
   kError,        // the peer could not be created, or the loop is stopping
+  // The process is out of descriptors (EMFILE / ENFILE): the loop accepts
+  // with a descriptor it keeps in reserve and closes the connection at once,
+  // rather than leave it pending and the listener ready for ever.
+  kNoDescriptors,
 };
 const char* RefusalName(Refusal r);  // "not allowed", "per-source limit", ...
 
@@ -399,6 +403,9 @@ class EventLoop {
   int epoll_fd_ = -1;
   int wake_fd_ = -1;    // eventfd for RequestStop()
   int signal_fd_ = -1;  // signalfd from CatchSignals()
+  // Kept open so that a connection can still be accepted (and closed) when
+  // the process is out of descriptors (Refusal::kNoDescriptors).
+  int spare_fd_ = -1;
   PeerId next_id_ = 1;
   uint32_t next_conn_serial_ = 1;
   absl::flat_hash_map<PeerId, std::unique_ptr<Peer>> peers_;
