@@ -402,6 +402,31 @@ TEST(PosixMd5PrefixTest, LongestPrefixWinsAndOutsideIsUnsigned) {
   EXPECT_TRUE(ReachesOpen(s, plain, milliseconds(3000)));
 }
 
+// An IPv6 listener (::) takes IPv4 peers as v4-mapped: an IPv4 prefix key
+// covers them (the kernel takes the IPv4 prefix length), ::/0 the IPv6 ones.
+TEST(PosixMd5PrefixTest, Ipv6ListenerKeysForMappedAndIpv6Peers) {
+  if (auto why = Md5Unavailable()) GTEST_SKIP() << *why;
+  ListenConfig lc;
+  lc.address = Addr("::");
+  lc.port = 0;
+  lc.md5_prefix_keys.emplace_back(Pfx("127.0.0.0/8"), "four");
+  lc.md5_prefix_keys.emplace_back(Pfx("::/0"), "six");
+  Server s(std::move(lc));
+  if (!s.status.ok()) GTEST_SKIP() << "no IPv6: " << s.status;
+  Client v4(Addr("127.0.0.1"), Addr("127.0.0.1"), s.port, 0, "four");
+  EXPECT_TRUE(ReachesOpen(s, v4, milliseconds(3000)));
+  Client v6(Addr("::1"), Addr("::1"), s.port, 0, "six");
+  EXPECT_TRUE(ReachesOpen(s, v6, milliseconds(3000)));
+  Client v4_unsigned(Addr("127.0.0.2"), Addr("127.0.0.1"), s.port);
+  Client v6_wrong(Addr("::1"), Addr("::1"), s.port, 0, "four");
+  s.loop.RunUntil(
+      [&] { return v4_unsigned.Connected() || v6_wrong.Connected(); },
+      milliseconds(1200));
+  EXPECT_FALSE(v4_unsigned.Connected());
+  EXPECT_FALSE(v6_wrong.Connected());
+  EXPECT_EQ(s.accepted, 2);
+}
+
 TEST(PosixMd5PrefixTest, KeyOverEightyOctetsRefused) {
   ListenConfig lc = Md5Listener("127.0.0.0/8", std::string(81, 'k'));
   EventLoop loop;
