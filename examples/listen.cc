@@ -83,6 +83,24 @@ ABSL_FLAG(std::string, output_buffer, "4MB",
           "for a slow stdout; above it the peers whose UPDATEs fill it are "
           "no longer read until half of it is written (e.g. 4MB, 256KB)");
 
+// Access control.
+ABSL_FLAG(std::string, allow, "",
+          "accept connections only from these sources: a comma list of "
+          "prefixes or addresses (10.0.0.0/8,2001:db8::/32,192.0.2.1); "
+          "others are closed at once, before any BGP message. Default: any");
+ABSL_FLAG(std::string, md5_password, "",
+          "TCP MD5 signature key (RFC 2385): KEY alone for every --allow "
+          "prefix (every source without --allow), or PREFIX=KEY,... for one "
+          "key per prefix (the longest match applies; sources outside every "
+          "PREFIX need none). Needs Linux 4.13 or later");
+ABSL_FLAG(int32_t, max_connections_per_source, 0,
+          "connections at once from one source address; more are closed at "
+          "accept, before any BGP message. 0 = no limit");
+ABSL_FLAG(std::string, open_timeout, "4m",
+          "a connection whose peer sends no OPEN within DURATION gets "
+          "NOTIFICATION Hold Timer Expired and is closed (RFC 4271 §8.2.2: "
+          "the OpenSent hold time, 4 minutes suggested)");
+
 namespace bgpy::tools {
 namespace {
 
@@ -92,7 +110,9 @@ constexpr char kUsage[] =
     "  bgpy-listen [--listen=ADDR:PORT] --local-as=ASN [--peer-as=ASN]\n"
     "              [--router-id=A.B.C.D] [--hold-time=90] [--families=all]\n"
     "              [--print=text|json|none] [--duration=DURATION]\n"
-    "              [--output-buffer=4MB]\n"
+    "              [--allow=PREFIX,...] [--md5-password=KEY|PREFIX=KEY,...]\n"
+    "              [--ttl-security=HOPS] [--max-connections-per-source=N]\n"
+    "              [--open-timeout=4m] [--output-buffer=4MB]\n"
     "              [--mrt-out=FILE [--mrt-rotate=SIZE]\n"
     "               [--mrt-rotate-interval=DURATION]]\n"
     "\n"
@@ -123,8 +143,22 @@ constexpr char kUsage[] =
     "6 Established), stamped with the time of receipt; written at the\n"
     "end of each loop step and on exit.\n"
     "\n"
-    "Exit codes: 0 done; 1 usage or configuration error (the message names\n"
-    "the flag, or the address that cannot be bound).\n";
+    "Access: --allow, --md5-password and --ttl-security (GTSM, RFC 5082)\n"
+    "act on the listening socket: a SYN without the right MD5 signature or\n"
+    "TTL is dropped by the kernel (the peer's connect times out); a source\n"
+    "outside --allow or over --max-connections-per-source is closed right\n"
+    "after accept, without a BGP message. Each refused source gets one\n"
+    "line on stderr (the first 20 sources; then only the summary counts).\n"
+    "A peer that sends no OPEN within --open-timeout gets NOTIFICATION\n"
+    "Hold Timer Expired (4/0) and is closed.\n"
+    "\n"
+    "SIGINT/SIGTERM stop it: Cease / Administrative Shutdown to every peer,\n"
+    "then the summary. A stdout whose reader went away (broken pipe, e.g.\n"
+    "| head -1) stops it the same way, with one line on stderr.\n"
+    "\n"
+    "Exit codes: 0 done (a signal, --duration, or stdout closed); 1 usage\n"
+    "or configuration error (the message names the flag, or the address\n"
+    "that cannot be bound).\n";
 
 constexpr int kExitOk = 0;
 // Stdout is written whenever this much output waits (and after each step).
@@ -145,7 +179,102 @@ struct Options {
   std::string mrt_out;
   uint64_t mrt_rotate = 0;  // octets; 0 = no size rotation
   std::optional<absl::Duration> mrt_rotate_interval;
+  std::vector<Prefix> allow;  // empty: any source
+  std::vector<std::pair<Prefix, std::string>> md5_keys;
+  int ttl_security = 0;  // hops; 0 = off
+  int min_ttl = 0;
+  int max_connections_per_source = 0;
+  absl::Duration open_timeout = absl::Minutes(4);
 };
+
+// --allow: prefixes or bare addresses (host prefixes), comma-separated.
+absl::StatusOr<std::vector<Prefix>> ParseAllowFlag(absl::string_view text) {
+  std::vector<Prefix> out;
+  for (absl::string_view item : absl::StrSplit(text, ',')) {
+    item = absl::StripAsciiWhitespace(item);
+    absl::StatusOr<Prefix> p = Prefix::Parse(item);
+    if (item.empty() || !p.ok())
+      return UsageError(
+          "allow",
+          absl::StrCat("'", item,
+                       "' is not a prefix or address (e.g. "
+                       "10.0.0.0/8, 2001:db8::/32, 192.0.2.1)",
+                       p.ok() || item.empty()
+                           ? ""
+                           : absl::StrCat(": ", p.status().message())));
+    out.push_back(*p);
+  }
+  return out;
+}
+
+// The PREFIX of a "PREFIX=KEY" item: std::nullopt when the text before the
+// first '=' is not meant as one (it must hold a '.' or ':' and only the
+// characters of an address), an error when it is meant but invalid.
+absl::StatusOr<std::optional<Prefix>> Md5ItemPrefix(absl::string_view item) {
+  const size_t eq = item.find('=');
+  if (eq == absl::string_view::npos || eq == 0) return std::nullopt;
+  const absl::string_view head = item.substr(0, eq);
+  if (head.find_first_not_of("0123456789abcdefABCDEF.:/") !=
+          absl::string_view::npos ||
+      head.find_first_of(".:") == absl::string_view::npos)
+    return std::nullopt;
+  absl::StatusOr<Prefix> p = Prefix::Parse(head);
+  if (!p.ok())
+    return UsageError("md5-password",
+                      absl::StrCat("'", head, "' is not a prefix (",
+                                   p.status().message(), ")"));
+  return std::optional<Prefix>(*p);
+}
+
+// --md5-password: KEY (for every --allow prefix, or every source), or
+// PREFIX=KEY,PREFIX=KEY,... A comma followed by something that is not
+// PREFIX= belongs to the key before it, so keys may hold commas.
+absl::StatusOr<std::vector<std::pair<Prefix, std::string>>> ParseMd5Flag(
+    absl::string_view text, const std::vector<Prefix>& allow) {
+  std::vector<std::pair<Prefix, std::string>> out;
+  if (text.empty()) return out;
+  std::vector<absl::string_view> items = absl::StrSplit(text, ',');
+  BGPY_ASSIGN_OR_RETURN(std::optional<Prefix> first, Md5ItemPrefix(items[0]));
+  auto check_key = [](absl::string_view key) -> absl::Status {
+    if (key.empty()) return UsageError("md5-password", "empty key");
+    if (key.size() > posix::kMaxMd5KeyLength)
+      return UsageError("md5-password",
+                        absl::StrCat("a key is longer than ",
+                                     posix::kMaxMd5KeyLength, " octets"));
+    return absl::OkStatus();
+  };
+  if (!first) {  // one key for everyone
+    for (size_t i = 1; i < items.size(); ++i) {
+      BGPY_ASSIGN_OR_RETURN(std::optional<Prefix> p, Md5ItemPrefix(items[i]));
+      if (p)
+        return UsageError("md5-password",
+                          "mixes a KEY for every source with PREFIX=KEY "
+                          "items; give 0.0.0.0/0=KEY,::/0=KEY for the rest");
+    }
+    BGPY_RETURN_IF_ERROR(check_key(text));
+    if (allow.empty()) {
+      out.emplace_back(*Prefix::Parse("0.0.0.0/0"), std::string(text));
+      out.emplace_back(*Prefix::Parse("::/0"), std::string(text));
+    } else {
+      for (const Prefix& p : allow) out.emplace_back(p, std::string(text));
+    }
+    return out;
+  }
+  for (absl::string_view item : items) {
+    BGPY_ASSIGN_OR_RETURN(std::optional<Prefix> p, Md5ItemPrefix(item));
+    if (!p) {  // a comma inside the previous key
+      absl::StrAppend(&out.back().second, ",", item);
+      continue;
+    }
+    for (const auto& [q, k] : out)
+      if (q == *p)
+        return UsageError("md5-password",
+                          absl::StrCat(p->ToString(), " is given twice"));
+    out.emplace_back(*p, std::string(item.substr(item.find('=') + 1)));
+  }
+  for (const auto& [p, k] : out) BGPY_RETURN_IF_ERROR(check_key(k));
+  return out;
+}
 
 // "100MB", "64K", "1GiB", "4096": octets (K, M, G: powers of 1024).
 absl::StatusOr<uint64_t> ParseSizeFlag(absl::string_view flag,
@@ -247,6 +376,24 @@ absl::StatusOr<Options> ParseOptions() {
   if (f.print == PrintMode::kText) o.print = OutputFormat::kText;
   if (f.print == PrintMode::kJson) o.print = OutputFormat::kJson;
   o.duration = f.duration;
+
+  if (const std::string allow = absl::GetFlag(FLAGS_allow); !allow.empty()) {
+    BGPY_ASSIGN_OR_RETURN(o.allow, ParseAllowFlag(allow));
+  }
+  BGPY_ASSIGN_OR_RETURN(
+      o.md5_keys, ParseMd5Flag(absl::GetFlag(FLAGS_md5_password), o.allow));
+  o.ttl_security = f.ttl_security;
+  o.min_ttl = f.gtsm_min_ttl();
+  const int32_t per_source = absl::GetFlag(FLAGS_max_connections_per_source);
+  if (per_source < 0)
+    return UsageError("max-connections-per-source",
+                      absl::StrCat(per_source, " is negative"));
+  o.max_connections_per_source = per_source;
+  BGPY_ASSIGN_OR_RETURN(
+      o.open_timeout,
+      ParseDurationFlag("open-timeout", absl::GetFlag(FLAGS_open_timeout)));
+  if (o.open_timeout < absl::Milliseconds(1))
+    return UsageError("open-timeout", "must be at least 1ms");
 
   const std::string families = absl::GetFlag(FLAGS_families);
   if (families == "all") {
@@ -548,8 +695,12 @@ class StdoutWriter {
     }
   }
   void Fail() {
-    Err(absl::StrCat("stdout: write: ", std::strerror(errno),
-                     "; output dropped from now on"));
+    if (errno == EPIPE) {
+      ReportClosedStdout();  // once; the loop then stops as on SIGTERM
+    } else {
+      Err(absl::StrCat("stdout: write: ", std::strerror(errno),
+                       "; output dropped from now on"));
+    }
     failed_ = true;
     buf_.clear();
     pos_ = 0;
@@ -634,8 +785,9 @@ std::string DescribeNotification(const Notification& n) {
 }
 
 int Main(int argc, char** argv) {
-  std::vector<std::string> positional = ParseToolCommandLine(
-      argc, argv, kUsage, {"listen.cc", kSessionFlagsFile}, {"duration"});
+  std::vector<std::string> positional =
+      ParseToolCommandLine(argc, argv, kUsage, {"listen.cc", kSessionFlagsFile},
+                           {"duration", "open_timeout"});
   if (positional.size() > 1) {
     Err(absl::StrCat("unexpected argument '", positional[1], "'"));
     return kExitUsage;
@@ -647,6 +799,7 @@ int Main(int argc, char** argv) {
   }
   const Options& o = *options;
   RaiseDescriptorLimit();
+  StopOnClosedStdout("bgpy-listen");
 
   SessionConfig session;
   session.local_as = o.local_as;
@@ -668,6 +821,8 @@ int Main(int argc, char** argv) {
   }
   session.extended_message = true;
   session.route_refresh = true;
+  session.open_hold_time =
+      std::chrono::milliseconds(absl::ToInt64Milliseconds(o.open_timeout));
   if (absl::Status st = session.Validate(); !st.ok()) {
     Err(st.message());
     return kExitUsage;
@@ -716,6 +871,38 @@ int Main(int argc, char** argv) {
   lc.address = o.address;
   lc.port = o.port;
   lc.accept_any = true;
+  lc.allow = o.allow;
+  lc.md5_prefix_keys = o.md5_keys;
+  if (o.ttl_security > 0) {  // GTSM, RFC 5082 §3
+    lc.ttl = 255;
+    lc.min_ttl = o.min_ttl;
+  }
+  lc.max_connections_per_source = o.max_connections_per_source;
+  // Refused connections: one line per source (the first kRefusalLines
+  // sources), every one counted for the summary.
+  constexpr size_t kRefusalLines = 20;
+  std::map<posix::Refusal, uint64_t> refused;
+  std::set<IpAddress> refused_shown;
+  loop.on_refused = [&](const IpAddress& addr, uint16_t port,
+                        posix::Refusal why) {
+    ++refused[why];
+    if (refused_shown.contains(addr)) return;
+    if (refused_shown.size() == kRefusalLines) {
+      refused_shown.insert(addr);
+      Err(absl::StrCat("refused more sources; the summary counts them"));
+      return;
+    }
+    if (refused_shown.size() > kRefusalLines) return;
+    refused_shown.insert(addr);
+    const char* flag = why == posix::Refusal::kNotAllowed ? " (--allow)"
+                       : why == posix::Refusal::kSourceLimit
+                           ? " (--max-connections-per-source)"
+                           : "";
+    Err(absl::StrCat(posix::FormatEndpoint(addr, port), ": refused, ",
+                     posix::RefusalName(why), flag,
+                     "; further refusals of this source are only counted"));
+  };
+  uint64_t open_timeouts = 0;
   lc.factory = [&session](const IpAddress& addr,
                           uint16_t) -> std::optional<posix::PeerConfig> {
     posix::PeerConfig pc;
@@ -843,6 +1030,9 @@ int Main(int argc, char** argv) {
                            DescribeNotification(nr->notification));
       Err(absl::StrCat(c.name, ": ", c.end));
     } else if (const auto* ns = std::get_if<NotificationSent>(&ev)) {
+      if (ns->notification.code == 4 &&
+          !c.messages.contains(MessageType::kOpen))
+        ++open_timeouts;  // Hold Timer Expired in OpenSent: --open-timeout
       c.end = absl::StrCat(
           "NOTIFICATION sent: ", DescribeNotification(ns->notification), " (",
           ns->reason, ")");
@@ -921,6 +1111,20 @@ int Main(int argc, char** argv) {
                      routes.empty() ? "no routes" : absl::StrJoin(routes, "; "),
                      c.end.empty() ? "" : absl::StrCat("; ended: ", c.end)));
   }
+  uint64_t refused_total = 0;
+  for (const auto& [why, n] : refused) refused_total += n;
+  if (refused_total > 0) {
+    std::vector<std::string> parts;
+    for (const auto& [why, n] : refused)
+      parts.push_back(absl::StrCat(n, " ", posix::RefusalName(why)));
+    Err(absl::StrCat("summary: ", refused_total, " connections refused (",
+                     absl::StrJoin(parts, ", "), ")"));
+  }
+  if (open_timeouts > 0)
+    Err(absl::StrCat("summary: ", open_timeouts,
+                     " connections closed for sending no OPEN within "
+                     "--open-timeout=",
+                     absl::FormatDuration(o.open_timeout)));
   if (throttle_episodes > 0)
     Err(absl::StrFormat(
         "summary: output throttled intake for %.1f s (stdout fell "

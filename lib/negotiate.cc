@@ -67,6 +67,8 @@ absl::Status SessionConfig::Validate() const {
         "idle_hold/idle_hold_max: negative or max below base");
   if (delay_open.count() < 0)
     return absl::InvalidArgumentError("delay_open: negative");
+  if (open_hold_time.count() <= 0)
+    return absl::InvalidArgumentError("open_hold_time: must be positive");
   if (families.empty())
     return absl::InvalidArgumentError("families: at least one is needed");
   for (const AddPathConfig& a : add_path) {

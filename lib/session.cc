@@ -315,7 +315,7 @@ absl::Status Session::OnConnected(Instant now) {
         return absl::OkStatus();
       }
       SendOpen(now);
-      Arm(Timer::kHold, now + kLargeHoldTime);
+      Arm(Timer::kHold, now + config_.open_hold_time);
       SetState(SessionState::kOpenSent, "connection up, OPEN sent");
       return absl::OkStatus();
     case SessionState::kIdle:
@@ -476,7 +476,7 @@ void Session::OnDelayOpenExpired(Instant now) {
       // Event 12: send OPEN, HoldTimer to the large value, OpenSent.
       if (!connected_) return;
       SendOpen(now);
-      Arm(Timer::kHold, now + kLargeHoldTime);
+      Arm(Timer::kHold, now + config_.open_hold_time);
       SetState(SessionState::kOpenSent, "DelayOpen timer expired, OPEN sent");
       return;
     case SessionState::kIdle:

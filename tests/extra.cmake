@@ -9,7 +9,8 @@ if(TARGET bgpy-decode AND TARGET decode_test)
 endif()
 # The POSIX transport tests (and the malformed-input table, run over it) link
 # bgpy::posix.
-foreach(t posix_transport_test posix_pause_test malformed_table_test)
+foreach(t posix_transport_test posix_pause_test posix_gtsm_test
+          malformed_table_test)
   if(TARGET bgpy_posix AND TARGET ${t})
     target_link_libraries(${t} PRIVATE bgpy_posix)
   endif()

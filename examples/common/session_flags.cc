@@ -1,8 +1,13 @@
 // Copyright 2026 The bgpy Authors.
 #include "common/session_flags.h"
 
+#include <pthread.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <csignal>
+#include <cstring>
 #include <string>
 
 #include "absl/flags/flag.h"
@@ -27,7 +32,60 @@ ABSL_FLAG(std::optional<absl::Duration>, duration, std::nullopt,
           "1m30s, 250ms (a bare number is seconds); default: run until "
           "SIGINT/SIGTERM");
 
+ABSL_FLAG(int32_t, ttl_security, 0,
+          "GTSM (RFC 5082): send with IP TTL / hop limit 255 and drop "
+          "segments that arrive with less than 256 - HOPS (1 = directly "
+          "connected, accepts 255 only; N hops away accepts 256 - N and "
+          "more); 0 = off");
+
 namespace bgpy::tools {
+namespace {
+
+const char* g_tool = "bgpy";
+volatile sig_atomic_t g_stdout_closed = 0;
+
+void WriteStderr(const char* s) {
+  size_t n = std::strlen(s);
+  while (n > 0) {
+    const ssize_t w = write(STDERR_FILENO, s, n);
+    if (w <= 0) return;
+    s += w;
+    n -= static_cast<size_t>(w);
+  }
+}
+
+void OnSigpipe(int) {
+  const int saved = errno;
+  ReportClosedStdout();
+  errno = saved;
+}
+
+}  // namespace
+
+void ReportClosedStdout() {
+  if (g_stdout_closed) return;
+  g_stdout_closed = 1;
+  WriteStderr(g_tool);
+  WriteStderr(
+      ": stdout: the reader went away (broken pipe); stopping as on "
+      "SIGTERM\n");
+  // Blocked and read by the loop's signalfd once it runs: a graceful stop.
+  raise(SIGTERM);
+}
+
+void StopOnClosedStdout(const char* tool) {
+  g_tool = tool;
+  struct sigaction sa;
+  std::memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = OnSigpipe;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGPIPE, &sa, nullptr);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGPIPE);
+  pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+}
 
 absl::StatusOr<SessionFlags> ParseSessionFlags() {
   SessionFlags f;
@@ -62,6 +120,11 @@ absl::StatusOr<SessionFlags> ParseSessionFlags() {
     return UsageError("print",
                       absl::StrCat("'", print, "': text, json or none"));
   }
+  const int32_t hops = absl::GetFlag(FLAGS_ttl_security);
+  if (hops < 0 || hops > 254)
+    return UsageError("ttl-security",
+                      absl::StrCat(hops, " is outside 0..254 (hops)"));
+  f.ttl_security = hops;
   f.duration = absl::GetFlag(FLAGS_duration);
   if (f.duration) {
     BGPY_RETURN_IF_ERROR(CheckPositive("duration", *f.duration));

@@ -29,6 +29,10 @@ struct SessionFlags {
   uint16_t hold_time = 90;            // seconds
   PrintMode print = PrintMode::kText;
   std::optional<absl::Duration> duration;  // std::nullopt: until a signal
+  // --ttl-security=HOPS, GTSM (RFC 5082): 0 = off; else send with TTL 255
+  // and require at least 256 - HOPS (1 = directly connected: 255).
+  int ttl_security = 0;
+  int gtsm_min_ttl() const { return ttl_security > 0 ? 256 - ttl_security : 0; }
 };
 
 // Reads and checks the shared flags; kInvalidArgument "--<flag>: ..." (see
@@ -36,6 +40,19 @@ struct SessionFlags {
 // hold time of 1 or 2 or above 65535 (RFC 4271 §4.2), an unknown --print, a
 // --duration that is not positive.
 absl::StatusOr<SessionFlags> ParseSessionFlags();
+
+// SIGPIPE (stdout's reader went away, e.g. `bgpy-listen ... | head -1`)
+// no longer kills the tool: the first one writes "<tool>: stdout: the
+// reader went away (broken pipe); stopping as on SIGTERM" to stderr and
+// raises SIGTERM, which the event loop (EventLoop::CatchSignals) turns into
+// its graceful stop: Cease to every peer, summary on stderr, the exit status
+// of a SIGTERM. The write itself fails with EPIPE. Call before anything is
+// written to stdout; `tool` must outlive the process.
+void StopOnClosedStdout(const char* tool);
+// The same report and stop, for a write that failed with EPIPE (also when
+// SIGPIPE was blocked or ignored). Async-signal-safe; only the first call of
+// either does anything.
+void ReportClosedStdout();
 
 // One socket per session: lifts the soft limit on open descriptors to the
 // hard one (1,000 sessions need more than the usual 1,024).

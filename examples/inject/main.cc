@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "common/session_flags.h"
 #include "inject/options.h"
 #include "inject/run.h"
 
@@ -28,5 +29,6 @@ int main(int argc, char** argv) {
     err(std::string(options.status().message()));
     return kExitUsage;
   }
+  StopOnClosedStdout("bgpy-inject");
   return RunInjection(*options);
 }

@@ -168,7 +168,9 @@ constexpr char kUsage[] =
     "into\n"
     "as few UPDATEs as the negotiated message size allows, sends End-of-RIB,\n"
     "then stays up printing what the peer sends until --duration passes or\n"
-    "SIGINT/SIGTERM (NOTIFICATION Cease / Administrative Shutdown).\n"
+    "SIGINT/SIGTERM (NOTIFICATION Cease / Administrative Shutdown). A\n"
+    "stdout whose reader went away (broken pipe, e.g. | head) stops it\n"
+    "the same way, with one line on stderr and a SIGTERM's exit status.\n"
     "A progress line goes to stderr when stdout is a terminal; a summary\n"
     "line per session and a total always go to stderr.\n"
     "\n"
@@ -222,6 +224,13 @@ absl::Status ParseConnection(Options& o) {
   o.ttl = absl::GetFlag(FLAGS_ttl);
   if (o.ttl < 0 || o.ttl > 255)
     return UsageError("ttl", absl::StrCat(o.ttl, " is outside 0..255"));
+  if (o.session.ttl_security > 0) {  // GTSM, RFC 5082 §3: send with 255
+    if (o.ttl != 0 && o.ttl != 255)
+      return UsageError("ttl",
+                        "--ttl-security sends with TTL 255; leave --ttl out");
+    o.ttl = 255;
+    o.min_ttl = o.session.gtsm_min_ttl();
+  }
   o.md5_password = absl::GetFlag(FLAGS_md5_password);
   if (o.md5_password.size() > 80)  // posix::kMaxMd5KeyLength
     return UsageError("md5-password", "longer than 80 octets");

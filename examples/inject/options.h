@@ -67,6 +67,7 @@ struct Options {
   std::optional<IpAddress> local_address;
   SessionFlags session;  // local/peer AS, router id, hold time, print, duration
   int ttl = 0;
+  int min_ttl = 0;  // --ttl-security: GTSM minimum TTL (RFC 5082)
   std::string md5_password;
   bool passive = false;
   // --family, in order, each with its --count.

@@ -619,6 +619,7 @@ class Injection {
     pc.port = o_.port;
     if (o_.local_address) pc.local_address = local;
     pc.ttl = o_.ttl;
+    pc.min_ttl = o_.min_ttl;
     pc.md5_password = o_.md5_password;
     SessionConfig& c = pc.session;
     c.local_as = s->local_as;
@@ -652,6 +653,8 @@ class Injection {
       posix::ListenConfig lc;
       lc.address = local;
       lc.port = o_.port;
+      lc.ttl = o_.ttl;
+      lc.min_ttl = o_.min_ttl;
       absl::StatusOr<uint16_t> port = loop_.Listen(lc);
       if (!port.ok())
         return UsageError("local-address", port.status().message());

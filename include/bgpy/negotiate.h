@@ -65,6 +65,11 @@ struct SessionConfig {
   bool passive = false;
   // RFC 4271 §8.1.1 DelayOpen / DelayOpenTime; 0 = send OPEN on connect.
   std::chrono::seconds delay_open{0};
+  // RFC 4271 §8.2.2: the HoldTimer in OpenSent (OPEN sent, none received)
+  // is set to "a large value"; 4 minutes is suggested. Its expiry sends
+  // NOTIFICATION Hold Timer Expired (4/0) and closes. A listener shortens it
+  // to drop connections that never send an OPEN. Must be positive.
+  std::chrono::milliseconds open_hold_time{kLargeHoldTime};
   // RFC 4271 §8.1.1 ConnectRetryTime. Each further failed attempt doubles
   // it up to connect_retry_max; every value is jittered by 0.75..1.0
   // (RFC 4271 §10).

@@ -66,6 +66,7 @@ EventLoop::~EventLoop() {
   for (auto& l : listeners_)
     if (l->fd >= 0) close(l->fd);
   if (signal_fd_ >= 0) close(signal_fd_);
+  if (spare_fd_ >= 0) close(spare_fd_);
   if (wake_fd_ >= 0) close(wake_fd_);
   if (epoll_fd_ >= 0) close(epoll_fd_);
 }
@@ -514,6 +515,11 @@ void EventLoop::CollectGarbage() {
     if (cur->second->removed) {
       for (const internal::Connection& c : cur->second->conn)
         if (c.fd >= 0) close(c.fd);
+      if (const auto& src = cur->second->counted_source) {
+        auto n = accepted_per_source_.find(*src);
+        if (n != accepted_per_source_.end() && --n->second <= 0)
+          accepted_per_source_.erase(n);
+      }
       peers_.erase(cur);
     }
   }

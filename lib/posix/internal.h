@@ -44,8 +44,17 @@ absl::Status SetInt(int fd, int level, int name, int value,
 // deletes it.
 absl::Status SetMd5Key(int fd, bool fd_v6, const IpAddress& peer,
                        absl::string_view key);
+// RFC 2385 key for every peer inside `prefix` (TCP_MD5SIG_EXT with
+// TCP_MD5SIG_FLAG_PREFIX, Linux >= 4.13); an empty key deletes it.
+absl::Status SetMd5PrefixKey(int fd, bool fd_v6, const Prefix& prefix,
+                             absl::string_view key);
 // TTL (RFC 5082 §3 GTSM sends with 255) and minimum TTL, by address family.
 absl::Status SetTtl(int fd, const IpAddress& peer, int ttl, int min_ttl);
+// The same on a listening socket of family `v6`: an IPv6 one gets the IPv4
+// options too (for v4-mapped peers).
+absl::Status SetListenerTtl(int fd, bool v6, int ttl, int min_ttl);
+// `a` is inside `p` (same family, first p.length() bits equal).
+bool PrefixContains(const Prefix& p, const IpAddress& a);
 // TCP_NODELAY, TTL / minimum TTL and buffer sizes of a peer's connection.
 absl::Status ConfigureConnection(int fd, const PeerConfig& c);
 // Sends FIN after the flushed output and discards unread input, so that the
@@ -118,6 +127,8 @@ struct EventLoop::Peer {
   bool dirty = false;
   bool removed = false;
   bool read_paused = false;  // EventLoop::SetReadPaused
+  // Counted in accepted_per_source_ under this address until erased.
+  std::optional<IpAddress> counted_source;
   std::optional<std::pair<IpAddress, uint16_t>> accepted_from;
   std::vector<absl::Status> errors;  // not yet delivered
   PeerStats stats;

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -91,6 +92,43 @@ absl::Status SetMd5Key(int fd, bool fd_v6, const IpAddress& peer,
     return absl::ErrnoToStatus(errno,
                                absl::StrCat("TCP_MD5SIG on ", peer.ToString()));
   return absl::OkStatus();
+}
+
+absl::Status SetMd5PrefixKey(int fd, bool fd_v6, const Prefix& prefix,
+                             absl::string_view key) {
+  tcp_md5sig sig;
+  std::memset(&sig, 0, sizeof(sig));
+  ToSockaddr(prefix.address(), 0, fd_v6, &sig.tcpm_addr);
+  // For a v4-mapped address the kernel takes the IPv4 prefix length.
+  sig.tcpm_flags = TCP_MD5SIG_FLAG_PREFIX;
+  sig.tcpm_prefixlen = static_cast<uint8_t>(prefix.length());
+  sig.tcpm_keylen = static_cast<uint16_t>(key.size());
+  std::memcpy(sig.tcpm_key, key.data(), key.size());
+  if (setsockopt(fd, IPPROTO_TCP, TCP_MD5SIG_EXT, &sig, sizeof(sig)) < 0)
+    return absl::ErrnoToStatus(
+        errno, absl::StrCat("TCP_MD5SIG_EXT on ", prefix.ToString()));
+  return absl::OkStatus();
+}
+
+absl::Status SetListenerTtl(int fd, bool v6, int ttl, int min_ttl) {
+  static const IpAddress kV4 = IpAddress::V4(0);
+  static const IpAddress kV6 = IpAddress::V6(std::array<uint8_t, 16>{});
+  BGPY_RETURN_IF_ERROR(SetTtl(fd, kV4, ttl, min_ttl));
+  if (v6) BGPY_RETURN_IF_ERROR(SetTtl(fd, kV6, ttl, min_ttl));
+  return absl::OkStatus();
+}
+
+bool PrefixContains(const Prefix& p, const IpAddress& a) {
+  if (p.address().is_v6() != a.is_v6()) return false;
+  const uint8_t* x = p.address().bytes();
+  const uint8_t* y = a.bytes();
+  int bits = p.length();
+  for (int i = 0; bits > 0; ++i, bits -= 8) {
+    const uint8_t mask =
+        bits >= 8 ? 0xff : static_cast<uint8_t>(0xff << (8 - bits));
+    if ((x[i] & mask) != (y[i] & mask)) return false;
+  }
+  return true;
 }
 
 absl::Status SetTtl(int fd, const IpAddress& peer, int ttl, int min_ttl) {

@@ -118,8 +118,31 @@ struct ListenConfig {
   // Extra MD5 keys (RFC 2385) by peer address, for peers created through
   // `accept_any`; configured peers' keys are installed automatically.
   std::vector<std::pair<IpAddress, std::string>> md5_keys;
-  // GTSM minimum TTL (RFC 5082) on accepted connections of unknown peers.
+  // MD5 keys (RFC 2385) for every peer inside a prefix: TCP_MD5SIG_EXT with
+  // TCP_MD5SIG_FLAG_PREFIX (Linux >= 4.13) on the listening socket, so the
+  // kernel drops an unsigned or wrongly signed SYN from inside the prefix
+  // before accept(). 0.0.0.0/0 or ::/0 covers every peer of the family; an
+  // IPv4 prefix on an IPv6 listener covers the v4-mapped peers. Where
+  // prefixes overlap, the kernel uses the longest match.
+  std::vector<std::pair<Prefix, std::string>> md5_prefix_keys;
+  // GTSM (RFC 5082 §3) on the listening socket, inherited by every accepted
+  // connection: `ttl` is the TTL / hop limit of what we send (SYN-ACK
+  // included; GTSM sends 255) and segments arriving with a TTL below
+  // `min_ttl` are dropped (IP_MINTTL / IPV6_MINHOPCOUNT; an IPv6 listener
+  // sets both, for v4-mapped peers). 0 = system default / off. Peers created
+  // through `accept_any` whose PeerConfig leaves them 0 get these values.
+  int ttl = 0;
   int min_ttl = 0;
+
+  // Access control, checked right after accept(), before anything is sent:
+  // a refused connection is closed at once (no BGP message) and reported
+  // through EventLoop::on_refused.
+  //  - Only sources inside one of `allow` are accepted (empty: any). This
+  //    applies to configured peers too.
+  std::vector<Prefix> allow;
+  //  - At most this many connections at once from one source address to
+  //    peers created through `accept_any` (0: no limit).
+  int max_connections_per_source = 0;
 
   // A connection from an address with no configured peer is accepted only
   // when `accept_any` is set: `factory(remote address, remote port)` gives
@@ -144,6 +167,20 @@ struct LoopOptions {
   // step, so fewer reads make its pause take hold sooner.
   int reads_per_wakeup = 16;
 };
+
+// Why a listener closed an accepted connection (EventLoop::on_refused).
+enum class Refusal {
+  kNotAllowed,   // the source is outside ListenConfig::allow
+  kSourceLimit,  // ListenConfig::max_connections_per_source reached
+  kNoPeer,       // no configured peer takes it and accept_any is off
+  kFactory,      // ListenConfig::factory returned std::nullopt
+  kError,        // the peer could not be created, or the loop is stopping
+  // The process is out of descriptors (EMFILE / ENFILE): the loop accepts
+  // with a descriptor it keeps in reserve and closes the connection at once,
+  // rather than leave it pending and the listener ready for ever.
+  kNoDescriptors,
+};
+const char* RefusalName(Refusal r);  // "not allowed", "per-source limit", ...
 
 // Per-peer counters of the transport.
 struct PeerStats {
@@ -187,6 +224,9 @@ class EventLoop {
   std::function<void(PeerId)> on_writable;
   // A peer was created for an accepted connection (ListenConfig::accept_any).
   std::function<void(PeerId, const IpAddress&, uint16_t)> on_accept;
+  // A listener closed an accepted connection from (address, port) without
+  // sending anything. Called from inside the accept, once per connection.
+  std::function<void(const IpAddress&, uint16_t, Refusal)> on_refused;
 
   // Adds a peer and starts its Session (ManualStart, RFC 4271 §8.1.2 event
   // 1 or 4); an active peer connects right away. kInvalidArgument for a bad
@@ -335,6 +375,7 @@ class EventLoop {
 
   // Listening (listener.cc).
   void Accept(Listener& l, Instant now);
+  void Refuse(int fd, const IpAddress& remote, uint16_t port, Refusal why);
   Peer* FindConfigured(const IpAddress& remote, const IpAddress& local);
 
   // Timers: a min-heap of (deadline, peer) with stale entries skipped.
@@ -362,6 +403,9 @@ class EventLoop {
   int epoll_fd_ = -1;
   int wake_fd_ = -1;    // eventfd for RequestStop()
   int signal_fd_ = -1;  // signalfd from CatchSignals()
+  // Kept open so that a connection can still be accepted (and closed) when
+  // the process is out of descriptors (Refusal::kNoDescriptors).
+  int spare_fd_ = -1;
   PeerId next_id_ = 1;
   uint32_t next_conn_serial_ = 1;
   absl::flat_hash_map<PeerId, std::unique_ptr<Peer>> peers_;
@@ -370,6 +414,9 @@ class EventLoop {
   absl::flat_hash_map<std::tuple<IpAddress, uint16_t, IpAddress>, PeerId>
       by_key_;
   absl::flat_hash_map<IpAddress, std::vector<PeerId>> by_address_;
+  // Peers created through accept_any, by source address, while they live
+  // (ListenConfig::max_connections_per_source).
+  absl::flat_hash_map<IpAddress, int> accepted_per_source_;
   std::vector<PeerId> dirty_;      // peers to Service()
   std::vector<HeapEntry> timers_;  // std::push_heap with std::greater
   std::vector<std::unique_ptr<Listener>> listeners_;
