@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <thread>
@@ -143,6 +144,18 @@ uint64_t ToolProcess::RssKib() const {
   uint64_t kib = 0;
   (void)absl::SimpleAtoi(absl::StripAsciiWhitespace(v), &kib);
   return kib;
+}
+
+int ToolProcess::Descriptors() const {
+  if (pid_ <= 0) return 0;
+  std::error_code ec;
+  int n = 0;
+  for (std::filesystem::directory_iterator
+           it(absl::StrCat("/proc/", pid_, "/fd"), ec),
+       end;
+       !ec && it != end; it.increment(ec))
+    ++n;
+  return n;
 }
 
 }  // namespace bgpy::testing

@@ -59,6 +59,8 @@ class ToolProcess {
                                                  std::chrono::seconds(10));
   // The child's VmRSS in KiB, 0 once it is gone.
   uint64_t RssKib() const;
+  // How many descriptors the child has open (/proc/PID/fd), 0 once gone.
+  int Descriptors() const;
 
   std::string out() const { return ReadWholeFile(out_); }
   std::string err() const { return ReadWholeFile(err_); }

@@ -9,16 +9,12 @@
 // stdout's reader goes away instead of dying of SIGPIPE. The peers that
 // must be refused are raw sockets with exactly the TTL / key under test.
 // Every wait is bounded.
-//
-// Proc is the smallest copy of the helper in the other tool tests (it is
-// about to move to tests/testlib/tool_process.h).
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -48,31 +44,18 @@
 #include "bgpy/types.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-
-extern char** environ;
+#include "testlib/tool_process.h"
 
 namespace bgpy {
 namespace {
+
+using ::bgpy::testing::ToolPath;
+using ::bgpy::testing::ToolProcess;
 
 using ::testing::HasSubstr;
 using ::testing::Not;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
-
-std::string Bin(absl::string_view name) {
-  if (const char* dir = std::getenv("BGPY_BINARY_DIR"))
-    return absl::StrCat(dir, "/bin/", name);
-  char self[4096];
-  const ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-  std::string dir = n > 0 ? std::string(self, static_cast<size_t>(n)) : "";
-  dir = dir.substr(0, dir.rfind('/'));
-  return absl::StrCat(dir, "/", name);
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(f), {});
-}
 
 int Count(absl::string_view text, absl::string_view what) {
   int n = 0;
@@ -82,110 +65,8 @@ int Count(absl::string_view text, absl::string_view what) {
   return n;
 }
 
-int seq = 0;
-
-// A child process: stderr in a file; stdout in a file or into `stdout_fd`
-// (`close_fd`, the pipe's other end, is closed in the child).
-class Proc {
- public:
-  Proc(const std::string& binary, const std::vector<std::string>& args,
-       int stdout_fd = -1, int close_fd = -1) {
-    const std::string base =
-        absl::StrCat(::testing::TempDir(), "/lat_", ::getpid(), "_", ++seq);
-    out_ = base + ".out";
-    err_ = base + ".err";
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    if (stdout_fd >= 0) {
-      posix_spawn_file_actions_adddup2(&fa, stdout_fd, 1);
-      posix_spawn_file_actions_addclose(&fa, stdout_fd);
-    } else {
-      posix_spawn_file_actions_addopen(&fa, 1, out_.c_str(),
-                                       O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    }
-    if (close_fd >= 0) posix_spawn_file_actions_addclose(&fa, close_fd);
-    posix_spawn_file_actions_addopen(&fa, 2, err_.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    std::vector<std::string> all = {binary};
-    all.insert(all.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (std::string& a : all) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    const int rc =
-        posix_spawn(&pid_, binary.c_str(), &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    EXPECT_EQ(rc, 0) << "spawn " << binary;
-    if (rc != 0) pid_ = -1;
-  }
-  ~Proc() {
-    if (pid_ > 0 && status_ == kRunning) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    std::remove(out_.c_str());
-    std::remove(err_.c_str());
-  }
-  Proc(const Proc&) = delete;
-  Proc& operator=(const Proc&) = delete;
-
-  pid_t pid() const { return pid_; }
-  // The exit code; 128 + N if killed by signal N; -1 if it did not exit
-  // within `timeout` (then killed).
-  int Wait(milliseconds timeout = milliseconds(20000)) {
-    if (status_ != kRunning || pid_ <= 0) return status_;
-    const auto deadline = Clock::now() + timeout;
-    while (true) {
-      int st = 0;
-      if (waitpid(pid_, &st, WNOHANG) == pid_) {
-        status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-        return status_;
-      }
-      if (Clock::now() >= deadline) {
-        ADD_FAILURE() << "process did not exit in time; stderr:\n" << err();
-        kill(pid_, SIGKILL);
-        waitpid(pid_, nullptr, 0);
-        status_ = -1;
-        return status_;
-      }
-      std::this_thread::sleep_for(milliseconds(10));
-    }
-  }
-  void Signal(int sig) {
-    if (pid_ > 0 && status_ == kRunning) kill(pid_, sig);
-  }
-  // Waits until stderr holds `text` `times` times.
-  bool WaitFor(absl::string_view text,
-               milliseconds timeout = milliseconds(10000), int times = 1) {
-    const auto deadline = Clock::now() + timeout;
-    while (Clock::now() < deadline) {
-      if (Count(err(), text) >= times) return true;
-      std::this_thread::sleep_for(milliseconds(10));
-    }
-    return false;
-  }
-  // Open descriptors (0 once gone).
-  int Descriptors() const {
-    std::error_code ec;
-    int n = 0;
-    for (std::filesystem::directory_iterator
-             it(absl::StrCat("/proc/", pid_, "/fd"), ec),
-         end;
-         !ec && it != end; it.increment(ec))
-      ++n;
-    return n;
-  }
-  std::string out() const { return ReadFile(out_); }
-  std::string err() const { return ReadFile(err_); }
-
- private:
-  static constexpr int kRunning = -2;
-  pid_t pid_ = -1;
-  int status_ = kRunning;
-  std::string out_, err_;
-};
-
 // bgpy-listen on 127.0.0.1, a port the kernel picks; 0 if it did not start.
-int StartedPort(Proc& listen) {
+int StartedPort(ToolProcess& listen) {
   const std::string key = "listening on 127.0.0.1:";
   if (!listen.WaitFor(key)) return 0;
   const std::string err = listen.err();
@@ -368,15 +249,16 @@ TEST(ListenAccessTest, BadFlagsGiveOneLineAndExitOne) {
       {"--open-timeout=soon", "--open-timeout: 'soon'"},
   };
   for (const Case& c : cases) {
-    Proc p(Bin("bgpy-listen"), ListenArgs({c.flag}));
+    ToolProcess p(ToolPath("bgpy-listen"), ListenArgs({c.flag}));
     EXPECT_EQ(p.Wait(), 1) << c.flag;
     const std::vector<std::string> lines = Lines(p.err());
     ASSERT_EQ(lines.size(), 1u) << c.flag << ": " << p.err();
     EXPECT_THAT(lines[0], HasSubstr(c.says)) << c.flag;
   }
-  Proc inject(Bin("bgpy-inject"),
-              {"--peer=127.0.0.1", "--local-as=65002", "--prefix=10.0.0.0/32",
-               "--count=1", "--ttl=64", "--ttl-security=1"});
+  ToolProcess inject(
+      ToolPath("bgpy-inject"),
+      {"--peer=127.0.0.1", "--local-as=65002", "--prefix=10.0.0.0/32",
+       "--count=1", "--ttl=64", "--ttl-security=1"});
   EXPECT_EQ(inject.Wait(), 1);
   EXPECT_THAT(inject.err(), HasSubstr("--ttl: --ttl-security"));
 }
@@ -385,8 +267,9 @@ TEST(ListenAccessTest, BadFlagsGiveOneLineAndExitOne) {
 // -------------------------------------------------------------------
 
 TEST(ListenAccessTest, AllowClosesOtherSourcesBeforeAnyByte) {
-  Proc listen(Bin("bgpy-listen"),
-              ListenArgs({"--allow=127.0.0.2,10.0.0.0/8,2001:db8::/32"}));
+  ToolProcess listen(
+      ToolPath("bgpy-listen"),
+      ListenArgs({"--allow=127.0.0.2,10.0.0.0/8,2001:db8::/32"}));
   const int port = StartedPort(listen);
   ASSERT_GT(port, 0) << listen.err();
   std::vector<std::unique_ptr<Client>> outside;
@@ -414,9 +297,9 @@ TEST(ListenAccessTest, AllowClosesOtherSourcesBeforeAnyByte) {
 
 TEST(ListenAccessTest, Md5KeyPerPrefix) {
   if (auto why = Md5Unavailable()) GTEST_SKIP() << *why;
-  Proc listen(Bin("bgpy-listen"),
-              ListenArgs({"--md5-password=127.0.0.0/24=s3cret,"
-                          "127.0.0.3=other,key"}));
+  ToolProcess listen(ToolPath("bgpy-listen"),
+                     ListenArgs({"--md5-password=127.0.0.0/24=s3cret,"
+                                 "127.0.0.3=other,key"}));
   const int port = StartedPort(listen);
   ASSERT_GT(port, 0) << listen.err();
   Client good("127.0.0.1", port, 0, "s3cret");
@@ -442,14 +325,16 @@ TEST(ListenAccessTest, Md5KeyPerPrefix) {
 
 TEST(ListenAccessTest, Md5OneKeyForTheAllowedPrefixesWithInject) {
   if (auto why = Md5Unavailable()) GTEST_SKIP() << *why;
-  Proc listen(Bin("bgpy-listen"),
-              ListenArgs({"--allow=127.0.0.0/8", "--md5-password=s3cret"}));
+  ToolProcess listen(
+      ToolPath("bgpy-listen"),
+      ListenArgs({"--allow=127.0.0.0/8", "--md5-password=s3cret"}));
   const int port = StartedPort(listen);
   ASSERT_GT(port, 0) << listen.err();
-  Proc inject(Bin("bgpy-inject"),
-              {"--peer=127.0.0.1", absl::StrCat("--port=", port),
-               "--local-as=65002", "--prefix=10.0.0.0/32", "--count=1000",
-               "--md5-password=s3cret", "--print=none", "--duration=2s"});
+  ToolProcess inject(
+      ToolPath("bgpy-inject"),
+      {"--peer=127.0.0.1", absl::StrCat("--port=", port), "--local-as=65002",
+       "--prefix=10.0.0.0/32", "--count=1000", "--md5-password=s3cret",
+       "--print=none", "--duration=2s"});
   EXPECT_TRUE(listen.WaitFor("End-of-RIB ipv4-unicast (1000 announced)"))
       << listen.err();
   EXPECT_EQ(inject.Wait(), 0) << inject.err();
@@ -463,15 +348,16 @@ TEST(ListenAccessTest, Md5OneKeyForTheAllowedPrefixesWithInject) {
 // -------------------------------------------------------
 
 TEST(ListenAccessTest, GtsmOnBothTools) {
-  Proc listen(Bin("bgpy-listen"), ListenArgs({"--ttl-security=1"}));
+  ToolProcess listen(ToolPath("bgpy-listen"), ListenArgs({"--ttl-security=1"}));
   const int port = StartedPort(listen);
   ASSERT_GT(port, 0) << listen.err();
   // bgpy-inject with GTSM: its SYN has TTL 255, and it takes our SYN-ACK
   // only because bgpy-listen sends with 255 too.
-  Proc inject(Bin("bgpy-inject"),
-              {"--peer=127.0.0.1", absl::StrCat("--port=", port),
-               "--local-as=65002", "--prefix=10.0.0.0/32", "--count=1000",
-               "--ttl-security=1", "--print=none", "--duration=2s"});
+  ToolProcess inject(
+      ToolPath("bgpy-inject"),
+      {"--peer=127.0.0.1", absl::StrCat("--port=", port), "--local-as=65002",
+       "--prefix=10.0.0.0/32", "--count=1000", "--ttl-security=1",
+       "--print=none", "--duration=2s"});
   EXPECT_TRUE(listen.WaitFor("End-of-RIB ipv4-unicast (1000 announced)"))
       << listen.err();
   EXPECT_EQ(inject.Wait(), 0) << inject.err();
@@ -483,8 +369,8 @@ TEST(ListenAccessTest, GtsmOnBothTools) {
   EXPECT_TRUE(NeverConnects(ttl254, milliseconds(1500)));
   EXPECT_FALSE(ttl64.Connected());
   // bgpy-inject without GTSM (TTL 64) never gets through.
-  Proc plain(
-      Bin("bgpy-inject"),
+  ToolProcess plain(
+      ToolPath("bgpy-inject"),
       {"--peer=127.0.0.1", absl::StrCat("--port=", port), "--local-as=65003",
        "--local-address=127.0.0.5", "--prefix=10.0.0.0/32", "--count=1",
        "--print=none", "--duration=1500ms"});
@@ -499,13 +385,13 @@ TEST(ListenAccessTest, GtsmOnBothTools) {
 // bgpy-inject --ttl-security against a listener without it: our SYN-ACK
 // leaves with the default TTL, so inject drops it.
 TEST(ListenAccessTest, InjectGtsmRequiresTtl255FromThePeer) {
-  Proc listen(Bin("bgpy-listen"), ListenArgs({}));
+  ToolProcess listen(ToolPath("bgpy-listen"), ListenArgs({}));
   const int port = StartedPort(listen);
   ASSERT_GT(port, 0) << listen.err();
-  Proc inject(Bin("bgpy-inject"),
-              {"--peer=127.0.0.1", absl::StrCat("--port=", port),
-               "--local-as=65002", "--prefix=10.0.0.0/32", "--count=1",
-               "--ttl-security=1", "--print=none", "--duration=1500ms"});
+  ToolProcess inject(ToolPath("bgpy-inject"),
+                     {"--peer=127.0.0.1", absl::StrCat("--port=", port),
+                      "--local-as=65002", "--prefix=10.0.0.0/32", "--count=1",
+                      "--ttl-security=1", "--print=none", "--duration=1500ms"});
   EXPECT_EQ(inject.Wait(), 2);
   EXPECT_THAT(inject.err(), HasSubstr("connect timed out"));
   listen.Signal(SIGTERM);
@@ -520,8 +406,8 @@ TEST(ListenAccessTest, InjectGtsmRequiresTtl255FromThePeer) {
 // once; the 50 extras are closed at accept without a byte; the 150 idle
 // ones get OPEN, then Hold Timer Expired at --open-timeout, and close.
 TEST(ListenAccessTest, IdleConnectionsDroppedWhileARealSessionFlows) {
-  Proc listen(
-      Bin("bgpy-listen"),
+  ToolProcess listen(
+      ToolPath("bgpy-listen"),
       ListenArgs({"--max-connections-per-source=150", "--open-timeout=3s"}));
   const int port = StartedPort(listen);
   ASSERT_GT(port, 0) << listen.err();
@@ -529,10 +415,10 @@ TEST(ListenAccessTest, IdleConnectionsDroppedWhileARealSessionFlows) {
   std::vector<std::unique_ptr<Client>> idle;
   for (int i = 0; i < 200; ++i)
     idle.push_back(std::make_unique<Client>("127.0.0.2", port));
-  Proc inject(Bin("bgpy-inject"),
-              {"--peer=127.0.0.1", absl::StrCat("--port=", port),
-               "--local-as=65002", "--prefix=10.0.0.0/32", "--count=20000",
-               "--print=none", "--duration=6s"});
+  ToolProcess inject(ToolPath("bgpy-inject"),
+                     {"--peer=127.0.0.1", absl::StrCat("--port=", port),
+                      "--local-as=65002", "--prefix=10.0.0.0/32",
+                      "--count=20000", "--print=none", "--duration=6s"});
   ASSERT_TRUE(listen.WaitFor("End-of-RIB ipv4-unicast (20000 announced)",
                              milliseconds(10000)))
       << listen.err();
@@ -587,14 +473,16 @@ TEST(ListenAccessTest, TenThousandConnectionsDoNotStallTheRealSession) {
     GTEST_SKIP() << "descriptor limit " << rl.rlim_max << " below 12000";
   rl.rlim_cur = rl.rlim_max;
   ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &rl), 0);
-  Proc listen(Bin("bgpy-listen"), ListenArgs({"--open-timeout=4s"}));
+  ToolProcess listen(ToolPath("bgpy-listen"),
+                     ListenArgs({"--open-timeout=4s"}));
   const int port = StartedPort(listen);
   ASSERT_GT(port, 0) << listen.err();
   const int baseline = listen.Descriptors();
-  Proc inject(Bin("bgpy-inject"),
-              {"--peer=127.0.0.1", absl::StrCat("--port=", port),
-               "--local-as=65002", "--prefix=10.0.0.0/32", "--count=1000",
-               "--print=none", "--duration=15s", "--hold-time=9"});
+  ToolProcess inject(
+      ToolPath("bgpy-inject"),
+      {"--peer=127.0.0.1", absl::StrCat("--port=", port), "--local-as=65002",
+       "--prefix=10.0.0.0/32", "--count=1000", "--print=none", "--duration=15s",
+       "--hold-time=9"});
   ASSERT_TRUE(listen.WaitFor("End-of-RIB ipv4-unicast (1000 announced)"))
       << listen.err();
   std::vector<std::unique_ptr<Client>> idle;
@@ -636,17 +524,18 @@ TEST(ListenAccessTest, TenThousandConnectionsDoNotStallTheRealSession) {
 TEST(ListenAccessTest, ListenStopsCleanlyWhenStdoutReaderGoes) {
   int pipefd[2];
   ASSERT_EQ(pipe2(pipefd, O_CLOEXEC), 0);
-  Proc listen(Bin("bgpy-listen"),
-              {"--listen=127.0.0.1:0", "--local-as=65001", "--print=text",
-               "--duration=60s"},
-              pipefd[1], pipefd[0]);
+  ToolProcess listen(
+      ToolPath("bgpy-listen"),
+      {"--listen=127.0.0.1:0", "--local-as=65001", "--print=text",
+       "--duration=60s"},
+      ToolProcess::Options{.stdout_fd = pipefd[1], .close_fd = pipefd[0]});
   close(pipefd[1]);
   const int port = StartedPort(listen);
   ASSERT_GT(port, 0) << listen.err();
-  Proc inject(Bin("bgpy-inject"),
-              {"--peer=127.0.0.1", absl::StrCat("--port=", port),
-               "--local-as=65002", "--prefix=10.0.0.0/32", "--count=50000",
-               "--print=none", "--duration=20s"});
+  ToolProcess inject(ToolPath("bgpy-inject"),
+                     {"--peer=127.0.0.1", absl::StrCat("--port=", port),
+                      "--local-as=65002", "--prefix=10.0.0.0/32",
+                      "--count=50000", "--print=none", "--duration=20s"});
   // `| head -1`: read one line, then go away.
   std::string line;
   char ch = 0;
@@ -675,16 +564,16 @@ TEST(ListenAccessTest, ListenStopsCleanlyWhenStdoutReaderGoes) {
 }
 
 TEST(ListenAccessTest, InjectStopsCleanlyWhenStdoutReaderGoes) {
-  Proc listen(Bin("bgpy-listen"), ListenArgs({}));
+  ToolProcess listen(ToolPath("bgpy-listen"), ListenArgs({}));
   const int port = StartedPort(listen);
   ASSERT_GT(port, 0) << listen.err();
   int pipefd[2];
   ASSERT_EQ(pipe2(pipefd, O_CLOEXEC), 0);
-  Proc inject(
-      Bin("bgpy-inject"),
+  ToolProcess inject(
+      ToolPath("bgpy-inject"),
       {"--peer=127.0.0.1", absl::StrCat("--port=", port), "--local-as=65002",
        "--prefix=10.0.0.0/32", "--count=100", "--print=text", "--duration=20s"},
-      pipefd[1], pipefd[0]);
+      ToolProcess::Options{.stdout_fd = pipefd[1], .close_fd = pipefd[0]});
   close(pipefd[1]);
   // Read until the first line, then go away; the KEEPALIVEs and End-of-RIB
   // bgpy-listen sends are written next.

@@ -6,8 +6,10 @@
 // new peer must reach Established and deliver its routes during or right
 // after it. bgpy-listen's RSS is sampled every 20 ms and bounded. Each case
 // checks the RFC's answer where there is one (NOTIFICATION code and
-// subcode). The UPDATE flood with a slow stdout reader is
-// ListenBackpressureTest (listen_backpressure_test.cc).
+// subcode). Two cases live beside their features: the UPDATE flood with a
+// slow stdout reader is ListenBackpressureTest (listen_backpressure_test.cc),
+// and connections that never send an OPEN (--open-timeout, 4/0) with a
+// per-source limit are ListenAccessTest (listen_access_test.cc).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
