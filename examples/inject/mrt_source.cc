@@ -150,6 +150,73 @@ bool RibEntryUsable(Family family, wire::Bytes attrs) {
   return origin && as_path && (next_hop || family != kIpv4Unicast);
 }
 
+// A TABLE_DUMP_V2 RIB record of the AFI/SAFI-specific subtypes (RFC 6396
+// §4.3.2: one IP prefix), read with the checks mrt::DecodeRecord makes of
+// it, without the rest of its generality: both passes read every record,
+// and these are nearly all of a RIB dump. False for any other record and
+// for any fault (the caller then calls DecodeRecord, which names it).
+bool DecodeSpecificRib(wire::Bytes rec, mrt::RecordHeader& h, mrt::Rib& rib) {
+  if (rec.size() < mrt::kHeaderSize) return false;
+  const uint8_t* p = rec.data();
+  const uint16_t type = static_cast<uint16_t>((p[4] << 8) | p[5]);
+  if (type != static_cast<uint16_t>(mrt::Type::kTableDumpV2)) return false;
+  const uint16_t subtype = static_cast<uint16_t>((p[6] << 8) | p[7]);
+  // Indexed by subtype: the families of RIB_IPV4_UNICAST (2) ..
+  // RIB_IPV6_MULTICAST (5) and their ADD-PATH forms (8 .. 11).
+  static const Family kFamilies[4] = {
+      Family(Afi::kIpv4, Safi::kUnicast), Family(Afi::kIpv4, Safi::kMulticast),
+      Family(Afi::kIpv6, Safi::kUnicast), Family(Afi::kIpv6, Safi::kMulticast)};
+  static const FamilyDesc* const kDescs[4] = {
+      FindFamily(kFamilies[0]), FindFamily(kFamilies[1]),
+      FindFamily(kFamilies[2]), FindFamily(kFamilies[3])};
+  size_t fi = 0;
+  if (subtype >= 2 && subtype <= 5) {
+    fi = subtype - 2u;
+  } else if (subtype >= 8 && subtype <= 11) {
+    fi = subtype - 8u;
+  } else {
+    return false;
+  }
+  const FamilyDesc* desc = kDescs[fi];
+  if (desc == nullptr || desc->prefix_bits == 0) return false;
+  const uint32_t length = (uint32_t{p[8]} << 24) | (uint32_t{p[9]} << 16) |
+                          (uint32_t{p[10]} << 8) | p[11];
+  if (rec.size() != mrt::kHeaderSize + size_t{length}) return false;
+  wire::Reader r(rec);
+  r.Skip(mrt::kHeaderSize);
+  uint32_t sequence = 0;
+  uint8_t plen = 0;
+  wire::Bytes nlri;
+  uint16_t count = 0;
+  if (!r.ReadU32(sequence) || !r.PeekU8(plen) || plen > desc->prefix_bits ||
+      !r.ReadBytes(1 + (plen + 7) / 8, nlri) || !r.ReadU16(count)) {
+    return false;
+  }
+  const bool add_path = subtype >= 8;
+  const size_t entries_at = r.offset();
+  for (uint32_t i = 0; i < count; ++i) {
+    uint16_t alen = 0;
+    if (!r.Skip(2 + 4 + (add_path ? 4 : 0)) || !r.ReadU16(alen) ||
+        !r.Skip(alen)) {
+      return false;
+    }
+  }
+  if (!r.empty()) return false;
+  h.timestamp = (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) |
+                (uint32_t{p[2]} << 8) | p[3];
+  h.microseconds = 0;
+  h.type = type;
+  h.subtype = subtype;
+  h.length = length;
+  rib.sequence = sequence;
+  rib.family = kFamilies[fi];
+  rib.add_path = add_path;
+  rib.nlri = nlri;
+  rib.entry_count = count;
+  rib.entries = rec.subspan(entries_at, r.offset() - entries_at);
+  return true;
+}
+
 void AddOnce(std::vector<Family>& list, Family f) {
   if (std::find(list.begin(), list.end(), f) == list.end()) list.push_back(f);
 }
@@ -172,6 +239,8 @@ absl::StatusOr<MrtScan> ScanMrt(const std::string& path) {
     return absl::Status(st.code(), absl::StrCat(path, ": ", st.message()));
   mrt::RouteWalker walker;
   mrt::Record record;
+  mrt::RecordHeader fast_header;
+  mrt::Rib fast_rib;
   Progress progress(absl::StrCat("reading ", path));
   const Clock::time_point start = Clock::now();
   // Peers of types without an index table: by (address, AS).
@@ -208,17 +277,22 @@ absl::StatusOr<MrtScan> ScanMrt(const std::string& path) {
                           absl::StrCat(path, ": ", next.status().message()));
     if (!*next) break;
     ++scan.records;
-    if (absl::Status st = mrt::DecodeRecord(**next, record); !st.ok())
-      continue;  // counted, skipped (the replay skips it too)
-    if (IsLocal(record)) continue;
-    if (std::holds_alternative<mrt::Bgp4mpMessage>(record.body))
-      scan.messages = true;
     // TABLE_DUMP_V2 RIB entries are counted from the record alone (peer
     // index, family, path id): the replay parses them anyway, and this pass
     // is timed from launch. Unusable entries are told by their attribute
     // headers (RibEntryUsable).
-    const auto* rib = std::get_if<mrt::Rib>(&record.body);
     const mrt::PeerIndexTable* table = walker.peer_index_table();
+    const mrt::Rib* rib = nullptr;
+    if (table != nullptr && DecodeSpecificRib(**next, fast_header, fast_rib)) {
+      rib = &fast_rib;
+    } else {
+      if (absl::Status st = mrt::DecodeRecord(**next, record); !st.ok())
+        continue;  // counted, skipped (the replay skips it too)
+      if (IsLocal(record)) continue;
+      if (std::holds_alternative<mrt::Bgp4mpMessage>(record.body))
+        scan.messages = true;
+      rib = std::get_if<mrt::Rib>(&record.body);
+    }
     if (rib != nullptr && table != nullptr &&
         FindFamily(rib->family) != nullptr) {
       scan.table_dump_v2 = true;
@@ -785,7 +859,14 @@ void MrtRoutes::ReadMore() {
       continue;
     }
     ++records_;
-    if (!mrt::DecodeRecord(**next, record_).ok()) continue;
+    if (walker_.peer_index_table() != nullptr &&
+        DecodeSpecificRib(**next, record_.header, fast_rib_)) {
+      record_.bytes = **next;
+      record_.body = fast_rib_;
+      record_.scratch.clear();
+    } else if (!mrt::DecodeRecord(**next, record_).ok()) {
+      continue;
+    }
     holding_ = true;
   }
 }
