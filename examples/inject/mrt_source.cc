@@ -750,9 +750,13 @@ bool MrtRoutes::ProcessRib(const mrt::Rib& rib) {
     skipped_ += rib.entry_count;
     return true;
   }
-  // The prefix as the walker's UPDATE would check it: else the walker
-  // reports it.
-  if (!NlriView::Validate(rib.family, rib.nlri, false, 0).ok()) return false;
+  // The prefix as the walker's UPDATE would check it (NlriView::Validate):
+  // else the walker reports it. (DecodeRecord and DecodeSpecificRib have
+  // checked it already: a Rib built otherwise is walked.)
+  if (rib.nlri.empty() || rib.nlri[0] > desc->prefix_bits ||
+      rib.nlri.size() != 1 + (size_t{rib.nlri[0]} + 7) / 8) {
+    return false;
+  }
   const bool filtered = PrefixFiltered(rib.family.afi, rib.nlri);
   const Negotiated* n = context_.negotiated;
   const bool add_path = n != nullptr && n->AddPathSend(rib.family);
