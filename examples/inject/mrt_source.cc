@@ -182,26 +182,32 @@ bool DecodeSpecificRib(wire::Bytes rec, mrt::RecordHeader& h, mrt::Rib& rib) {
   const uint32_t length = (uint32_t{p[8]} << 24) | (uint32_t{p[9]} << 16) |
                           (uint32_t{p[10]} << 8) | p[11];
   if (rec.size() != mrt::kHeaderSize + size_t{length}) return false;
-  wire::Reader r(rec);
-  r.Skip(mrt::kHeaderSize);
-  uint32_t sequence = 0;
-  uint8_t plen = 0;
-  wire::Bytes nlri;
-  uint16_t count = 0;
-  if (!r.ReadU32(sequence) || !r.PeekU8(plen) || plen > desc->prefix_bits ||
-      !r.ReadBytes(1 + (plen + 7) / 8, nlri) || !r.ReadU16(count)) {
-    return false;
-  }
+  // Plain pointer reads: every one is bounded by `end`.
+  const uint8_t* q = p + mrt::kHeaderSize;
+  const uint8_t* const end = p + rec.size();
+  if (end - q < 5) return false;
+  const uint32_t sequence = (uint32_t{q[0]} << 24) | (uint32_t{q[1]} << 16) |
+                            (uint32_t{q[2]} << 8) | q[3];
+  const uint8_t plen = q[4];
+  if (plen > desc->prefix_bits) return false;
+  const size_t nlri_size = 1 + (size_t{plen} + 7) / 8;
+  if (static_cast<size_t>(end - q) - 4 < nlri_size + 2) return false;
+  const wire::Bytes nlri(q + 4, nlri_size);
+  q += 4 + nlri_size;
+  const uint16_t count = static_cast<uint16_t>((q[0] << 8) | q[1]);
+  q += 2;
   const bool add_path = subtype >= 8;
-  const size_t entries_at = r.offset();
+  const size_t fixed = add_path ? 10 : 6;  // peer index, time, path id
+  const uint8_t* const entries = q;
   for (uint32_t i = 0; i < count; ++i) {
-    uint16_t alen = 0;
-    if (!r.Skip(2 + 4 + (add_path ? 4 : 0)) || !r.ReadU16(alen) ||
-        !r.Skip(alen)) {
-      return false;
-    }
+    if (static_cast<size_t>(end - q) < fixed + 2) return false;
+    q += fixed;
+    const size_t alen = (size_t{q[0]} << 8) | q[1];
+    q += 2;
+    if (static_cast<size_t>(end - q) < alen) return false;
+    q += alen;
   }
-  if (!r.empty()) return false;
+  if (q != end) return false;
   h.timestamp = (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) |
                 (uint32_t{p[2]} << 8) | p[3];
   h.microseconds = 0;
@@ -213,11 +219,12 @@ bool DecodeSpecificRib(wire::Bytes rec, mrt::RecordHeader& h, mrt::Rib& rib) {
   rib.add_path = add_path;
   rib.nlri = nlri;
   rib.entry_count = count;
-  rib.entries = rec.subspan(entries_at, r.offset() - entries_at);
+  rib.entries = wire::Bytes(entries, static_cast<size_t>(q - entries));
   return true;
 }
 
 void AddOnce(std::vector<Family>& list, Family f) {
+  if (!list.empty() && list.back() == f) return;  // the usual case
   if (std::find(list.begin(), list.end(), f) == list.end()) list.push_back(f);
 }
 
@@ -425,6 +432,7 @@ void MrtRoutes::Begin(MrtReplayContext context, bool withdraw) {
   cache_.clear();
   rib_cache_.clear();
   cache_bytes_ = 0;
+  last_valid_ = false;
   done_ = false;
   wait_until_.reset();
   records_ = 0;
@@ -466,6 +474,7 @@ void MrtRoutes::BoundCaches() {
   if (entries < kMaxCache && cache_bytes_ + out_bytes_ < kMaxCacheBytes) return;
   // Pending groups point into outs_: they go first.
   FlushPending();
+  last_valid_ = false;
   outs_.clear();
   out_index_.clear();
   out_bytes_ = 0;
@@ -764,48 +773,68 @@ bool MrtRoutes::ProcessRib(const mrt::Rib& rib) {
   while (ci < rib_cache_.size() && !(rib_cache_[ci].family == rib.family)) ++ci;
   if (ci == rib_cache_.size()) rib_cache_.push_back({rib.family, {}});
   const size_t fixed = 8 + (rib.add_path ? 4 : 0);  // before the attributes
-  for (const mrt::RibEntry& e : rib) {
+  // The entries (checked when the record was decoded; a Rib built
+  // otherwise ends at its first short entry, as Rib::Iterator does).
+  wire::Reader er(rib.entries);
+  for (uint32_t i = 0; i < rib.entry_count; ++i) {
+    uint16_t peer_index = 0;
+    uint32_t path_id = 0;
+    uint16_t alen = 0;
+    wire::Bytes attr_bytes;
+    if (!er.ReadU16(peer_index) || !er.Skip(4) ||
+        (rib.add_path && !er.ReadU32(path_id)) || !er.ReadU16(alen) ||
+        !er.ReadBytes(alen, attr_bytes)) {
+      break;
+    }
     bool selected = false;
     for (const MrtPeer& p : peers_)
-      selected = selected || p.index == e.peer_index;
-    if (!selected || e.peer_index >= table->peers.size() || filtered) {
+      selected = selected || p.index == peer_index;
+    if (!selected || peer_index >= table->peers.size() || filtered) {
       ++skipped_;
       continue;
     }
     const absl::string_view attrs(
-        reinterpret_cast<const char*>(e.attributes.data()),
-        e.attributes.size());
+        reinterpret_cast<const char*>(attr_bytes.data()), attr_bytes.size());
     std::optional<Decision> d;
     auto& decisions = rib_cache_[ci].decisions;
-    if (auto it = decisions.find(attrs); it != decisions.end()) {
-      d = it->second;
+    if (last_valid_ && last_family_ == rib.family && attrs == last_attrs_) {
+      // Neighbouring prefixes often share their attributes.
+      d = last_decision_;
     } else {
-      // The walker's reading of this one entry. (The caches are bounded
-      // first: Decide() hands out an outs_ index.)
-      BoundCaches();
-      mrt::Rib single = rib;
-      single.entry_count = 1;
-      single.entries =
-          wire::Bytes(e.attributes.data() - fixed, fixed + e.attributes.size());
-      one_.header = record_.header;
-      one_.bytes = record_.bytes;
-      one_.body = single;
-      bool walked = false;
-      (void)walker_.Walk(one_, [&](const mrt::Route& r) {
-        walked = true;
-        d = Decide(r);
-      });
-      if (!walked) continue;  // does not decode: as the walker's error
-      const Decision stored = d.value_or(Decision());
-      cache_bytes_ += attrs.size();
-      rib_cache_[ci].decisions.emplace(attrs, stored);
+      if (auto it = decisions.find(attrs); it != decisions.end()) {
+        d = it->second;
+      } else {
+        // The walker's reading of this one entry. (The caches are bounded
+        // first: Decide() hands out an outs_ index.)
+        BoundCaches();
+        mrt::Rib single = rib;
+        single.entry_count = 1;
+        single.entries =
+            wire::Bytes(attr_bytes.data() - fixed, fixed + attr_bytes.size());
+        one_.header = record_.header;
+        one_.bytes = record_.bytes;
+        one_.body = single;
+        bool walked = false;
+        (void)walker_.Walk(one_, [&](const mrt::Route& r) {
+          walked = true;
+          d = Decide(r);
+        });
+        if (!walked) continue;  // does not decode: as the walker's error
+        const Decision stored = d.value_or(Decision());
+        cache_bytes_ += attrs.size();
+        rib_cache_[ci].decisions.emplace(attrs, stored);
+      }
+      last_valid_ = true;
+      last_family_ = rib.family;
+      last_attrs_.assign(attrs.data(), attrs.size());
+      last_decision_ = d.value_or(Decision());
     }
     if (!d || !d->replay) {
       ++skipped_;
       continue;
     }
     NlriEntry entry;
-    if (add_path) entry.path_id = e.path_id.value_or(1);
+    if (add_path) entry.path_id = rib.add_path ? path_id : 1;
     entry.bytes.assign(rib.nlri.begin(), rib.nlri.end());
     Add(d->out, std::move(entry));
   }

@@ -231,6 +231,11 @@ class MrtRoutes : public RouteProducer {
   absl::flat_hash_map<std::string, uint32_t> cache_;
   std::vector<FamilyCache> rib_cache_;
   size_t cache_bytes_ = 0;
+  // The last RIB entry's attribute list and decision (ProcessRib).
+  bool last_valid_ = false;
+  Family last_family_;
+  std::string last_attrs_;
+  Decision last_decision_;
   std::string key_;  // scratch
 
   bool done_ = false;
