@@ -615,19 +615,19 @@ void MrtRoutes::FlushPending() {
   pending_routes_ = 0;
 }
 
-void MrtRoutes::Add(uint32_t out, NlriEntry entry) {
+void MrtRoutes::Add(uint32_t out, std::optional<uint32_t> path_id,
+                    wire::Bytes bytes) {
   const Family family = outs_[out].family;
   // A route of a prefix already pending in another group would overtake
   // it: what was pending goes first.
   std::string ekey;
   if (!unique_entries_) {
     AppendFamily(ekey, family);
-    if (entry.path_id) {
+    if (path_id) {
       ekey.push_back('p');
-      ekey.append(reinterpret_cast<const char*>(&*entry.path_id), 4);
+      ekey.append(reinterpret_cast<const char*>(&*path_id), 4);
     }
-    ekey.append(reinterpret_cast<const char*>(entry.bytes.data()),
-                entry.bytes.size());
+    ekey.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
     if (pending_entries_.contains(ekey)) FlushPending();
   }
   if (pending_.size() >= kMaxGroups || pending_routes_ >= kMaxPendingRoutes)
@@ -640,19 +640,20 @@ void MrtRoutes::Add(uint32_t out, NlriEntry entry) {
     g.withdraw = o.withdraw;
     g.out = out;
     g.attrs = o.attrs;
+    g.room = send_.max_message_size() - kHeaderSize - 64 -
+             std::min(g.attrs->attrs.size(), send_.max_message_size() / 2);
     pending_.push_back(std::move(g));
   }
   Group& g = pending_[static_cast<size_t>(o.pending)];
-  g.entry_bytes += entry.bytes.size() + (entry.path_id ? 4 : 0);
-  g.entries.push_back(std::move(entry));
+  g.entry_bytes += bytes.size() + (path_id ? 4 : 0);
+  NlriEntry& e = g.entries.emplace_back();
+  e.path_id = path_id;
+  e.bytes.assign(bytes.begin(), bytes.end());
   if (!unique_entries_) pending_entries_.insert(std::move(ekey));
   ++pending_routes_;
   // A message's worth: its routes are handed over now; the group stays
   // (empty) under its key for the routes to come.
-  const size_t room =
-      send_.max_message_size() - kHeaderSize - 64 -
-      std::min(g.attrs->attrs.size(), send_.max_message_size() / 2);
-  if (g.entry_bytes >= room) {
+  if (g.entry_bytes >= g.room) {
     Group full;
     full.family = g.family;
     full.withdraw = g.withdraw;
@@ -702,9 +703,8 @@ void MrtRoutes::OnRoute(const mrt::Route& r) {
   }
   const Negotiated* n = context_.negotiated;
   const bool add_path = n != nullptr && n->AddPathSend(r.route.family);
-  NlriEntry entry;
-  if (add_path) entry.path_id = r.route.path_id.value_or(1);
-  entry.bytes.assign(r.route.entry.begin(), r.route.entry.end());
+  std::optional<uint32_t> path_id;
+  if (add_path) path_id = r.route.path_id.value_or(1);
   const bool withdraw = Withdraws(r);
   const bool track = !options_.as_filter.empty() && !r.rib;
   if (track) {
@@ -735,7 +735,7 @@ void MrtRoutes::OnRoute(const mrt::Route& r) {
       if (f.family == r.route.family) fam = &f;
     d->out = Rewrite(r, *fam);
   }
-  Add(d->out, std::move(entry));
+  Add(d->out, path_id, r.route.entry);
 }
 
 bool MrtRoutes::ProcessRib(const mrt::Rib& rib) {
@@ -833,10 +833,9 @@ bool MrtRoutes::ProcessRib(const mrt::Rib& rib) {
       ++skipped_;
       continue;
     }
-    NlriEntry entry;
-    if (add_path) entry.path_id = rib.add_path ? path_id : 1;
-    entry.bytes.assign(rib.nlri.begin(), rib.nlri.end());
-    Add(d->out, std::move(entry));
+    std::optional<uint32_t> id;
+    if (add_path) id = rib.add_path ? path_id : 1;
+    Add(d->out, id, rib.nlri);
   }
   return true;
 }

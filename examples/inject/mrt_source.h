@@ -147,6 +147,7 @@ class MrtRoutes : public RouteProducer {
     std::vector<NlriEntry> entries;
     size_t next = 0;         // entries already handed over
     size_t entry_bytes = 0;  // for "a message's worth"
+    size_t room = 0;         // entry octets that make one
   };
   // What a route becomes, decided from its attributes alone: for a RIB
   // entry of a selected peer and a replayed family, the same for every
@@ -185,7 +186,7 @@ class MrtRoutes : public RouteProducer {
   uint32_t Intern(const std::string& key, Family family, bool withdraw,
                   OutAttrs attrs);
   uint32_t WithdrawOut(Family family);
-  void Add(uint32_t out, NlriEntry entry);
+  void Add(uint32_t out, std::optional<uint32_t> path_id, wire::Bytes bytes);
   // Moves every pending group to the ready queue.
   void FlushPending();
   // Bounds the caches: over their limits, every pending group is flushed
