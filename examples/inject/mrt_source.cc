@@ -21,8 +21,10 @@ using Clock = std::chrono::steady_clock;
 // Pending groups before every one is flushed, and pending routes.
 constexpr size_t kMaxGroups = 4096;
 constexpr size_t kMaxPendingRoutes = 50000;
-// Rewritten attribute lists remembered.
-constexpr size_t kMaxCache = 4096;
+// Source attribute lists remembered (with what they become), and their
+// octets: over either, the caches start again empty.
+constexpr size_t kMaxCache = size_t{1} << 17;
+constexpr size_t kMaxCacheBytes = size_t{32} << 20;
 // Files smaller than this get no progress line.
 constexpr uint64_t kProgressBytes = uint64_t{8} << 20;
 
@@ -148,7 +150,81 @@ bool RibEntryUsable(Family family, wire::Bytes attrs) {
   return origin && as_path && (next_hop || family != kIpv4Unicast);
 }
 
+// A TABLE_DUMP_V2 RIB record of the AFI/SAFI-specific subtypes (RFC 6396
+// §4.3.2: one IP prefix), read with the checks mrt::DecodeRecord makes of
+// it, without the rest of its generality: both passes read every record,
+// and these are nearly all of a RIB dump. False for any other record and
+// for any fault (the caller then calls DecodeRecord, which names it).
+bool DecodeSpecificRib(wire::Bytes rec, mrt::RecordHeader& h, mrt::Rib& rib) {
+  if (rec.size() < mrt::kHeaderSize) return false;
+  const uint8_t* p = rec.data();
+  const uint16_t type = static_cast<uint16_t>((p[4] << 8) | p[5]);
+  if (type != static_cast<uint16_t>(mrt::Type::kTableDumpV2)) return false;
+  const uint16_t subtype = static_cast<uint16_t>((p[6] << 8) | p[7]);
+  // Indexed by subtype: the families of RIB_IPV4_UNICAST (2) ..
+  // RIB_IPV6_MULTICAST (5) and their ADD-PATH forms (8 .. 11).
+  static const Family kFamilies[4] = {
+      Family(Afi::kIpv4, Safi::kUnicast), Family(Afi::kIpv4, Safi::kMulticast),
+      Family(Afi::kIpv6, Safi::kUnicast), Family(Afi::kIpv6, Safi::kMulticast)};
+  static const FamilyDesc* const kDescs[4] = {
+      FindFamily(kFamilies[0]), FindFamily(kFamilies[1]),
+      FindFamily(kFamilies[2]), FindFamily(kFamilies[3])};
+  size_t fi = 0;
+  if (subtype >= 2 && subtype <= 5) {
+    fi = subtype - 2u;
+  } else if (subtype >= 8 && subtype <= 11) {
+    fi = subtype - 8u;
+  } else {
+    return false;
+  }
+  const FamilyDesc* desc = kDescs[fi];
+  if (desc == nullptr || desc->prefix_bits == 0) return false;
+  const uint32_t length = (uint32_t{p[8]} << 24) | (uint32_t{p[9]} << 16) |
+                          (uint32_t{p[10]} << 8) | p[11];
+  if (rec.size() != mrt::kHeaderSize + size_t{length}) return false;
+  // Plain pointer reads: every one is bounded by `end`.
+  const uint8_t* q = p + mrt::kHeaderSize;
+  const uint8_t* const end = p + rec.size();
+  if (end - q < 5) return false;
+  const uint32_t sequence = (uint32_t{q[0]} << 24) | (uint32_t{q[1]} << 16) |
+                            (uint32_t{q[2]} << 8) | q[3];
+  const uint8_t plen = q[4];
+  if (plen > desc->prefix_bits) return false;
+  const size_t nlri_size = 1 + (size_t{plen} + 7) / 8;
+  if (static_cast<size_t>(end - q) - 4 < nlri_size + 2) return false;
+  const wire::Bytes nlri(q + 4, nlri_size);
+  q += 4 + nlri_size;
+  const uint16_t count = static_cast<uint16_t>((q[0] << 8) | q[1]);
+  q += 2;
+  const bool add_path = subtype >= 8;
+  const size_t fixed = add_path ? 10 : 6;  // peer index, time, path id
+  const uint8_t* const entries = q;
+  for (uint32_t i = 0; i < count; ++i) {
+    if (static_cast<size_t>(end - q) < fixed + 2) return false;
+    q += fixed;
+    const size_t alen = (size_t{q[0]} << 8) | q[1];
+    q += 2;
+    if (static_cast<size_t>(end - q) < alen) return false;
+    q += alen;
+  }
+  if (q != end) return false;
+  h.timestamp = (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) |
+                (uint32_t{p[2]} << 8) | p[3];
+  h.microseconds = 0;
+  h.type = type;
+  h.subtype = subtype;
+  h.length = length;
+  rib.sequence = sequence;
+  rib.family = kFamilies[fi];
+  rib.add_path = add_path;
+  rib.nlri = nlri;
+  rib.entry_count = count;
+  rib.entries = wire::Bytes(entries, static_cast<size_t>(q - entries));
+  return true;
+}
+
 void AddOnce(std::vector<Family>& list, Family f) {
+  if (!list.empty() && list.back() == f) return;  // the usual case
   if (std::find(list.begin(), list.end(), f) == list.end()) list.push_back(f);
 }
 
@@ -170,6 +246,8 @@ absl::StatusOr<MrtScan> ScanMrt(const std::string& path) {
     return absl::Status(st.code(), absl::StrCat(path, ": ", st.message()));
   mrt::RouteWalker walker;
   mrt::Record record;
+  mrt::RecordHeader fast_header;
+  mrt::Rib fast_rib;
   Progress progress(absl::StrCat("reading ", path));
   const Clock::time_point start = Clock::now();
   // Peers of types without an index table: by (address, AS).
@@ -206,17 +284,22 @@ absl::StatusOr<MrtScan> ScanMrt(const std::string& path) {
                           absl::StrCat(path, ": ", next.status().message()));
     if (!*next) break;
     ++scan.records;
-    if (absl::Status st = mrt::DecodeRecord(**next, record); !st.ok())
-      continue;  // counted, skipped (the replay skips it too)
-    if (IsLocal(record)) continue;
-    if (std::holds_alternative<mrt::Bgp4mpMessage>(record.body))
-      scan.messages = true;
     // TABLE_DUMP_V2 RIB entries are counted from the record alone (peer
     // index, family, path id): the replay parses them anyway, and this pass
     // is timed from launch. Unusable entries are told by their attribute
     // headers (RibEntryUsable).
-    const auto* rib = std::get_if<mrt::Rib>(&record.body);
     const mrt::PeerIndexTable* table = walker.peer_index_table();
+    const mrt::Rib* rib = nullptr;
+    if (table != nullptr && DecodeSpecificRib(**next, fast_header, fast_rib)) {
+      rib = &fast_rib;
+    } else {
+      if (absl::Status st = mrt::DecodeRecord(**next, record); !st.ok())
+        continue;  // counted, skipped (the replay skips it too)
+      if (IsLocal(record)) continue;
+      if (std::holds_alternative<mrt::Bgp4mpMessage>(record.body))
+        scan.messages = true;
+      rib = std::get_if<mrt::Rib>(&record.body);
+    }
     if (rib != nullptr && table != nullptr &&
         FindFamily(rib->family) != nullptr) {
       scan.table_dump_v2 = true;
@@ -339,12 +422,17 @@ void MrtRoutes::Begin(MrtReplayContext context, bool withdraw) {
   eof_ = false;
   first_time_.reset();
   started_ = Clock::now();
-  pending_index_.clear();
   pending_.clear();
   pending_entries_.clear();
   pending_routes_ = 0;
   ready_.clear();
+  outs_.clear();
+  out_index_.clear();
+  out_bytes_ = 0;
   cache_.clear();
+  rib_cache_.clear();
+  cache_bytes_ = 0;
+  last_valid_ = false;
   done_ = false;
   wait_until_.reset();
   records_ = 0;
@@ -366,19 +454,57 @@ bool MrtRoutes::Selected(const mrt::Route& r) const {
   return false;
 }
 
-bool MrtRoutes::Filtered(const mrt::Route& r) const {
-  if (!options_.prefixes.empty()) {
-    if (!r.route.is_ip_prefix()) return true;
-    const Prefix p = r.route.prefix();
-    bool inside = false;
-    for (const Prefix& f : options_.prefixes) inside = inside || Inside(p, f);
-    if (!inside) return true;
-  }
-  return false;
+bool MrtRoutes::PrefixFiltered(Afi afi, wire::Bytes entry) const {
+  if (options_.prefixes.empty()) return false;
+  const Prefix p = IpPrefixOf(afi, entry);
+  for (const Prefix& f : options_.prefixes)
+    if (Inside(p, f)) return false;
+  return true;
 }
 
-const MrtRoutes::Rewritten* MrtRoutes::Rewrite(const mrt::Route& r,
-                                               const MrtFamilyOut& fam) {
+bool MrtRoutes::Filtered(const mrt::Route& r) const {
+  if (options_.prefixes.empty()) return false;
+  if (!r.route.is_ip_prefix()) return true;
+  return PrefixFiltered(r.route.family.afi, r.route.entry);
+}
+
+void MrtRoutes::BoundCaches() {
+  size_t entries = cache_.size();
+  for (const FamilyCache& c : rib_cache_) entries += c.decisions.size();
+  if (entries < kMaxCache && cache_bytes_ + out_bytes_ < kMaxCacheBytes) return;
+  // Pending groups point into outs_: they go first.
+  FlushPending();
+  last_valid_ = false;
+  outs_.clear();
+  out_index_.clear();
+  out_bytes_ = 0;
+  cache_.clear();
+  for (FamilyCache& c : rib_cache_) c.decisions.clear();
+  cache_bytes_ = 0;
+}
+
+uint32_t MrtRoutes::Intern(const std::string& key, Family family, bool withdraw,
+                           OutAttrs attrs) {
+  auto [it, fresh] =
+      out_index_.try_emplace(key, static_cast<uint32_t>(outs_.size()));
+  if (fresh) {
+    out_bytes_ += key.size() + attrs.attrs.size() + attrs.mp_next_hop.size();
+    Out o;
+    o.family = family;
+    o.withdraw = withdraw;
+    o.attrs = std::make_shared<const OutAttrs>(std::move(attrs));
+    outs_.push_back(std::move(o));
+  }
+  return it->second;
+}
+
+uint32_t MrtRoutes::WithdrawOut(Family family) {
+  std::string key = "W";
+  AppendFamily(key, family);
+  return Intern(key, family, true, OutAttrs());
+}
+
+uint32_t MrtRoutes::Rewrite(const mrt::Route& r, const MrtFamilyOut& fam) {
   const UpdateView& u = *r.update;
   const bool keep = options_.keep_attributes;
   // The key: the family, the source attributes but MP_REACH/MP_UNREACH,
@@ -397,8 +523,8 @@ const MrtRoutes::Rewritten* MrtRoutes::Rewrite(const mrt::Route& r,
       continue;
     key_.append(reinterpret_cast<const char*>(a.raw.data()), a.raw.size());
   }
-  if (auto it = cache_.find(key_); it != cache_.end()) return &it->second;
-  if (cache_.size() >= kMaxCache) cache_.clear();
+  if (auto it = cache_.find(key_); it != cache_.end()) return it->second;
+  BoundCaches();
 
   SessionParams source;
   source.four_octet_as = u.four_octet_as();
@@ -439,7 +565,7 @@ const MrtRoutes::Rewritten* MrtRoutes::Rewrite(const mrt::Route& r,
     }
     a.others = std::move(others);
   }
-  Rewritten rw;
+  OutAttrs rw;
   if (fam.family == kIpv4Unicast) {
     if (keep && source_next_hop) {
       a.next_hop = source_next_hop;
@@ -465,71 +591,76 @@ const MrtRoutes::Rewritten* MrtRoutes::Rewrite(const mrt::Route& r,
     wire::Writer w(&rw.attrs);
     EncodePathAttributes(a, send_, w);
   }
-  rw.group_key.clear();
-  AppendFamily(rw.group_key, fam.family);
-  rw.group_key.push_back(static_cast<char>(rw.mp_next_hop.size()));
-  rw.group_key.append(reinterpret_cast<const char*>(rw.mp_next_hop.data()),
-                      rw.mp_next_hop.size());
-  rw.group_key.append(reinterpret_cast<const char*>(rw.attrs.data()),
-                      rw.attrs.size());
-  auto [it, inserted] = cache_.emplace(key_, std::move(rw));
-  (void)inserted;
-  return &it->second;
+  // Source lists that end up the same share their groups.
+  std::string group_key;
+  AppendFamily(group_key, fam.family);
+  group_key.push_back(static_cast<char>(rw.mp_next_hop.size()));
+  group_key.append(reinterpret_cast<const char*>(rw.mp_next_hop.data()),
+                   rw.mp_next_hop.size());
+  group_key.append(reinterpret_cast<const char*>(rw.attrs.data()),
+                   rw.attrs.size());
+  const uint32_t out = Intern(group_key, fam.family, false, std::move(rw));
+  cache_bytes_ += key_.size();
+  cache_.emplace(key_, out);
+  return out;
 }
 
 void MrtRoutes::FlushPending() {
-  for (Group& g : pending_)
+  for (Group& g : pending_) {
+    outs_[g.out].pending = -1;
     if (!g.entries.empty()) ready_.push_back(std::move(g));
+  }
   pending_.clear();
-  pending_index_.clear();
   pending_entries_.clear();
   pending_routes_ = 0;
 }
 
-void MrtRoutes::Add(const std::string& key, const Rewritten* rw, Family family,
-                    bool withdraw, NlriEntry entry) {
+void MrtRoutes::Add(uint32_t out, std::optional<uint32_t> path_id,
+                    wire::Bytes bytes) {
+  const Family family = outs_[out].family;
   // A route of a prefix already pending in another group would overtake
   // it: what was pending goes first.
   std::string ekey;
   if (!unique_entries_) {
     AppendFamily(ekey, family);
-    if (entry.path_id) {
+    if (path_id) {
       ekey.push_back('p');
-      ekey.append(reinterpret_cast<const char*>(&*entry.path_id), 4);
+      ekey.append(reinterpret_cast<const char*>(&*path_id), 4);
     }
-    ekey.append(reinterpret_cast<const char*>(entry.bytes.data()),
-                entry.bytes.size());
+    ekey.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
     if (pending_entries_.contains(ekey)) FlushPending();
   }
   if (pending_.size() >= kMaxGroups || pending_routes_ >= kMaxPendingRoutes)
     FlushPending();
-  auto [it, fresh] = pending_index_.try_emplace(key, pending_.size());
-  if (fresh) {
+  Out& o = outs_[out];
+  if (o.pending < 0) {
+    o.pending = static_cast<int64_t>(pending_.size());
     Group g;
-    g.family = family;
-    g.withdraw = withdraw;
-    if (rw != nullptr) {
-      g.attrs = rw->attrs;
-      g.mp_next_hop = rw->mp_next_hop;
-    }
+    g.family = o.family;
+    g.withdraw = o.withdraw;
+    g.out = out;
+    g.attrs = o.attrs;
+    g.room = send_.max_message_size() - kHeaderSize - 64 -
+             std::min(g.attrs->attrs.size(), send_.max_message_size() / 2);
     pending_.push_back(std::move(g));
   }
-  Group& g = pending_[it->second];
-  g.entry_bytes += entry.bytes.size() + (entry.path_id ? 4 : 0);
-  g.entries.push_back(std::move(entry));
+  Group& g = pending_[static_cast<size_t>(o.pending)];
+  g.entry_bytes += bytes.size() + (path_id ? 4 : 0);
+  NlriEntry& e = g.entries.emplace_back();
+  e.path_id = path_id;
+  e.bytes.assign(bytes.begin(), bytes.end());
   if (!unique_entries_) pending_entries_.insert(std::move(ekey));
   ++pending_routes_;
   // A message's worth: its routes are handed over now; the group stays
   // (empty) under its key for the routes to come.
-  const size_t room = send_.max_message_size() - kHeaderSize - 64 -
-                      std::min(g.attrs.size(), send_.max_message_size() / 2);
-  if (g.entry_bytes >= room) {
+  if (g.entry_bytes >= g.room) {
     Group full;
     full.family = g.family;
     full.withdraw = g.withdraw;
+    full.out = g.out;
     full.attrs = g.attrs;
-    full.mp_next_hop = g.mp_next_hop;
     full.entries.swap(g.entries);
+    g.entries.reserve(full.entries.size());
     ready_.push_back(std::move(full));
     g.entry_bytes = 0;
     // Its entries stay in pending_entries_ (and pending_routes_) until the
@@ -538,66 +669,183 @@ void MrtRoutes::Add(const std::string& key, const Rewritten* rw, Family family,
   }
 }
 
-void MrtRoutes::OnRoute(const mrt::Route& r) {
+std::optional<MrtRoutes::Decision> MrtRoutes::Decide(const mrt::Route& r) {
   if (r.route.desc == nullptr || r.route.desc->opaque || Unusable(r) ||
       !Selected(r)) {
-    ++skipped_;
-    return;
+    return std::nullopt;
   }
   const MrtFamilyOut* fam = nullptr;
   for (const MrtFamilyOut& f : context_.families)
     if (f.family == r.route.family) fam = &f;
-  if (fam == nullptr || Filtered(r)) {
+  if (fam == nullptr) return std::nullopt;
+  const bool withdraw = Withdraws(r);
+  if (!withdraw && !options_.as_filter.empty()) {
+    std::optional<AsPath> path = r.update->as_path();
+    if (!path || !PathContains(*path, options_.as_filter)) return std::nullopt;
+  }
+  Decision d;
+  d.replay = true;
+  // Announcements of an updates file are tracked (OnRoute) before
+  // anything goes out: the attributes are rewritten there.
+  if (withdraw || withdraw_phase_) {
+    d.out = WithdrawOut(fam->family);
+  } else if (r.rib) {
+    d.out = Rewrite(r, *fam);
+  }
+  return d;
+}
+
+void MrtRoutes::OnRoute(const mrt::Route& r) {
+  std::optional<Decision> d = Decide(r);
+  if (!d || Filtered(r)) {
     ++skipped_;
     return;
   }
   const Negotiated* n = context_.negotiated;
-  const bool add_path = n != nullptr && n->AddPathSend(fam->family);
-  NlriEntry entry;
-  if (add_path) entry.path_id = r.route.path_id.value_or(1);
-  entry.bytes.assign(r.route.entry.begin(), r.route.entry.end());
-  bool withdraw = Withdraws(r);
+  const bool add_path = n != nullptr && n->AddPathSend(r.route.family);
+  std::optional<uint32_t> path_id;
+  if (add_path) path_id = r.route.path_id.value_or(1);
+  const bool withdraw = Withdraws(r);
   const bool track = !options_.as_filter.empty() && !r.rib;
-  if (!withdraw && !options_.as_filter.empty()) {
-    std::optional<AsPath> path = r.update->as_path();
-    if (!path || !PathContains(*path, options_.as_filter)) {
-      ++skipped_;
-      return;
-    }
-  }
-  std::string tkey;
   if (track) {
-    AppendFamily(tkey, fam->family);
+    std::string tkey;
+    AppendFamily(tkey, r.route.family);
     tkey.append(reinterpret_cast<const char*>(r.route.entry.data()),
                 r.route.entry.size());
     if (r.route.path_id)
       tkey.append(reinterpret_cast<const char*>(&*r.route.path_id), 4);
-  }
-  if (withdraw) {
-    // The withdrawal phase withdraws announcements only.
-    if (withdraw_phase_ || (track && announced_.erase(tkey) == 0)) {
-      ++skipped_;
-      return;
+    if (withdraw) {
+      // Only the withdrawals of routes that were announced.
+      if (!withdraw_phase_ && announced_.erase(tkey) == 0) {
+        ++skipped_;
+        return;
+      }
+    } else {
+      announced_.insert(std::move(tkey));
     }
-    std::string key = "W";
-    AppendFamily(key, fam->family);
-    Add(key, nullptr, fam->family, true, std::move(entry));
+  }
+  // The withdrawal phase withdraws announcements only.
+  if (withdraw && withdraw_phase_) {
+    ++skipped_;
     return;
   }
-  if (track) announced_.insert(std::move(tkey));
-  if (withdraw_phase_) {
-    std::string key = "W";
-    AppendFamily(key, fam->family);
-    Add(key, nullptr, fam->family, true, std::move(entry));
-    return;
+  if (!withdraw && !withdraw_phase_ && !r.rib) {
+    const MrtFamilyOut* fam = nullptr;
+    for (const MrtFamilyOut& f : context_.families)
+      if (f.family == r.route.family) fam = &f;
+    d->out = Rewrite(r, *fam);
   }
-  const Rewritten* rw = Rewrite(r, *fam);
-  Add(rw->group_key, rw, fam->family, false, std::move(entry));
+  Add(d->out, path_id, r.route.entry);
+}
+
+bool MrtRoutes::ProcessRib(const mrt::Rib& rib) {
+  // The AFI/SAFI-specific subtypes (one IP prefix), a replayed family, a
+  // PEER_INDEX_TABLE in force and peers chosen by index.
+  const uint16_t st = record_.header.subtype;
+  using Sub = mrt::TableDumpV2Subtype;
+  const bool specific =
+      (st >= static_cast<uint16_t>(Sub::kRibIpv4Unicast) &&
+       st <= static_cast<uint16_t>(Sub::kRibIpv6Multicast)) ||
+      (st >= static_cast<uint16_t>(Sub::kRibIpv4UnicastAddPath) &&
+       st <= static_cast<uint16_t>(Sub::kRibIpv6MulticastAddPath));
+  const mrt::PeerIndexTable* table = walker_.peer_index_table();
+  if (!specific || !table_dump_v2_ || table == nullptr) return false;
+  const FamilyDesc* desc = FindFamily(rib.family);
+  if (desc == nullptr || desc->opaque || !desc->prefix_bits) return false;
+  const MrtFamilyOut* fam = nullptr;
+  for (const MrtFamilyOut& f : context_.families)
+    if (f.family == rib.family) fam = &f;
+  if (fam == nullptr) {  // not replayed: as Decide() says of each entry
+    skipped_ += rib.entry_count;
+    return true;
+  }
+  // The prefix as the walker's UPDATE would check it (NlriView::Validate):
+  // else the walker reports it. (DecodeRecord and DecodeSpecificRib have
+  // checked it already: a Rib built otherwise is walked.)
+  if (rib.nlri.empty() || rib.nlri[0] > desc->prefix_bits ||
+      rib.nlri.size() != 1 + (size_t{rib.nlri[0]} + 7) / 8) {
+    return false;
+  }
+  const bool filtered = PrefixFiltered(rib.family.afi, rib.nlri);
+  const Negotiated* n = context_.negotiated;
+  const bool add_path = n != nullptr && n->AddPathSend(rib.family);
+  size_t ci = 0;
+  while (ci < rib_cache_.size() && !(rib_cache_[ci].family == rib.family)) ++ci;
+  if (ci == rib_cache_.size()) rib_cache_.push_back({rib.family, {}});
+  const size_t fixed = 8 + (rib.add_path ? 4 : 0);  // before the attributes
+  // The entries (checked when the record was decoded; a Rib built
+  // otherwise ends at its first short entry, as Rib::Iterator does).
+  wire::Reader er(rib.entries);
+  for (uint32_t i = 0; i < rib.entry_count; ++i) {
+    uint16_t peer_index = 0;
+    uint32_t path_id = 0;
+    uint16_t alen = 0;
+    wire::Bytes attr_bytes;
+    if (!er.ReadU16(peer_index) || !er.Skip(4) ||
+        (rib.add_path && !er.ReadU32(path_id)) || !er.ReadU16(alen) ||
+        !er.ReadBytes(alen, attr_bytes)) {
+      break;
+    }
+    bool selected = false;
+    for (const MrtPeer& p : peers_)
+      selected = selected || p.index == peer_index;
+    if (!selected || peer_index >= table->peers.size() || filtered) {
+      ++skipped_;
+      continue;
+    }
+    const absl::string_view attrs(
+        reinterpret_cast<const char*>(attr_bytes.data()), attr_bytes.size());
+    std::optional<Decision> d;
+    auto& decisions = rib_cache_[ci].decisions;
+    if (last_valid_ && last_family_ == rib.family && attrs == last_attrs_) {
+      // Neighbouring prefixes often share their attributes.
+      d = last_decision_;
+    } else {
+      if (auto it = decisions.find(attrs); it != decisions.end()) {
+        d = it->second;
+      } else {
+        // The walker's reading of this one entry. (The caches are bounded
+        // first: Decide() hands out an outs_ index.)
+        BoundCaches();
+        mrt::Rib single = rib;
+        single.entry_count = 1;
+        single.entries =
+            wire::Bytes(attr_bytes.data() - fixed, fixed + attr_bytes.size());
+        one_.header = record_.header;
+        one_.bytes = record_.bytes;
+        one_.body = single;
+        bool walked = false;
+        (void)walker_.Walk(one_, [&](const mrt::Route& r) {
+          walked = true;
+          d = Decide(r);
+        });
+        if (!walked) continue;  // does not decode: as the walker's error
+        const Decision stored = d.value_or(Decision());
+        cache_bytes_ += attrs.size();
+        rib_cache_[ci].decisions.emplace(attrs, stored);
+      }
+      last_valid_ = true;
+      last_family_ = rib.family;
+      last_attrs_.assign(attrs.data(), attrs.size());
+      last_decision_ = d.value_or(Decision());
+    }
+    if (!d || !d->replay) {
+      ++skipped_;
+      continue;
+    }
+    std::optional<uint32_t> id;
+    if (add_path) id = rib.add_path ? path_id : 1;
+    Add(d->out, id, rib.nlri);
+  }
+  return true;
 }
 
 void MrtRoutes::ProcessRecord() {
   holding_ = false;
   if (IsLocal(record_)) return;
+  if (const auto* rib = std::get_if<mrt::Rib>(&record_.body)) {
+    if (ProcessRib(*rib)) return;
+  }
   // A record that does not decode whole: the routes that do are replayed.
   (void)walker_.Walk(record_, [this](const mrt::Route& r) { OnRoute(r); });
   // An UPDATE's routes go before the next one's.
@@ -643,7 +891,14 @@ void MrtRoutes::ReadMore() {
       continue;
     }
     ++records_;
-    if (!mrt::DecodeRecord(**next, record_).ok()) continue;
+    if (walker_.peer_index_table() != nullptr &&
+        DecodeSpecificRib(**next, record_.header, fast_rib_)) {
+      record_.bytes = **next;
+      record_.body = fast_rib_;
+      record_.scratch.clear();
+    } else if (!mrt::DecodeRecord(**next, record_).ok()) {
+      continue;
+    }
     holding_ = true;
   }
 }
@@ -664,7 +919,8 @@ uint64_t MrtRoutes::Fill(UpdateBuilder& b, uint64_t budget, bool* withdraw) {
     }
     Group& g = ready_.front();
     *withdraw = g.withdraw;
-    if (!b.SetRawAttributes(g.attrs, g.family, g.mp_next_hop).ok()) {
+    if (!b.SetRawAttributes(g.attrs->attrs, g.family, g.attrs->mp_next_hop)
+             .ok()) {
       // Attributes that leave no room for a route: skipped.
       skipped_ += g.entries.size() - g.next;
       ready_.pop_front();

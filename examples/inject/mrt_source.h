@@ -127,34 +127,71 @@ class MrtRoutes : public RouteProducer {
   uint64_t bytes() const { return reader_.uncompressed_bytes(); }
 
  private:
+  // One outgoing attribute list of a family (or a family's withdrawals),
+  // shared by the groups that carry it.
+  struct OutAttrs {
+    std::vector<uint8_t> attrs;  // encoded for the session
+    std::vector<uint8_t> mp_next_hop;
+  };
+  struct Out {
+    Family family;
+    bool withdraw = false;
+    std::shared_ptr<const OutAttrs> attrs;
+    int64_t pending = -1;  // its group in pending_, if any
+  };
   struct Group {
     Family family;
     bool withdraw = false;
-    std::vector<uint8_t> attrs;  // encoded for the session
-    std::vector<uint8_t> mp_next_hop;
+    uint32_t out = 0;
+    std::shared_ptr<const OutAttrs> attrs;
     std::vector<NlriEntry> entries;
     size_t next = 0;         // entries already handed over
     size_t entry_bytes = 0;  // for "a message's worth"
+    size_t room = 0;         // entry octets that make one
   };
-  // The rewritten attributes of one source attribute list.
-  struct Rewritten {
-    std::vector<uint8_t> attrs;
-    std::vector<uint8_t> mp_next_hop;
-    std::string group_key;
+  // What a route becomes, decided from its attributes alone: for a RIB
+  // entry of a selected peer and a replayed family, the same for every
+  // entry with the same attribute list.
+  struct Decision {
+    bool replay = false;
+    uint32_t out = 0;  // outs_ index
+  };
+  // RIB entries' decisions of one family, keyed by the entry's attribute
+  // list as found.
+  struct FamilyCache {
+    Family family;
+    absl::flat_hash_map<std::string, Decision> decisions;
   };
 
   // Reads records until routes are ready to hand over, the file ends, or a
   // BGP4MP record is not due yet (--speed).
   void ReadMore();
   void ProcessRecord();
+  // TABLE_DUMP_V2 RIB records of an IP family: each distinct attribute
+  // list goes through RouteWalker and Decide() once, later entries with
+  // the same list take the decision. False: not such a record (the
+  // caller walks it).
+  bool ProcessRib(const mrt::Rib& rib);
   void OnRoute(const mrt::Route& r);
+  // The route's decision, with everything but the prefix filter checked;
+  // nullopt (counted as skipped) when it is not replayed.
+  std::optional<Decision> Decide(const mrt::Route& r);
   bool Selected(const mrt::Route& r) const;
   bool Filtered(const mrt::Route& r) const;
-  const Rewritten* Rewrite(const mrt::Route& r, const MrtFamilyOut& fam);
-  void Add(const std::string& key, const Rewritten* rw, Family family,
-           bool withdraw, NlriEntry entry);
+  bool PrefixFiltered(Afi afi, wire::Bytes entry) const;
+  // The outs_ index of the rewritten attributes of one source list.
+  uint32_t Rewrite(const mrt::Route& r, const MrtFamilyOut& fam);
+  // The outs_ index for `attrs`, added if new (`key`: family, withdraw,
+  // next hop and attributes).
+  uint32_t Intern(const std::string& key, Family family, bool withdraw,
+                  OutAttrs attrs);
+  uint32_t WithdrawOut(Family family);
+  void Add(uint32_t out, std::optional<uint32_t> path_id, wire::Bytes bytes);
   // Moves every pending group to the ready queue.
   void FlushPending();
+  // Bounds the caches: over their limits, every pending group is flushed
+  // and they start again empty.
+  void BoundCaches();
 
   MrtOptions options_;
   std::vector<MrtPeer> peers_;
@@ -167,16 +204,20 @@ class MrtRoutes : public RouteProducer {
   mrt::FileReader reader_;
   mrt::RouteWalker walker_;
   mrt::Record record_;
+  mrt::Record one_;       // a RIB record cut to one entry (ProcessRib)
+  mrt::Rib fast_rib_;     // DecodeSpecificRib
   bool holding_ = false;  // record_ is read and not processed yet
   bool eof_ = false;
   std::optional<uint32_t> first_time_;  // of the first BGP4MP record
   Clock::time_point started_;
 
-  // Pending groups by key (family, attributes, next hop; "W" + family for
-  // withdrawals) and the entries they hold (family, path id, entry), to
-  // flush before a route that would overtake an earlier one of the same
-  // prefix.
-  absl::flat_hash_map<std::string, size_t> pending_index_;
+  // The outgoing attribute lists, by key.
+  std::vector<Out> outs_;
+  absl::flat_hash_map<std::string, uint32_t> out_index_;
+  size_t out_bytes_ = 0;
+  // Pending groups (Out::pending points here) and the entries they hold
+  // (family, path id, entry), to flush before a route that would overtake
+  // an earlier one of the same prefix.
   std::vector<Group> pending_;
   absl::flat_hash_set<std::string> pending_entries_;
   // A RIB dump replayed for one peer holds each route once: no route can
@@ -187,8 +228,15 @@ class MrtRoutes : public RouteProducer {
   // With --mrt-as on an updates file: the routes announced, so that only
   // their withdrawals pass.
   absl::flat_hash_set<std::string> announced_;
-  // Source attribute list (and next hop) -> rewritten.
-  absl::flat_hash_map<std::string, Rewritten> cache_;
+  // Source attribute list (and next hop) -> outs_ index.
+  absl::flat_hash_map<std::string, uint32_t> cache_;
+  std::vector<FamilyCache> rib_cache_;
+  size_t cache_bytes_ = 0;
+  // The last RIB entry's attribute list and decision (ProcessRib).
+  bool last_valid_ = false;
+  Family last_family_;
+  std::string last_attrs_;
+  Decision last_decision_;
   std::string key_;  // scratch
 
   bool done_ = false;
