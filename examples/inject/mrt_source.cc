@@ -775,17 +775,9 @@ bool MrtRoutes::ProcessRib(const mrt::Rib& rib) {
   const size_t fixed = 8 + (rib.add_path ? 4 : 0);  // before the attributes
   // The entries (checked when the record was decoded; a Rib built
   // otherwise ends at its first short entry, as Rib::Iterator does).
-  wire::Reader er(rib.entries);
-  for (uint32_t i = 0; i < rib.entry_count; ++i) {
-    uint16_t peer_index = 0;
-    uint32_t path_id = 0;
-    uint16_t alen = 0;
-    wire::Bytes attr_bytes;
-    if (!er.ReadU16(peer_index) || !er.Skip(4) ||
-        (rib.add_path && !er.ReadU32(path_id)) || !er.ReadU16(alen) ||
-        !er.ReadBytes(alen, attr_bytes)) {
-      break;
-    }
+  for (const mrt::RibEntry& e : rib) {
+    const uint16_t peer_index = e.peer_index;
+    const wire::Bytes attr_bytes = e.attributes;
     bool selected = false;
     for (const MrtPeer& p : peers_)
       selected = selected || p.index == peer_index;
@@ -834,7 +826,7 @@ bool MrtRoutes::ProcessRib(const mrt::Rib& rib) {
       continue;
     }
     std::optional<uint32_t> id;
-    if (add_path) id = rib.add_path ? path_id : 1;
+    if (add_path) id = e.path_id.value_or(1);
     Add(d->out, id, rib.nlri);
   }
   return true;
