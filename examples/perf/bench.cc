@@ -63,23 +63,64 @@ int64_t Ns(Clock::duration d) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
 }
 
-// Sizes `v` to `n` copies of `value` (its old contents dropped). The
-// per-route arrays are megabytes: the kernel is asked to back them with
-// transparent huge pages before they are first touched, which saves a page
-// fault per 4 KiB (a notable part of a run's CPU time otherwise).
+// A zero-filled array of T on a mapping of its own: the kernel hands out
+// zeroed pages (no memset), and is asked for transparent huge pages (a
+// page fault per 2 MiB, not per 4 KiB: first touches of fresh memory are
+// a notable part of a run's CPU time). Every page is touched when the
+// array is made, so that no fault falls inside a timed phase.
 template <typename T>
-void AssignLarge(std::vector<T>& v, size_t n, T value) {
-  std::vector<T>().swap(v);
-  v.reserve(n);
-  constexpr uintptr_t kPage = 4096;
-  const uintptr_t begin =
-      (reinterpret_cast<uintptr_t>(v.data()) + kPage - 1) & ~(kPage - 1);
-  const uintptr_t end =
-      (reinterpret_cast<uintptr_t>(v.data() + n)) & ~(kPage - 1);
-  if (end > begin)
-    (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-  v.assign(n, value);
-}
+class ZeroedArray {
+ public:
+  ZeroedArray() = default;
+  ZeroedArray(const ZeroedArray&) = delete;
+  ZeroedArray& operator=(const ZeroedArray&) = delete;
+  ~ZeroedArray() { Release(); }
+
+  // `n` zeros, the old contents dropped. kResourceExhausted without the
+  // memory.
+  absl::Status Reset(size_t n) {
+    Release();
+    if (n == 0) return absl::OkStatus();
+    constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+    constexpr uintptr_t kPage = 4096;
+    const size_t bytes = n * sizeof(T);
+    // Whole huge pages, and one more so that the array can start on a
+    // boundary.
+    const size_t huge_bytes = (bytes + kHuge - 1) & ~(kHuge - 1);
+    void* m = mmap(nullptr, huge_bytes + kHuge, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+      return absl::ResourceExhaustedError(
+          absl::StrCat("no memory for ", n, " routes"));
+    map_ = m;
+    map_len_ = huge_bytes + kHuge;
+    const uintptr_t start =
+        (reinterpret_cast<uintptr_t>(m) + kHuge - 1) & ~(kHuge - 1);
+    (void)madvise(reinterpret_cast<void*>(start), huge_bytes, MADV_HUGEPAGE);
+    data_ = reinterpret_cast<T*>(start);
+    size_ = n;
+    char* c = reinterpret_cast<char*>(data_);
+    for (size_t off = 0; off < bytes; off += kPage) c[off] = 0;
+    return absl::OkStatus();
+  }
+  void Clear() { std::fill(data_, data_ + size_, T{}); }
+  T& operator[](size_t i) { return data_[i]; }
+  const T& operator[](size_t i) const { return data_[i]; }
+  absl::Span<const T> span() const { return absl::Span<const T>(data_, size_); }
+
+ private:
+  void Release() {
+    if (map_ != nullptr) munmap(map_, map_len_);
+    map_ = nullptr;
+    map_len_ = 0;
+    data_ = nullptr;
+    size_ = 0;
+  }
+  void* map_ = nullptr;
+  size_t map_len_ = 0;
+  T* data_ = nullptr;
+  size_t size_ = 0;
+};
 
 // What the monitor waits for in a phase.
 enum class Expect { kAnnounce, kWithdraw, kShortPath };
@@ -90,10 +131,12 @@ struct Recorder {
   Clock::time_point phase_start;
   // Which write and which decode at the monitor of this phase stamped
   // each route (the times in ns since phase_start, once per event).
-  PhaseStamps stamps;
+  ZeroedArray<uint32_t> sent_event;
+  ZeroedArray<uint32_t> received_event;
+  PhaseStamps stamps;  // views of the two
   bool clean = false;  // no route stamped since Init()
   // A bit per route: announced at the monitor now.
-  std::vector<uint64_t> present;
+  ZeroedArray<uint64_t> present;
   uint64_t received_count = 0;
   uint64_t unexpected = 0;
   Expect expect = Expect::kAnnounce;
@@ -120,15 +163,18 @@ struct Recorder {
   int host_bits = 0;
   uint64_t count = 0;
 
-  void Init(const Prefix& p, uint64_t n) {
+  absl::Status Init(const Prefix& p, uint64_t n) {
     length = p.length();
     first = ToInt(p.address());
     host_bits = p.address().bit_length() - length;
     count = n;
-    AssignLarge(stamps.sent_event, n, uint32_t{0});
-    AssignLarge(stamps.received_event, n, uint32_t{0});
-    AssignLarge(present, (n + 63) / 64, uint64_t{0});
+    BGPY_RETURN_IF_ERROR(sent_event.Reset(n));
+    BGPY_RETURN_IF_ERROR(received_event.Reset(n));
+    BGPY_RETURN_IF_ERROR(present.Reset((n + 63) / 64));
+    stamps.sent_event = sent_event.span();
+    stamps.received_event = received_event.span();
     clean = true;
+    return absl::OkStatus();
   }
   void InitCanaries(uint64_t c) {
     canaries = c;
@@ -141,8 +187,8 @@ struct Recorder {
     received_count = 0;
     unexpected = 0;
     if (!clean) {  // Init() cleared them for the first phase
-      std::fill(stamps.sent_event.begin(), stamps.sent_event.end(), 0);
-      std::fill(stamps.received_event.begin(), stamps.received_event.end(), 0);
+      sent_event.Clear();
+      received_event.Clear();
     }
     clean = false;
     stamps.sent_ns.assign(1, -1);
@@ -176,9 +222,9 @@ struct Recorder {
   void Written(uint64_t from, uint32_t n, Clock::time_point now) {
     uint32_t e = 0;
     for (uint64_t i = from; i < from + n && i < count; ++i) {
-      if (stamps.sent_event[i] != 0) continue;
+      if (sent_event[i] != 0) continue;
       if (e == 0) e = NewEvent(stamps.sent_ns, Ns(now - phase_start));
-      stamps.sent_event[i] = e;
+      sent_event[i] = e;
     }
     Bump<uint32_t>(written_per_ms, now - run_start, n);
   }
@@ -205,10 +251,15 @@ class Feed : public RouteSource {
                      PathAttributes attrs, Family family, MpNextHop nh,
                      bool withdraw) {
     marks_.clear();
-    BGPY_ASSIGN_OR_RETURN(RouteGenerator g,
-                          RouteGenerator::Make(first, hi - lo, lo));
-    gen_ = std::move(g);
-    lo_ = lo;
+    // The generator checks the range (no route past the address space);
+    // the routes themselves are made below, a batch at a time.
+    BGPY_RETURN_IF_ERROR(RouteGenerator::Make(first, hi - lo, lo).status());
+    v6_ = first.address().is_v6();
+    length_ = first.length();
+    first_ = ToInt(first.address());
+    host_bits_ = first.address().bit_length() - length_;
+    next_ = lo;
+    hi_ = hi;
     attrs_ = std::move(attrs);
     family_ = family;
     nh_ = std::move(nh);
@@ -223,29 +274,29 @@ class Feed : public RouteSource {
     const Clock::time_point now = Clock::now();
     Settle();
     Written(now);
-    if (!active_ || !gen_) return Fill::kDone;
+    if (!active_) return Fill::kDone;
     if (!attrs_set_) {
       status_ = b.SetAttributes(attrs_, family_, nh_);
       if (!status_.ok()) return Finish();
       attrs_set_ = true;
     }
-    RouteGenerator& g = *gen_;
-    const uint64_t from = lo_ + g.emitted();
+    const uint64_t from = next_;
     uint32_t added = 0;
     // In batches (the builder works out its room once per batch), small
-    // enough that few routes are made and handed back when a message fills.
-    while (!g.done()) {
-      size_t n = 0;
-      while (n < batch_.size() && !g.done()) batch_[n++] = g.Next();
+    // enough that few routes are made in vain when a message fills.
+    while (next_ < hi_) {
+      const size_t n =
+          static_cast<size_t>(std::min<uint64_t>(batch_.size(), hi_ - next_));
+      for (size_t k = 0; k < n; ++k) batch_[k] = Route(next_ + k);
       const absl::Span<const Prefix> batch(batch_.data(), n);
       const size_t took =
           withdraw_ ? b.WithdrawAll(batch) : b.AnnounceAll(batch);
       added += static_cast<uint32_t>(took);
-      for (size_t k = took; k < n; ++k) g.Unget();
+      next_ += took;
       if (took < n) break;
     }
     if (added > 0) marks_.push_back(Mark{0, from, added, false});
-    if (g.done()) return Finish();
+    if (next_ >= hi_) return Finish();
     return Fill::kMore;
   }
 
@@ -265,6 +316,17 @@ class Feed : public RouteSource {
   const absl::Status& status() const { return status_; }
 
  private:
+  Prefix Route(uint64_t i) const {
+    const U128 a =
+        first_ + (host_bits_ >= 128 ? U128{0} : U128{i} << host_bits_);
+    if (!v6_)
+      return PrefixInternal::Unchecked(IpAddress::V4(static_cast<uint32_t>(a)),
+                                       length_);
+    uint8_t bytes[16];
+    for (int k = 0; k < 16; ++k)
+      bytes[k] = static_cast<uint8_t>(a >> (8 * (15 - k)));
+    return PrefixInternal::Unchecked(IpAddress::V6Bytes(bytes), length_);
+  }
   struct Mark {
     uint64_t end = 0;
     uint64_t first = 0;
@@ -299,8 +361,14 @@ class Feed : public RouteSource {
   Recorder* rec_;
   posix::EventLoop* loop_;
   posix::PeerId id_ = 0;
-  std::optional<RouteGenerator> gen_;
-  uint64_t lo_ = 0;
+  // Route i is the i-th block of 2^host_bits_ addresses from first_ (as
+  // RouteGenerator makes them); next_ .. hi_ - 1 are still to go.
+  bool v6_ = false;
+  int length_ = 0;
+  int host_bits_ = 0;
+  U128 first_ = 0;
+  uint64_t next_ = 0;
+  uint64_t hi_ = 0;
   PathAttributes attrs_;
   Family family_ = kIpv4Unicast;
   MpNextHop nh_;
@@ -344,7 +412,7 @@ class Bench {
 
   absl::Status Setup() {
     BGPY_RETURN_IF_ERROR(loop_.init_status());
-    rec_.Init(o_.prefix, o_.count);
+    BGPY_RETURN_IF_ERROR(rec_.Init(o_.prefix, o_.count));
     if (!skip_canaries_) rec_.InitCanaries(o_.canaries);
     family_ = o_.prefix.address().is_v6() ? kIpv6Unicast : kIpv4Unicast;
     loop_.on_event = [this](posix::PeerId id, const SessionEvent& ev) {
@@ -779,11 +847,10 @@ class Bench {
         delta += rec_.Present(*i, !withdraw);
         // Only routes written in this phase: a late message of an earlier
         // phase does not count.
-        if (match && rec_.stamps.sent_event[*i] != 0 &&
-            rec_.stamps.received_event[*i] == 0) {
+        if (match && rec_.sent_event[*i] != 0 && rec_.received_event[*i] == 0) {
           if (event == 0)
             event = Recorder::NewEvent(rec_.stamps.received_ns, t);
-          rec_.stamps.received_event[*i] = event;
+          rec_.received_event[*i] = event;
           ++got;
         }
       }

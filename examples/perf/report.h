@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/types/span.h"
 
 namespace bgpy::tools::perf {
 
@@ -41,8 +42,9 @@ inline constexpr int kDelayBins = 40;
 // one UPDATE share an event: per route only 4 octets each way are kept,
 // the times themselves once per event.
 struct PhaseStamps {
-  std::vector<uint32_t> sent_event;
-  std::vector<uint32_t> received_event;
+  // Views of the caller's per-route arrays.
+  absl::Span<const uint32_t> sent_event;
+  absl::Span<const uint32_t> received_event;
   std::vector<int64_t> sent_ns;
   std::vector<int64_t> received_ns;
 };
