@@ -55,23 +55,28 @@ using tools::perf::Summarize;
 constexpr int64_t kMs = 1000000;  // ns
 
 // Per-route times (ns since the phase started, -1: never) as stamps with
-// an event of its own for each route.
-PhaseStamps Stamps(const std::vector<int64_t>& sent,
-                   const std::vector<int64_t>& received) {
+// an event of its own for each route (the per-route arrays kept here).
+struct Stamps {
+  Stamps(const std::vector<int64_t>& sent,
+         const std::vector<int64_t>& received) {
+    s.sent_ns.push_back(-1);
+    s.received_ns.push_back(-1);
+    for (int64_t t : sent) {
+      sent_event.push_back(t < 0 ? 0 : static_cast<uint32_t>(s.sent_ns.size()));
+      if (t >= 0) s.sent_ns.push_back(t);
+    }
+    for (int64_t t : received) {
+      received_event.push_back(
+          t < 0 ? 0 : static_cast<uint32_t>(s.received_ns.size()));
+      if (t >= 0) s.received_ns.push_back(t);
+    }
+    s.sent_event = sent_event;
+    s.received_event = received_event;
+  }
+  operator const PhaseStamps&() const { return s; }
+  std::vector<uint32_t> sent_event, received_event;
   PhaseStamps s;
-  s.sent_ns.push_back(-1);
-  s.received_ns.push_back(-1);
-  for (int64_t t : sent) {
-    s.sent_event.push_back(t < 0 ? 0 : static_cast<uint32_t>(s.sent_ns.size()));
-    if (t >= 0) s.sent_ns.push_back(t);
-  }
-  for (int64_t t : received) {
-    s.received_event.push_back(
-        t < 0 ? 0 : static_cast<uint32_t>(s.received_ns.size()));
-    if (t >= 0) s.received_ns.push_back(t);
-  }
-  return s;
-}
+};
 
 // Ten routes written at 0, 1, ... 9 ms, received 5 ms later each, except
 // route 3 (never written: not in the delays) and route 7 (never received).
@@ -109,11 +114,13 @@ TEST(PerfReportTest, TimesAndDelaysByNearestRank) {
 // routes written by 2 writes (0 ms: routes 0-2, 4 ms: routes 3-5), decoded
 // in 3 UPDATEs (6 ms: 0-1, 7 ms: 2-3, 12 ms: 4), route 5 never.
 TEST(PerfReportTest, RoutesSharingEvents) {
+  const std::vector<uint32_t> sent_event = {1, 1, 1, 2, 2, 2};
+  const std::vector<uint32_t> received_event = {1, 1, 2, 2, 3, 0};
   PhaseStamps s;
   s.sent_ns = {-1, 0, 4 * kMs};
-  s.sent_event = {1, 1, 1, 2, 2, 2};
+  s.sent_event = sent_event;
   s.received_ns = {-1, 6 * kMs, 7 * kMs, 12 * kMs};
-  s.received_event = {1, 1, 2, 2, 3, 0};
+  s.received_event = received_event;
   const PhaseResult p = Summarize("announce", s, 0, true);
   EXPECT_EQ(p.routes, 6u);
   EXPECT_EQ(p.received, 5u);
