@@ -636,6 +636,62 @@ bool UpdateBuilder::Announce(const Prefix& p, std::optional<uint32_t> path_id) {
   return true;
 }
 
+size_t UpdateBuilder::Room(bool announce) const {
+  // The sum of Fits() without the entry.
+  size_t size = kHeaderSize + 4 + announce_.size() + withdraw_.size();
+  if (announce || announced_ > 0) {
+    size += attrs_.size();
+    if (!body_) size += kMpReachOverhead + mp_next_hop_.size();
+  }
+  if ((!announce || withdrawn_count_ > 0) && !body_) size += kMpUnreachOverhead;
+  const size_t max = params_.max_message_size();
+  return size < max ? max - size : 0;
+}
+
+size_t UpdateBuilder::AddPrefixes(EntryBuffer& buf,
+                                  absl::Span<const Prefix> prefixes,
+                                  std::optional<uint32_t> path_id) {
+  // The first route through AddPrefix(): the message's fixed part (the
+  // attributes, the MP_REACH/MP_UNREACH headers) is in after it, so each
+  // further route takes only its own octets from the room left.
+  if (prefixes.empty() || !AddPrefix(buf, prefixes[0], path_id)) return 0;
+  size_t room = Room(&buf == &announce_);
+  const uint32_t id = path_id.value_or(0);
+  size_t added = 1;
+  for (; added < prefixes.size(); ++added) {
+    const Prefix& p = prefixes[added];
+    const size_t n = static_cast<size_t>(p.nlri_bytes());
+    const size_t need = (add_path_ ? 4 : 0) + 1 + n;
+    if (need > room) break;
+    room -= need;
+    uint8_t* d = buf.Append(need);
+    if (add_path_) {
+      d[0] = static_cast<uint8_t>(id >> 24);
+      d[1] = static_cast<uint8_t>(id >> 16);
+      d[2] = static_cast<uint8_t>(id >> 8);
+      d[3] = static_cast<uint8_t>(id);
+      d += 4;
+    }
+    *d++ = static_cast<uint8_t>(p.length());
+    std::memcpy(d, p.address().bytes(), n);
+  }
+  return added;
+}
+
+size_t UpdateBuilder::AnnounceAll(absl::Span<const Prefix> prefixes,
+                                  std::optional<uint32_t> path_id) {
+  const size_t n = AddPrefixes(announce_, prefixes, path_id);
+  announced_ += n;
+  return n;
+}
+
+size_t UpdateBuilder::WithdrawAll(absl::Span<const Prefix> prefixes,
+                                  std::optional<uint32_t> path_id) {
+  const size_t n = AddPrefixes(withdraw_, prefixes, path_id);
+  withdrawn_count_ += n;
+  return n;
+}
+
 bool UpdateBuilder::Withdraw(const NlriEntry& e) {
   if (!Fits((add_path_ ? 4 : 0) + e.bytes.size(), false)) return false;
   AddEntry(withdraw_, e);

@@ -1,6 +1,7 @@
 // Copyright 2026 The bgpy Authors.
 #include "perf/bench.h"
 
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -8,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <fstream>
 #include <memory>
@@ -22,8 +24,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "bgpy/attributes.h"
 #include "bgpy/errors.h"
+#include "bgpy/nlri.h"
 #include "bgpy/posix/transport.h"
 #include "bgpy/session.h"
 #include "bgpy/update.h"
@@ -59,6 +63,65 @@ int64_t Ns(Clock::duration d) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
 }
 
+// A zero-filled array of T on a mapping of its own: the kernel hands out
+// zeroed pages (no memset), and is asked for transparent huge pages (a
+// page fault per 2 MiB, not per 4 KiB: first touches of fresh memory are
+// a notable part of a run's CPU time). Every page is touched when the
+// array is made, so that no fault falls inside a timed phase.
+template <typename T>
+class ZeroedArray {
+ public:
+  ZeroedArray() = default;
+  ZeroedArray(const ZeroedArray&) = delete;
+  ZeroedArray& operator=(const ZeroedArray&) = delete;
+  ~ZeroedArray() { Release(); }
+
+  // `n` zeros, the old contents dropped. kResourceExhausted without the
+  // memory.
+  absl::Status Reset(size_t n) {
+    Release();
+    if (n == 0) return absl::OkStatus();
+    constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+    constexpr uintptr_t kPage = 4096;
+    const size_t bytes = n * sizeof(T);
+    // Whole huge pages, and one more so that the array can start on a
+    // boundary.
+    const size_t huge_bytes = (bytes + kHuge - 1) & ~(kHuge - 1);
+    void* m = mmap(nullptr, huge_bytes + kHuge, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+      return absl::ResourceExhaustedError(
+          absl::StrCat("no memory for ", n, " routes"));
+    map_ = m;
+    map_len_ = huge_bytes + kHuge;
+    const uintptr_t start =
+        (reinterpret_cast<uintptr_t>(m) + kHuge - 1) & ~(kHuge - 1);
+    (void)madvise(reinterpret_cast<void*>(start), huge_bytes, MADV_HUGEPAGE);
+    data_ = reinterpret_cast<T*>(start);
+    size_ = n;
+    char* c = reinterpret_cast<char*>(data_);
+    for (size_t off = 0; off < bytes; off += kPage) c[off] = 0;
+    return absl::OkStatus();
+  }
+  void Clear() { std::fill(data_, data_ + size_, T{}); }
+  T& operator[](size_t i) { return data_[i]; }
+  const T& operator[](size_t i) const { return data_[i]; }
+  absl::Span<const T> span() const { return absl::Span<const T>(data_, size_); }
+
+ private:
+  void Release() {
+    if (map_ != nullptr) munmap(map_, map_len_);
+    map_ = nullptr;
+    map_len_ = 0;
+    data_ = nullptr;
+    size_ = 0;
+  }
+  void* map_ = nullptr;
+  size_t map_len_ = 0;
+  T* data_ = nullptr;
+  size_t size_ = 0;
+};
+
 // What the monitor waits for in a phase.
 enum class Expect { kAnnounce, kWithdraw, kShortPath };
 
@@ -66,9 +129,14 @@ enum class Expect { kAnnounce, kWithdraw, kShortPath };
 struct Recorder {
   Clock::time_point run_start;
   Clock::time_point phase_start;
-  std::vector<int64_t> sent;      // ns since phase_start, -1 = not yet
-  std::vector<int64_t> received;  // ns since phase_start, -1 = not yet
-  std::vector<uint8_t> present;   // announced at the monitor now
+  // Which write and which decode at the monitor of this phase stamped
+  // each route (the times in ns since phase_start, once per event).
+  ZeroedArray<uint32_t> sent_event;
+  ZeroedArray<uint32_t> received_event;
+  PhaseStamps stamps;  // views of the two
+  bool clean = false;  // no route stamped since Init()
+  // A bit per route: announced at the monitor now.
+  ZeroedArray<uint64_t> present;
   uint64_t received_count = 0;
   uint64_t unexpected = 0;
   Expect expect = Expect::kAnnounce;
@@ -90,21 +158,23 @@ struct Recorder {
   std::vector<CanaryEvent> canary_events;
 
   // The generator's arithmetic backwards.
-  bool v6 = false;
   int length = 0;
   U128 first = 0;
   int host_bits = 0;
   uint64_t count = 0;
 
-  void Init(const Prefix& p, uint64_t n) {
-    v6 = p.address().is_v6();
+  absl::Status Init(const Prefix& p, uint64_t n) {
     length = p.length();
     first = ToInt(p.address());
     host_bits = p.address().bit_length() - length;
     count = n;
-    sent.assign(n, -1);
-    received.assign(n, -1);
-    present.assign(n, 0);
+    BGPY_RETURN_IF_ERROR(sent_event.Reset(n));
+    BGPY_RETURN_IF_ERROR(received_event.Reset(n));
+    BGPY_RETURN_IF_ERROR(present.Reset((n + 63) / 64));
+    stamps.sent_event = sent_event.span();
+    stamps.received_event = received_event.span();
+    clean = true;
+    return absl::OkStatus();
   }
   void InitCanaries(uint64_t c) {
     canaries = c;
@@ -116,13 +186,19 @@ struct Recorder {
     last_progress = now;
     received_count = 0;
     unexpected = 0;
-    std::fill(sent.begin(), sent.end(), -1);
-    std::fill(received.begin(), received.end(), -1);
+    if (!clean) {  // Init() cleared them for the first phase
+      sent_event.Clear();
+      received_event.Clear();
+    }
+    clean = false;
+    stamps.sent_ns.assign(1, -1);
+    stamps.received_ns.assign(1, -1);
     std::fill(canary_events.begin(), canary_events.end(), CanaryEvent());
   }
-  std::optional<uint64_t> Index(const Prefix& p) const {
-    if (p.length() != length || p.address().is_v6() != v6) return std::nullopt;
-    const U128 a = ToInt(p.address());
+  // The route of prefix `len` at address `a` (right-aligned) of the run's
+  // family.
+  std::optional<uint64_t> Index(int len, U128 a) const {
+    if (len != length) return std::nullopt;
     if (a < first) return std::nullopt;
     const U128 i = host_bits >= 128 ? 0 : (a - first) >> host_bits;
     if (i >= count + canaries) return std::nullopt;
@@ -136,11 +212,29 @@ struct Recorder {
     if (ms >= v.size()) v.resize(std::max(ms + 1, v.size() * 2), 0);
     v[ms] += n;
   }
+  // A new event at `t` in `times`; its number. (More events than 2^32 - 1
+  // cannot happen short of that many UPDATEs; they would share the last.)
+  static uint32_t NewEvent(std::vector<int64_t>& times, int64_t t) {
+    if (times.size() >= UINT32_MAX) return UINT32_MAX - 1;
+    times.push_back(t);
+    return static_cast<uint32_t>(times.size() - 1);
+  }
   void Written(uint64_t from, uint32_t n, Clock::time_point now) {
-    const int64_t t = Ns(now - phase_start);
-    for (uint64_t i = from; i < from + n && i < count; ++i)
-      if (sent[i] < 0) sent[i] = t;
+    uint32_t e = 0;
+    for (uint64_t i = from; i < from + n && i < count; ++i) {
+      if (sent_event[i] != 0) continue;
+      if (e == 0) e = NewEvent(stamps.sent_ns, Ns(now - phase_start));
+      sent_event[i] = e;
+    }
     Bump<uint32_t>(written_per_ms, now - run_start, n);
+  }
+  // Flips the route's bit to `announced`: +1, -1 or 0 routes at the monitor.
+  int Present(uint64_t i, bool announced) {
+    uint64_t& word = present[i / 64];
+    const uint64_t bit = uint64_t{1} << (i % 64);
+    if (((word & bit) != 0) == announced) return 0;
+    word ^= bit;
+    return announced ? 1 : -1;
   }
 };
 
@@ -157,10 +251,15 @@ class Feed : public RouteSource {
                      PathAttributes attrs, Family family, MpNextHop nh,
                      bool withdraw) {
     marks_.clear();
-    BGPY_ASSIGN_OR_RETURN(RouteGenerator g,
-                          RouteGenerator::Make(first, hi - lo, lo));
-    gen_ = std::move(g);
-    lo_ = lo;
+    // The generator checks the range (no route past the address space);
+    // the routes themselves are made below, a batch at a time.
+    BGPY_RETURN_IF_ERROR(RouteGenerator::Make(first, hi - lo, lo).status());
+    v6_ = first.address().is_v6();
+    length_ = first.length();
+    first_ = ToInt(first.address());
+    host_bits_ = first.address().bit_length() - length_;
+    next_ = lo;
+    hi_ = hi;
     attrs_ = std::move(attrs);
     family_ = family;
     nh_ = std::move(nh);
@@ -175,25 +274,29 @@ class Feed : public RouteSource {
     const Clock::time_point now = Clock::now();
     Settle();
     Written(now);
-    if (!active_ || !gen_) return Fill::kDone;
+    if (!active_) return Fill::kDone;
     if (!attrs_set_) {
       status_ = b.SetAttributes(attrs_, family_, nh_);
       if (!status_.ok()) return Finish();
       attrs_set_ = true;
     }
-    RouteGenerator& g = *gen_;
-    const uint64_t from = lo_ + g.emitted();
+    const uint64_t from = next_;
     uint32_t added = 0;
-    while (!g.done()) {
-      const Prefix p = g.Next();
-      if (!(withdraw_ ? b.Withdraw(p) : b.Announce(p))) {
-        g.Unget();
-        break;
-      }
-      ++added;
+    // In batches (the builder works out its room once per batch), small
+    // enough that few routes are made in vain when a message fills.
+    while (next_ < hi_) {
+      const size_t n =
+          static_cast<size_t>(std::min<uint64_t>(batch_.size(), hi_ - next_));
+      for (size_t k = 0; k < n; ++k) batch_[k] = Route(next_ + k);
+      const absl::Span<const Prefix> batch(batch_.data(), n);
+      const size_t took =
+          withdraw_ ? b.WithdrawAll(batch) : b.AnnounceAll(batch);
+      added += static_cast<uint32_t>(took);
+      next_ += took;
+      if (took < n) break;
     }
     if (added > 0) marks_.push_back(Mark{0, from, added, false});
-    if (g.done()) return Finish();
+    if (next_ >= hi_) return Finish();
     return Fill::kMore;
   }
 
@@ -213,6 +316,17 @@ class Feed : public RouteSource {
   const absl::Status& status() const { return status_; }
 
  private:
+  Prefix Route(uint64_t i) const {
+    const U128 a =
+        first_ + (host_bits_ >= 128 ? U128{0} : U128{i} << host_bits_);
+    if (!v6_)
+      return PrefixInternal::Unchecked(IpAddress::V4(static_cast<uint32_t>(a)),
+                                       length_);
+    uint8_t bytes[16];
+    for (int k = 0; k < 16; ++k)
+      bytes[k] = static_cast<uint8_t>(a >> (8 * (15 - k)));
+    return PrefixInternal::Unchecked(IpAddress::V6Bytes(bytes), length_);
+  }
   struct Mark {
     uint64_t end = 0;
     uint64_t first = 0;
@@ -247,8 +361,14 @@ class Feed : public RouteSource {
   Recorder* rec_;
   posix::EventLoop* loop_;
   posix::PeerId id_ = 0;
-  std::optional<RouteGenerator> gen_;
-  uint64_t lo_ = 0;
+  // Route i is the i-th block of 2^host_bits_ addresses from first_ (as
+  // RouteGenerator makes them); next_ .. hi_ - 1 are still to go.
+  bool v6_ = false;
+  int length_ = 0;
+  int host_bits_ = 0;
+  U128 first_ = 0;
+  uint64_t next_ = 0;
+  uint64_t hi_ = 0;
   PathAttributes attrs_;
   Family family_ = kIpv4Unicast;
   MpNextHop nh_;
@@ -258,6 +378,7 @@ class Feed : public RouteSource {
   bool active_ = false;
   absl::Status status_;
   std::deque<Mark> marks_;
+  std::array<Prefix, 32> batch_;
 };
 
 struct Injector {
@@ -291,7 +412,7 @@ class Bench {
 
   absl::Status Setup() {
     BGPY_RETURN_IF_ERROR(loop_.init_status());
-    rec_.Init(o_.prefix, o_.count);
+    BGPY_RETURN_IF_ERROR(rec_.Init(o_.prefix, o_.count));
     if (!skip_canaries_) rec_.InitCanaries(o_.canaries);
     family_ = o_.prefix.address().is_v6() ? kIpv6Unicast : kIpv4Unicast;
     loop_.on_event = [this](posix::PeerId id, const SessionEvent& ev) {
@@ -476,8 +597,7 @@ class Bench {
       if (!i->feed.status().ok() && failure_.empty())
         failure_ = absl::StrCat(Name(i->id), ": ", i->feed.status().message());
     canary_ = nullptr;
-    return Summarize(plan.name, rec_.sent, rec_.received, rec_.unexpected,
-                     keep_delays);
+    return Summarize(plan.name, rec_.stamps, rec_.unexpected, keep_delays);
   }
 
   // The canary events of the last phase, in order.
@@ -686,40 +806,59 @@ class Bench {
     }
     uint32_t got = 0;
     int32_t delta = 0;
-    for (const RouteView& r : u->routes()) {
-      std::optional<uint64_t> i;
-      if (r.is_ip_prefix() && r.family == family_) i = rec_.Index(r.prefix());
-      if (!i) {
-        ++rec_.unexpected;
-        continue;
-      }
-      if (*i >= o_.count) {
-        // A canary: its announcement or its withdrawal, once sent.
-        Recorder::CanaryEvent& ev =
-            rec_.canary_events[2 * (*i - o_.count) + (r.withdraw ? 1 : 0)];
-        if (ev.sent >= 0 && ev.received < 0) {
-          ev.received = t;
-          last_canary_progress_ = now;
-        }
-        continue;
-      }
-      const uint8_t now_present = r.withdraw ? 0 : 1;
-      if (rec_.present[*i] != now_present) {
-        rec_.present[*i] = now_present;
-        delta += now_present ? 1 : -1;
+    uint32_t event = 0;  // this UPDATE's, once a route counts
+    // The routes in the order UpdateView::routes() gives them (withdrawn,
+    // MP_UNREACH, NLRI, MP_REACH), each NLRI field walked as numbers: no
+    // Prefix is built per route.
+    auto walk = [&](const NlriView& nlri, bool withdraw) {
+      if (nlri.empty()) return;
+      if (nlri.family() != family_) {
+        rec_.unexpected += nlri.size();
+        return;
       }
       const bool match =
           rec_.expect == Expect::kWithdraw
-              ? r.withdraw
-              : !r.withdraw &&
-                    (rec_.expect != Expect::kShortPath || short_path);
-      // Only routes written in this phase: a late message of an earlier
-      // phase does not count.
-      if (match && rec_.sent[*i] >= 0 && rec_.received[*i] < 0) {
-        rec_.received[*i] = t;
-        ++got;
+              ? withdraw
+              : !withdraw && (rec_.expect != Expect::kShortPath || short_path);
+      for (const NlriEntryView& e : nlri) {
+        U128 a;
+        if (family_ == kIpv4Unicast) {
+          a = Ipv4PrefixAddress(e.bytes);
+        } else {
+          const Ipv6Halves h = Ipv6PrefixAddress(e.bytes);
+          a = (U128{h.hi} << 64) | h.lo;
+        }
+        const std::optional<uint64_t> i =
+            rec_.Index(IpPrefixLength(e.bytes), a);
+        if (!i) {
+          ++rec_.unexpected;
+          continue;
+        }
+        if (*i >= o_.count) {
+          // A canary: its announcement or its withdrawal, once sent.
+          Recorder::CanaryEvent& ev =
+              rec_.canary_events[2 * (*i - o_.count) + (withdraw ? 1 : 0)];
+          if (ev.sent >= 0 && ev.received < 0) {
+            ev.received = t;
+            last_canary_progress_ = now;
+          }
+          continue;
+        }
+        delta += rec_.Present(*i, !withdraw);
+        // Only routes written in this phase: a late message of an earlier
+        // phase does not count.
+        if (match && rec_.sent_event[*i] != 0 && rec_.received_event[*i] == 0) {
+          if (event == 0)
+            event = Recorder::NewEvent(rec_.stamps.received_ns, t);
+          rec_.received_event[*i] = event;
+          ++got;
+        }
       }
-    }
+    };
+    walk(u->withdrawn(), true);
+    if (std::optional<NlriView> v = u->mp_unreach_nlri()) walk(*v, true);
+    walk(u->nlri(), false);
+    if (std::optional<NlriView> v = u->mp_reach_nlri()) walk(*v, false);
     if (got > 0) {
       rec_.received_count += got;
       rec_.last_progress = now;

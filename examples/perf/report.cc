@@ -16,12 +16,37 @@
 namespace bgpy::tools::perf {
 namespace {
 
-// Nearest rank (1-based rank ceil(q * n)) of sorted `v`.
+// The nearest rank (1-based, ceil(q * n)) of n values.
+uint64_t NearestRank(uint64_t n, double q) {
+  const uint64_t r =
+      static_cast<uint64_t>(std::ceil(q * static_cast<double>(n)));
+  return std::clamp<uint64_t>(r, 1, n);
+}
+
+// Nearest rank of sorted `v`.
 template <typename T>
 T Rank(const std::vector<T>& v, double q) {
-  size_t r = static_cast<size_t>(std::ceil(q * static_cast<double>(v.size())));
-  r = std::clamp<size_t>(r, 1, v.size());
-  return v[r - 1];
+  return v[NearestRank(v.size(), q) - 1];
+}
+
+// `routes` routes of one value (a time or a delay, in ns).
+struct Run {
+  int64_t value = 0;
+  uint64_t routes = 0;
+};
+void SortRuns(std::vector<Run>& runs) {
+  std::sort(runs.begin(), runs.end(),
+            [](const Run& a, const Run& b) { return a.value < b.value; });
+}
+// The k-th smallest (1-based) value of sorted runs (k at most their
+// routes).
+int64_t Kth(const std::vector<Run>& sorted, uint64_t k) {
+  uint64_t seen = 0;
+  for (const Run& r : sorted) {
+    seen += r.routes;
+    if (seen >= k) return r.value;
+  }
+  return sorted.back().value;
 }
 
 std::string Seconds(const std::optional<double>& v) {
@@ -132,52 +157,74 @@ CanaryStats Canaries(const Report& r) {
 
 }  // namespace
 
-PhaseResult Summarize(const std::string& name, const std::vector<int64_t>& sent,
-                      const std::vector<int64_t>& received, uint64_t unexpected,
-                      bool keep_delays) {
+PhaseResult Summarize(const std::string& name, const PhaseStamps& stamps,
+                      uint64_t unexpected, bool keep_delays) {
   PhaseResult p;
   p.name = name;
-  p.routes = received.size();
+  p.routes = stamps.received_event.size();
   p.unexpected = unexpected;
-  std::vector<int64_t> times;
-  std::vector<int64_t> delays;
-  times.reserve(received.size());
-  delays.reserve(received.size());
-  for (size_t i = 0; i < received.size(); ++i) {
-    if (received[i] < 0) continue;
-    times.push_back(received[i]);
-    if (i < sent.size() && sent[i] >= 0)
-      delays.push_back(received[i] - sent[i]);
+  const size_t sent_events = stamps.sent_ns.size();
+  const size_t received_events = stamps.received_ns.size();
+  // Routes per receive event, and the delays as runs: routes next to each
+  // other mostly share both events (one UPDATE written, one decoded), so
+  // there are about as many runs as UPDATEs, not as routes.
+  std::vector<uint64_t> arrivals(received_events, 0);
+  std::vector<Run> delays;
+  uint32_t last_s = 0, last_r = 0;
+  for (size_t i = 0; i < p.routes; ++i) {
+    const uint32_t r = stamps.received_event[i];
+    if (r == 0 || r >= received_events) continue;
+    ++arrivals[r];
+    const uint32_t s = i < stamps.sent_event.size() ? stamps.sent_event[i] : 0;
+    if (s == 0 || s >= sent_events) continue;
+    if (s == last_s && r == last_r) {
+      ++delays.back().routes;
+      continue;
+    }
+    delays.push_back(Run{stamps.received_ns[r] - stamps.sent_ns[s], 1});
+    last_s = s;
+    last_r = r;
   }
-  p.received = times.size();
+  std::vector<Run> times;
+  for (size_t e = 1; e < received_events; ++e) {
+    if (arrivals[e] == 0) continue;
+    times.push_back(Run{stamps.received_ns[e], arrivals[e]});
+    p.received += arrivals[e];
+  }
   p.missing = p.routes - p.received;
   auto s = [](int64_t ns) { return static_cast<double>(ns) / 1e9; };
   auto ms = [](int64_t ns) { return static_cast<double>(ns) / 1e6; };
   if (!times.empty()) {
-    std::sort(times.begin(), times.end());
-    const double n = static_cast<double>(p.routes);
+    SortRuns(times);
     // Time until k routes of the phase arrived (k of all, not of those
     // received): unknown when fewer arrived.
+    const double n = static_cast<double>(p.routes);
     auto until = [&](double q) -> std::optional<double> {
-      const size_t k =
-          std::max<size_t>(1, static_cast<size_t>(std::ceil(q * n)));
-      if (k > times.size()) return std::nullopt;
-      return s(times[k - 1]);
+      const uint64_t k =
+          std::max<uint64_t>(1, static_cast<uint64_t>(std::ceil(q * n)));
+      if (k > p.received) return std::nullopt;
+      return s(Kth(times, k));
     };
-    p.t_first_s = s(times.front());
+    p.t_first_s = s(times.front().value);
     p.t_50_s = until(0.5);
     p.t_99_s = until(0.99);
     p.t_all_s = until(1.0);
   }
   if (!delays.empty()) {
-    std::sort(delays.begin(), delays.end());
-    p.delay_p50_ms = ms(Rank(delays, 0.5));
-    p.delay_p90_ms = ms(Rank(delays, 0.9));
-    p.delay_p99_ms = ms(Rank(delays, 0.99));
-    p.delay_max_ms = ms(delays.back());
+    SortRuns(delays);
+    uint64_t nd = 0;
+    for (const Run& r : delays) nd += r.routes;
+    p.delay_p50_ms = ms(Kth(delays, NearestRank(nd, 0.5)));
+    p.delay_p90_ms = ms(Kth(delays, NearestRank(nd, 0.9)));
+    p.delay_p99_ms = ms(Kth(delays, NearestRank(nd, 0.99)));
+    p.delay_max_ms = ms(delays.back().value);
     if (keep_delays) {
-      p.delays_ms.reserve(delays.size());
-      for (int64_t d : delays) p.delays_ms.push_back(ms(d));
+      const double d_max = std::max(1e-3, *p.delay_max_ms);
+      p.delay_bins.assign(kDelayBins, 0);
+      for (const Run& r : delays) {
+        const int b = static_cast<int>(ms(r.value) / d_max * kDelayBins);
+        p.delay_bins[std::clamp(b, 0, kDelayBins - 1)] += r.routes;
+      }
     }
   }
   return p;
@@ -350,21 +397,22 @@ std::string ChartSvg(const Report& r) {
               kLeft + 10, kTop1 + 14, kLeft + 10, kTop1 + 30, kLeft + 10,
               kTop1 + 46));
   // Delay histogram of the measured phase.
-  constexpr int kBins = 40;
-  const std::vector<double>& d = r.main.delays_ms;
-  const double d_max = d.empty() ? 1 : std::max(1e-3, d.back());
-  std::vector<uint64_t> bins(kBins, 0);
-  for (double x : d) {
-    int b = static_cast<int>(x / d_max * kBins);
-    bins[std::clamp(b, 0, kBins - 1)]++;
-  }
+  constexpr int kBins = kDelayBins;
+  // Binned by Summarize() (as kept for the measured phase).
+  std::vector<uint64_t> bins = r.main.delay_bins;
+  bins.resize(kBins, 0);
+  uint64_t delays = 0;
+  for (uint64_t b : bins) delays += b;
+  const double d_max = r.main.delay_bins.empty() || !r.main.delay_max_ms
+                           ? 1
+                           : std::max(1e-3, *r.main.delay_max_ms);
   const double b_max = static_cast<double>(
       std::max<uint64_t>(1, *std::max_element(bins.begin(), bins.end())));
   absl::StrAppend(
       &s, absl::StrFormat("<text x=\"%.1f\" y=\"%.1f\" font-size=\"15\">"
                           "delay from socket write to monitor (%s), "
                           "%d routes</text>\n",
-                          kLeft, kTop2 - 14, r.main.name, d.size()));
+                          kLeft, kTop2 - 14, r.main.name, delays));
   absl::StrAppend(&s,
                   absl::StrFormat("<path d=\"M %.1f %.1f V %.1f H %.1f\" "
                                   "stroke=\"black\" fill=\"none\"/>\n",

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/types/span.h"
 
 namespace bgpy::tools::perf {
 
@@ -27,15 +28,31 @@ struct PhaseResult {
   uint64_t unexpected = 0;
   std::optional<double> t_first_s, t_50_s, t_99_s, t_all_s;
   std::optional<double> delay_p50_ms, delay_p90_ms, delay_p99_ms, delay_max_ms;
-  // Route delays in ms, for the histogram (the measured phase only).
-  std::vector<double> delays_ms;
+  // The histogram of the route delays (the measured phase only, else
+  // empty): kDelayBins bins of equal width from 0 to max(delay_max_ms,
+  // 0.001), the maximum in the last one; their sum is the number of delays.
+  std::vector<uint64_t> delay_bins;
+};
+inline constexpr int kDelayBins = 40;
+
+// The stamps of a phase. Route i was written with event sent_event[i] and
+// decoded at the monitor with event received_event[i] (0: never); event e
+// happened sent_ns[e] / received_ns[e] nanoseconds after the phase started
+// (entry 0 unused). Routes written in one go (an UPDATE) or decoded from
+// one UPDATE share an event: per route only 4 octets each way are kept,
+// the times themselves once per event.
+struct PhaseStamps {
+  // Views of the caller's per-route arrays.
+  absl::Span<const uint32_t> sent_event;
+  absl::Span<const uint32_t> received_event;
+  std::vector<int64_t> sent_ns;
+  std::vector<int64_t> received_ns;
 };
 
-// The per-route times of a phase, in nanoseconds since the phase started;
-// negative = never. `sent` and `received` are indexed by route.
-PhaseResult Summarize(const std::string& name, const std::vector<int64_t>& sent,
-                      const std::vector<int64_t>& received, uint64_t unexpected,
-                      bool keep_delays);
+// The phase's times and delays from its stamps (routes: the size of
+// received_event).
+PhaseResult Summarize(const std::string& name, const PhaseStamps& stamps,
+                      uint64_t unexpected, bool keep_delays);
 
 // One canary event (--scenario=canary): a prefix announced or withdrawn on
 // its own, timed on its own.

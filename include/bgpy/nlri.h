@@ -286,6 +286,43 @@ inline uint32_t Ipv4PrefixAddress(wire::Bytes entry) {
   return len == 0 ? 0 : len >= 32 ? a : a & ~(0xffffffffu >> len);
 }
 
+// The prefix length (the length octet) of an IP prefix entry that came out
+// of a checked NlriView.
+inline int IpPrefixLength(wire::Bytes entry) {
+  return entry.empty() ? 0 : entry[0];
+}
+
+// The address of an IPv6 prefix entry that came out of a checked NlriView,
+// host bits cleared, as two host-order halves: `hi` is its first 8 octets,
+// `lo` its last 8. With Ipv4PrefixAddress and IpPrefixLength, the cheapest
+// way to read IP NLRI: no IpAddress or Prefix is built.
+struct Ipv6Halves {
+  uint64_t hi = 0;
+  uint64_t lo = 0;
+  bool operator==(const Ipv6Halves&) const = default;
+};
+inline Ipv6Halves Ipv6PrefixAddress(wire::Bytes entry) {
+  Ipv6Halves h;
+  if (entry.empty()) return h;
+  const unsigned len = entry[0] < 128 ? entry[0] : 128;
+  const size_t n = entry.size() - 1 < 16 ? entry.size() - 1 : 16;
+  for (size_t i = 0; i < n; ++i) {
+    const uint64_t b = entry[1 + i];
+    if (i < 8) {
+      h.hi |= b << (56 - 8 * i);
+    } else {
+      h.lo |= b << (56 - 8 * (i - 8));
+    }
+  }
+  if (len < 64) {
+    h.lo = 0;
+    h.hi = len == 0 ? 0 : h.hi & ~(~uint64_t{0} >> len);
+  } else if (len < 128) {
+    h.lo = len == 64 ? 0 : h.lo & ~(~uint64_t{0} >> (len - 64));
+  }
+  return h;
+}
+
 // The prefix of an entry that came out of a checked NlriView of an IP
 // family (so its length octet and size agree). Host bits are cleared.
 inline Prefix IpPrefixOf(Afi afi, wire::Bytes entry) {

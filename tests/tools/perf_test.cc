@@ -46,11 +46,37 @@ using ::testing::HasSubstr;
 // --- The statistics (perf/report.cc)
 // ------------------------------------------------
 
+using tools::perf::kDelayBins;
 using tools::perf::PhaseResult;
+using tools::perf::PhaseStamps;
 using tools::perf::Report;
 using tools::perf::Summarize;
 
 constexpr int64_t kMs = 1000000;  // ns
+
+// Per-route times (ns since the phase started, -1: never) as stamps with
+// an event of its own for each route (the per-route arrays kept here).
+struct Stamps {
+  Stamps(const std::vector<int64_t>& sent,
+         const std::vector<int64_t>& received) {
+    s.sent_ns.push_back(-1);
+    s.received_ns.push_back(-1);
+    for (int64_t t : sent) {
+      sent_event.push_back(t < 0 ? 0 : static_cast<uint32_t>(s.sent_ns.size()));
+      if (t >= 0) s.sent_ns.push_back(t);
+    }
+    for (int64_t t : received) {
+      received_event.push_back(
+          t < 0 ? 0 : static_cast<uint32_t>(s.received_ns.size()));
+      if (t >= 0) s.received_ns.push_back(t);
+    }
+    s.sent_event = sent_event;
+    s.received_event = received_event;
+  }
+  operator const PhaseStamps&() const { return s; }
+  std::vector<uint32_t> sent_event, received_event;
+  PhaseStamps s;
+};
 
 // Ten routes written at 0, 1, ... 9 ms, received 5 ms later each, except
 // route 3 (never written: not in the delays) and route 7 (never received).
@@ -60,7 +86,7 @@ TEST(PerfReportTest, TimesAndDelaysByNearestRank) {
     sent.push_back(i == 3 ? -1 : i * kMs);
     received.push_back(i == 7 ? -1 : i * kMs + (i + 1) * kMs);
   }
-  const PhaseResult p = Summarize("announce", sent, received, 2, true);
+  const PhaseResult p = Summarize("announce", Stamps(sent, received), 2, true);
   EXPECT_EQ(p.routes, 10u);
   EXPECT_EQ(p.received, 9u);
   EXPECT_EQ(p.missing, 1u);
@@ -76,7 +102,44 @@ TEST(PerfReportTest, TimesAndDelaysByNearestRank) {
   EXPECT_DOUBLE_EQ(*p.delay_p90_ms, 10);  // rank 8 (ceil 7.2)
   EXPECT_DOUBLE_EQ(*p.delay_p99_ms, 10);
   EXPECT_DOUBLE_EQ(*p.delay_max_ms, 10);
-  EXPECT_THAT(p.delays_ms, ::testing::ElementsAre(1, 2, 3, 5, 6, 7, 9, 10));
+  // 40 bins of 10/40 ms: 1 -> 4, 2 -> 8, 3 -> 12, 5 -> 20, 6 -> 24,
+  // 7 -> 28, 9 -> 36, 10 -> the last.
+  ASSERT_EQ(p.delay_bins.size(), static_cast<size_t>(kDelayBins));
+  std::vector<uint64_t> want(kDelayBins, 0);
+  for (int b : {4, 8, 12, 20, 24, 28, 36, 39}) want[b] = 1;
+  EXPECT_EQ(p.delay_bins, want);
+}
+
+// Routes written and decoded in groups (UPDATEs) share their events: 6
+// routes written by 2 writes (0 ms: routes 0-2, 4 ms: routes 3-5), decoded
+// in 3 UPDATEs (6 ms: 0-1, 7 ms: 2-3, 12 ms: 4), route 5 never.
+TEST(PerfReportTest, RoutesSharingEvents) {
+  const std::vector<uint32_t> sent_event = {1, 1, 1, 2, 2, 2};
+  const std::vector<uint32_t> received_event = {1, 1, 2, 2, 3, 0};
+  PhaseStamps s;
+  s.sent_ns = {-1, 0, 4 * kMs};
+  s.sent_event = sent_event;
+  s.received_ns = {-1, 6 * kMs, 7 * kMs, 12 * kMs};
+  s.received_event = received_event;
+  const PhaseResult p = Summarize("announce", s, 0, true);
+  EXPECT_EQ(p.routes, 6u);
+  EXPECT_EQ(p.received, 5u);
+  EXPECT_EQ(p.missing, 1u);
+  // Arrivals 6, 6, 7, 7, 12 ms.
+  EXPECT_DOUBLE_EQ(*p.t_first_s, 0.006);
+  EXPECT_DOUBLE_EQ(*p.t_50_s, 0.007);  // 3rd of 6
+  EXPECT_FALSE(p.t_99_s.has_value());
+  // Delays 6, 6, 7, 3, 8 ms: sorted 3 6 6 7 8.
+  EXPECT_DOUBLE_EQ(*p.delay_p50_ms, 6);  // rank 3 of 5
+  EXPECT_DOUBLE_EQ(*p.delay_p90_ms, 8);  // rank 5
+  EXPECT_DOUBLE_EQ(*p.delay_max_ms, 8);
+  // Bins of 0.2 ms: 3 -> 15, 6 -> 30 (twice), 7 -> 35, 8 -> the last.
+  std::vector<uint64_t> want(kDelayBins, 0);
+  want[15] = 1;
+  want[30] = 2;
+  want[35] = 1;
+  want[39] = 1;
+  EXPECT_EQ(p.delay_bins, want);
 }
 
 TEST(PerfReportTest, EverythingArrived) {
@@ -85,21 +148,21 @@ TEST(PerfReportTest, EverythingArrived) {
     sent[i] = 0;
     received[i] = (200 - i) * kMs;  // arrival order reversed
   }
-  const PhaseResult p = Summarize("withdraw", sent, received, 0, false);
+  const PhaseResult p = Summarize("withdraw", Stamps(sent, received), 0, false);
   EXPECT_EQ(p.missing, 0u);
   EXPECT_DOUBLE_EQ(*p.t_first_s, 0.001);
   EXPECT_DOUBLE_EQ(*p.t_50_s, 0.100);
   EXPECT_DOUBLE_EQ(*p.t_99_s, 0.198);
   EXPECT_DOUBLE_EQ(*p.t_all_s, 0.200);
   EXPECT_DOUBLE_EQ(*p.delay_p90_ms, 180);
-  EXPECT_TRUE(p.delays_ms.empty());  // not kept
+  EXPECT_TRUE(p.delay_bins.empty());  // not kept
 }
 
 TEST(PerfReportTest, FilesOfAReport) {
   Report r;
   r.scenario = "announce";
   std::vector<int64_t> sent = {0, 0}, received = {2 * kMs, -1};
-  r.main = Summarize("announce", sent, received, 0, true);
+  r.main = Summarize("announce", Stamps(sent, received), 0, true);
   r.phases.push_back(r.main);
   r.router_cpu_s = 1.25;
   r.at_monitor_end = 1;
@@ -126,6 +189,12 @@ TEST(PerfReportTest, FilesOfAReport) {
               HasSubstr("announce: routes=2 received=1 missing=1 unexpected=0 "
                         "t_first=0.002000s t_50=0.002000s t_99=null "
                         "t_all=null delay_p50=2.000ms"));
+  // The delay histogram: the one delay (2 ms, the maximum) in the last of
+  // the 40 bins, a bar of the full height (180).
+  const std::string svg = tools::perf::ChartSvg(r);
+  EXPECT_THAT(svg, HasSubstr("(announce), 1 routes"));
+  EXPECT_THAT(svg, HasSubstr("y=\"400.0\" width=\"19.0\" height=\"180.0\""));
+  EXPECT_THAT(svg, HasSubstr(">2.000 ms</text>"));
 }
 
 // --- Running bgpy-perf
