@@ -25,6 +25,8 @@
 #include "bgpy/hex.h"
 #include "bgpy/json.h"
 #include "bgpy/mrt.h"
+#include "format/fast_text.h"
+#include "format/update_json.h"
 
 namespace bgpy {
 namespace {
@@ -237,76 +239,10 @@ bool IsBgpdumpFamily(Family f) {
 
 // --- The A/W/B line, written into a scratch buffer -------------------------
 
-char* PutStr(char* p, absl::string_view s) {
-  std::memcpy(p, s.data(), s.size());
-  return p + s.size();
-}
-// "00" to "99".
-struct TwoDigits {
-  char text[100][2];
-  constexpr TwoDigits() : text() {
-    for (int v = 0; v < 100; ++v) {
-      text[v][0] = static_cast<char>('0' + v / 10);
-      text[v][1] = static_cast<char>('0' + v % 10);
-    }
-  }
-};
-constexpr TwoDigits kTwoDigits;
-
-int DecimalDigits(uint64_t v) {
-  int n = 1;
-  while (true) {
-    if (v < 10) return n;
-    if (v < 100) return n + 1;
-    if (v < 1000) return n + 2;
-    if (v < 10000) return n + 3;
-    v /= 10000;
-    n += 4;
-  }
-}
-
-// The decimal text of `v` at `p` (room for 20 characters).
-char* PutUint(char* p, uint64_t v) {
-  char* const end = p + DecimalDigits(v);
-  char* q = end;
-  while (v >= 100) {
-    q -= 2;
-    std::memcpy(q, kTwoDigits.text[v % 100], 2);
-    v /= 100;
-  }
-  if (v >= 10) {
-    std::memcpy(q - 2, kTwoDigits.text[v], 2);
-  } else {
-    q[-1] = static_cast<char>('0' + v);
-  }
-  return end;
-}
-// Decimal text of every octet value, padded to 4 characters: the first
-// `len` are the digits followed by '.'.
-struct OctetText {
-  char text[256][4];
-  uint8_t len[256];
-  constexpr OctetText() : text(), len() {
-    for (int v = 0; v < 256; ++v) {
-      int n = 0;
-      if (v >= 100) text[v][n++] = static_cast<char>('0' + v / 100);
-      if (v >= 10) text[v][n++] = static_cast<char>('0' + v / 10 % 10);
-      text[v][n++] = static_cast<char>('0' + v % 10);
-      text[v][n] = '.';
-      len[v] = static_cast<uint8_t>(n);
-    }
-  }
-};
-constexpr OctetText kOctets;
-
-// A dotted quad at `p` (room for 16 characters).
-char* PutIpv4(char* p, const uint8_t* b) {
-  for (int i = 0; i < 4; ++i) {
-    std::memcpy(p, kOctets.text[b[i]], 4);
-    p += kOctets.len[b[i]] + 1;
-  }
-  return p - 1;
-}
+using format_internal::CharBuffer;
+using format_internal::PutIpv4;
+using format_internal::PutStr;
+using format_internal::PutUint;
 
 // The attributes a line shows, found in one walk with UpdateView::Find's
 // answers: the first of each code, none when Parse discarded it.
@@ -650,26 +586,15 @@ std::string PeerText(const IpAddress& a) {
   return s;
 }
 
-// One RIB entry's JSON: the UPDATE's JSON line (AppendUpdate) with
-// "peer_index" and "peer_as" first, written straight into the record's
-// line. The UPDATE is rendered without time and peer into a reused buffer
-// and its head {"time":null,"peer":null replaced by the entry's fields;
-// the "originated" timestamp and the peer text are kept from the entry
-// before (consecutive entries often share them).
+// One RIB entry's JSON: the UPDATE's JSON object (AppendUpdate's) with
+// "peer_index" and "peer_as" first and the entry's time and peer, written
+// into a reused buffer and appended to the record's line. The
+// "originated" timestamp and the peer text are kept from the entry before
+// (consecutive entries often share them). UPDATEs the direct writer does
+// not cover (format_internal::PutUpdateJsonTail) go the general way.
 class EntryJson {
  public:
   void Append(std::string* out, const mrt::Route& r) {
-    static constexpr absl::string_view kNullHead =
-        "{\"time\":null,\"peer\":null";
-    line_.clear();
-    AppendUpdate(&line_, *r.update, {}, OutputFormat::kJson, MessageMeta{});
-    absl::string_view rest(line_);
-    while (!rest.empty() && rest.back() == '\n') rest.remove_suffix(1);
-    if (!absl::StartsWith(rest, kNullHead)) {
-      Slow(out, r);
-      return;
-    }
-    rest.remove_prefix(kNullHead.size());
     if (!time_ok_ || r.originated != time_) {
       time_ = r.originated;
       time_ok_ = true;
@@ -680,18 +605,22 @@ class EntryJson {
       peer_ok_ = true;
       peer_text_ = JsonString(PeerText(peer_));
     }
-    char num[2 * absl::numbers_internal::kFastToBufferSize];
-    out->append("{\"peer_index\":");
-    char* e = absl::numbers_internal::FastIntToBuffer(r.peer_index, num);
-    out->append(num, static_cast<size_t>(e - num));
-    out->append(",\"peer_as\":");
-    e = absl::numbers_internal::FastIntToBuffer(r.peer_as, num);
-    out->append(num, static_cast<size_t>(e - num));
-    out->append(",\"time\":");
-    out->append(time_text_);
-    out->append(",\"peer\":");
-    out->append(peer_text_);
-    out->append(rest.data(), rest.size());
+    buf_.Clear();
+    char* p = buf_.Room(80 + time_text_.size() + peer_text_.size());
+    p = format_internal::PutLit(p, "{\"peer_index\":");
+    p = PutUint(p, r.peer_index);
+    p = format_internal::PutLit(p, ",\"peer_as\":");
+    p = PutUint(p, r.peer_as);
+    p = format_internal::PutLit(p, ",\"time\":");
+    p = PutStr(p, time_text_);
+    p = format_internal::PutLit(p, ",\"peer\":");
+    p = PutStr(p, peer_text_);
+    buf_.Advance(p);
+    if (format_internal::PutUpdateJsonTail(*r.update, buf_)) {
+      out->append(buf_.view().data(), buf_.size());
+      return;
+    }
+    Slow(out, r);
   }
 
  private:
@@ -709,7 +638,7 @@ class EntryJson {
                             ",\"peer_as\":", r.peer_as));
   }
 
-  std::string line_;
+  CharBuffer buf_;
   uint32_t time_ = 0;
   bool time_ok_ = false;
   std::string time_text_;
@@ -817,7 +746,7 @@ absl::Status RecordJson(std::string* out, const mrt::Record& rec,
       j.Key("view").Uint(td.view);
     }
     j.Key("entries").BeginArray();
-    EntryJson entries;
+    thread_local EntryJson entries;
     result = walker.Walk(rec, [&](const mrt::Route& r) {
       j.Raw({});  // the comma between entries
       entries.Append(out, r);
