@@ -56,10 +56,27 @@ inline bool ReadAttributeFast(wire::Reader& r, AttributeView& out) {
 absl::StatusOr<UpdateView> UpdateView::Parse(wire::Bytes message,
                                              const SessionParams& params,
                                              std::vector<Finding>* findings) {
+  UpdateView v;
+  BGPY_RETURN_IF_ERROR(ParseInto(message, params, v, findings));
+  return v;
+}
+
+absl::Status UpdateView::ParseInto(wire::Bytes message,
+                                   const SessionParams& params, UpdateView& v,
+                                   std::vector<Finding>* findings) {
   BGPY_RETURN_IF_ERROR(
       CheckMessage(message, params.max_message_size(), MessageType::kUpdate)
           .status());
-  UpdateView v;
+  // Back to a default view, clearing only the offsets set before.
+  for (uint64_t bits = v.present_; bits != 0; bits &= bits - 1) {
+    v.where_[static_cast<size_t>(__builtin_ctzll(bits))] = 0;
+  }
+  v.present_ = 0;
+  v.discarded_ = 0;
+  v.verdict_ = Verdict::kOk;
+  v.add_path_reach_ = false;
+  v.add_path_unreach_ = false;
+  v.withdrawn_ = v.attrs_ = v.nlri_ = wire::Bytes();
   v.msg_ = message;
   v.four_octet_ = params.four_octet_as;
   v.add_path_v4_ = params.HasAddPath(kIpv4Unicast);
@@ -133,7 +150,10 @@ absl::StatusOr<UpdateView> UpdateView::Parse(wire::Bytes message,
       continue;
     }
     seen[a.code] = true;
-    if (a.code < 64) v.where_[a.code] = static_cast<uint16_t>(at + 1);
+    if (a.code < 64) {
+      v.where_[a.code] = static_cast<uint16_t>(at + 1);
+      v.present_ |= uint64_t{1} << a.code;
+    }
 
     if (desc == nullptr) {
       // RFC 4271 §6.3: an unrecognized well-known attribute.
@@ -241,7 +261,7 @@ absl::StatusOr<UpdateView> UpdateView::Parse(wire::Bytes message,
                        "malformed attribute in an UPDATE without NLRI "
                        "(treat-as-withdraw impossible, RFC 7606 §5.2)");
   }
-  return v;
+  return absl::OkStatus();
 }
 
 std::optional<AttributeView> UpdateView::Find(uint8_t code) const {

@@ -140,6 +140,13 @@ class UpdateView {
   static absl::StatusOr<UpdateView> Parse(
       wire::Bytes message ABSL_ATTRIBUTE_LIFETIME_BOUND,
       const SessionParams& params, std::vector<Finding>* findings = nullptr);
+  // The same checks and outcome, into a view the caller keeps and reuses
+  // (a loop over many messages avoids constructing and copying a view per
+  // message). On error `out` holds no valid parse.
+  static absl::Status ParseInto(wire::Bytes message
+                                    ABSL_ATTRIBUTE_LIFETIME_BOUND,
+                                const SessionParams& params, UpdateView& out,
+                                std::vector<Finding>* findings = nullptr);
 
   wire::Bytes message() const { return msg_; }
   wire::Bytes withdrawn_bytes() const { return withdrawn_; }
@@ -213,6 +220,7 @@ class UpdateView {
   // Offset (from the start of attrs_) + 1 of each attribute code seen, 0 if
   // absent; codes >= 64 are looked up by walking.
   std::array<uint16_t, 64> where_{};
+  uint64_t present_ = 0;    // bit per code < 64 set in where_
   uint64_t discarded_ = 0;  // bit per code < 64
 };
 

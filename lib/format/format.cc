@@ -528,24 +528,58 @@ bool PlainJson(absl::string_view s) {
   return true;
 }
 
+// `"key":` for the attribute codes with a row whose JSON key needs no
+// escaping, empty for the others.
+class AttributeKeys {
+ public:
+  static const AttributeKeys& Get() {
+    static const AttributeKeys* const keys = new AttributeKeys();
+    return *keys;
+  }
+  absl::string_view operator[](uint8_t code) const { return text_[code]; }
+
+ private:
+  AttributeKeys() {
+    for (int code = 0; code < 256; ++code) {
+      const AttributeDesc* d = LookupAttribute(static_cast<uint8_t>(code));
+      if (d != nullptr && PlainJson(d->json_key)) {
+        text_[code] = absl::StrCat("\"", d->json_key, "\":");
+      }
+    }
+  }
+  std::string text_[256];
+};
+
 // "announce" and "withdraw" when every route is an IPv4 prefix of one
 // family (RoutesJson's output for them); false otherwise.
-bool PutRoutesJson(const UpdateView& view, CharBuffer& out) {
-  const RouteRange routes = view.routes();
+bool PutRoutesJson(const UpdateView& view, const RouteView* only_route,
+                   CharBuffer& out) {
+  RouteRange routes;
   Family family;
   bool any = false, announces = false, withdraws = false;
-  for (const RouteView& r : routes) {
-    if (!IsIpv4PrefixRow(r.desc)) return false;
-    if (any && r.family != family) return false;
-    family = r.family;
+  if (only_route != nullptr) {
+    if (!IsIpv4PrefixRow(only_route->desc)) return false;
+    family = only_route->family;
     any = true;
-    (r.withdraw ? withdraws : announces) = true;
+    (only_route->withdraw ? withdraws : announces) = true;
+  } else {
+    routes = view.routes();
+    for (const RouteView& r : routes) {
+      if (!IsIpv4PrefixRow(r.desc)) return false;
+      if (any && r.family != family) return false;
+      family = r.family;
+      any = true;
+      (r.withdraw ? withdraws : announces) = true;
+    }
   }
-  std::string name;
-  if (any) {
+  // The family's name, kept from the UPDATE before.
+  thread_local Family name_of;
+  thread_local std::string name;
+  if (any && (name.empty() || name_of != family)) {
+    name_of = family;
     name = FamilyName(family);
-    if (!PlainJson(name)) return false;
   }
+  if (any && !PlainJson(name)) return false;
   auto section = [&](bool withdraw) {
     char* p = out.Room(8 + name.size());
     *p++ = '"';
@@ -553,23 +587,30 @@ bool PutRoutesJson(const UpdateView& view, CharBuffer& out) {
     p = PutLit(p, "\":[");
     out.Advance(p);
     bool first = true;
-    for (const RouteView& r : routes) {
-      if (r.withdraw != withdraw) continue;
-      // {"prefix":"A.B.C.D/L"} or {"prefix":"A.B.C.D/L","path_id":N}
-      p = out.Room(64);
-      if (!first) *p++ = ',';
+    // {"prefix":"A.B.C.D/L"} or {"prefix":"A.B.C.D/L","path_id":N}
+    auto route = [&](const RouteView& r) {
+      char* q = out.Room(64);
+      if (!first) *q++ = ',';
       first = false;
-      p = PutLit(p, "{\"prefix\":\"");
-      p = WriteIpv4PrefixEntry(r.entry, p);
-      if (p == nullptr) return false;
+      q = PutLit(q, "{\"prefix\":\"");
+      q = WriteIpv4PrefixEntry(r.entry, q);
+      if (q == nullptr) return false;
       if (r.path_id) {
-        p = PutLit(p, "\",\"path_id\":");
-        p = PutUint(p, *r.path_id);
+        q = PutLit(q, "\",\"path_id\":");
+        q = PutUint(q, *r.path_id);
       } else {
-        *p++ = '"';
+        *q++ = '"';
       }
-      *p++ = '}';
-      out.Advance(p);
+      *q++ = '}';
+      out.Advance(q);
+      return true;
+    };
+    if (only_route != nullptr) {
+      if (!route(*only_route)) return false;
+    } else {
+      for (const RouteView& r : routes) {
+        if (r.withdraw == withdraw && !route(r)) return false;
+      }
     }
     out.Append("]");
     return true;
@@ -582,16 +623,19 @@ bool PutRoutesJson(const UpdateView& view, CharBuffer& out) {
   return true;
 }
 
-bool PutUpdateJsonTailUnchecked(const UpdateView& view, CharBuffer& out) {
+bool PutUpdateJsonTailUnchecked(const UpdateView& view,
+                                const RouteView* only_route, CharBuffer& out) {
   char* p = out.Room(64);
   p = PutLit(p, ",\"type\":\"UPDATE\",\"length\":");
   p = PutUint(p, view.message().size());
   out.Advance(p);
-  if (std::optional<Family> eor = view.end_of_rib()) {
+  // (An End-of-RIB has no routes; a one-route UPDATE is none.)
+  if (std::optional<Family> eor =
+          only_route == nullptr ? view.end_of_rib() : std::nullopt) {
     out.Append(",\"end_of_rib\":");
     out.Append(JsonString(FamilyName(*eor)));
   }
-  if (!PutRoutesJson(view, out)) return false;
+  if (!PutRoutesJson(view, only_route, out)) return false;
 
   // NextHopsOf's choice: NEXT_HOP for body NLRI, else the MP_REACH next
   // hop, else NEXT_HOP.
@@ -622,6 +666,7 @@ bool PutUpdateJsonTailUnchecked(const UpdateView& view, CharBuffer& out) {
   SessionParams params;
   params.four_octet_as = view.four_octet_as();
   const AttrContext ctx{&params};
+  const AttributeKeys& keys = AttributeKeys::Get();
   uint64_t seen[4] = {};
   bool first = true;
   bool any_unknown = false;
@@ -638,16 +683,12 @@ bool PutUpdateJsonTailUnchecked(const UpdateView& view, CharBuffer& out) {
         view.nlri_bytes().empty() && !desc->validate(a.value, ctx).ok()) {
       return false;
     }
-    const absl::string_view key = desc->json_key;
-    if (!PlainJson(key)) return false;
-    char* q = out.Room(4 + key.size());
+    const absl::string_view key = keys[a.code];
+    if (key.empty()) return false;
+    char* q = out.Room(1 + key.size());
     if (!first) *q++ = ',';
     first = false;
-    *q++ = '"';
-    q = PutStr(q, key);
-    *q++ = '"';
-    *q++ = ':';
-    out.Advance(q);
+    out.Advance(PutStr(q, key));
     if (PutAttributeJsonFast(a, view.four_octet_as(), out)) continue;
     // Any other row renders itself (a fresh writer at depth 0 writes just
     // the value).
@@ -697,7 +738,7 @@ void UpdateJson(const UpdateView& view, absl::Span<const Finding> findings,
     } else {
       buf.Append(JsonString(meta.peer));
     }
-    if (format_internal::PutUpdateJsonTail(view, buf)) {
+    if (format_internal::PutUpdateJsonTail(view, nullptr, buf)) {
       buf.Append("\n");
       out.append(buf.view().data(), buf.size());
       return;
@@ -1130,10 +1171,11 @@ absl::StatusOr<std::string> TryRender(wire::Bytes message,
 
 namespace format_internal {
 
-bool PutUpdateJsonTail(const UpdateView& view, CharBuffer& out) {
+bool PutUpdateJsonTail(const UpdateView& view, const RouteView* only_route,
+                       CharBuffer& out) {
   if (view.verdict() != Verdict::kOk) return false;
   const size_t start = out.size();
-  if (PutUpdateJsonTailUnchecked(view, out)) return true;
+  if (PutUpdateJsonTailUnchecked(view, only_route, out)) return true;
   out.Truncate(start);
   return false;
 }

@@ -457,9 +457,54 @@ class LineBuffer {
   std::string buf_;
 };
 
+// The texts the routes of one TABLE_DUMP_V2 RIB record share: its prefix
+// (every entry has the record's NLRI), and per peer index "peer|peer_as"
+// (kept across records while the peer stays the same).
+class RibLineCache {
+ public:
+  // "peer|peer_as" of the route's peer.
+  absl::string_view Peer(const mrt::Route& r) {
+    if (r.peer_index >= peers_.size()) peers_.resize(r.peer_index + 1);
+    PeerText& t = peers_[r.peer_index];
+    if (t.text.empty() || t.address != r.peer_address || t.as != r.peer_as) {
+      t.address = r.peer_address;
+      t.as = r.peer_as;
+      t.text.clear();
+      AppendAddress(&t.text, t.address);
+      t.text.push_back('|');
+      AppendUint(&t.text, t.as);
+    }
+    return t.text;
+  }
+  // The record's prefix text, made from its first route.
+  absl::string_view Prefix(const mrt::Route& r) {
+    if (!prefix_set_) {
+      prefix_.clear();
+      if (r.route.is_ip_prefix()) {
+        AppendWirePrefix(&prefix_, r.route.family.afi, r.route.entry);
+      } else {
+        prefix_ = r.route.Text();
+      }
+      prefix_set_ = true;
+    }
+    return prefix_;
+  }
+  void NewRecord() { prefix_set_ = false; }
+
+ private:
+  struct PeerText {
+    IpAddress address;
+    uint32_t as = 0;
+    std::string text;
+  };
+  std::vector<PeerText> peers_;
+  std::string prefix_;
+  bool prefix_set_ = false;
+};
+
 void AppendBgpdumpRoute(std::string* out, const mrt::Record& rec,
                         const mrt::Route& r, absl::string_view head,
-                        LineBuffer& scratch) {
+                        LineBuffer& scratch, RibLineCache* cache) {
   const bool old_bgp = rec.header.type == static_cast<uint16_t>(Type::kBgp);
   const UpdateView& u = *r.update;
   // Texts without a simple bound, made first.
@@ -469,35 +514,48 @@ void AppendBgpdumpRoute(std::string* out, const mrt::Record& rec,
   const IpAddress& who = local ? m->local_address : r.peer_address;
   const uint32_t who_as = local ? m->local_as : r.peer_as;
   std::string slow;  // a non-IPv4 address or prefix, a merged AS path
+  std::string who_text;
+  absl::string_view cached_peer, cached_prefix;
   const bool v4_prefix =
       r.route.is_ip_prefix() && r.route.family.afi == Afi::kIpv4;
-  if (!v4_prefix) {
-    if (r.route.is_ip_prefix()) {
-      AppendWirePrefix(&slow, r.route.family.afi, r.route.entry);
-    } else {
-      slow = r.route.Text();
+  if (cache != nullptr) {
+    cached_peer = cache->Peer(r);
+    cached_prefix = cache->Prefix(r);
+  } else {
+    if (!v4_prefix) {
+      if (r.route.is_ip_prefix()) {
+        AppendWirePrefix(&slow, r.route.family.afi, r.route.entry);
+      } else {
+        slow = r.route.Text();
+      }
     }
+    if (!who.is_v4()) who_text = who.ToString();
   }
-  std::string who_text;
-  if (!who.is_v4()) who_text = who.ToString();
 
   const size_t bound = 256 + head.size() + slow.size() + who_text.size() +
+                       cached_peer.size() + cached_prefix.size() +
                        4 * u.attributes_bytes().size();
   char* const line = scratch.Get(bound);
   char* p = PutStr(line, head);
   p = PutStr(p, r.rib ? "|B|" : r.route.withdraw ? "|W|" : "|A|");
-  p = who.is_v4() ? PutIpv4(p, who.bytes()) : PutStr(p, who_text);
-  *p++ = '|';
-  p = PutUint(p, who_as);
-  *p++ = '|';
-  if (v4_prefix) {
+  if (cache != nullptr) {
+    p = PutStr(p, cached_peer);
+    *p++ = '|';
+    p = PutStr(p, cached_prefix);
+  } else {
+    p = who.is_v4() ? PutIpv4(p, who.bytes()) : PutStr(p, who_text);
+    *p++ = '|';
+    p = PutUint(p, who_as);
+    *p++ = '|';
+  }
+  if (cache == nullptr && v4_prefix) {
     const wire::Bytes e = r.route.entry;
     uint8_t b[4] = {};
     for (size_t i = 1; i < e.size() && i <= 4; ++i) b[i - 1] = e[i];
     p = PutIpv4(p, b);
     *p++ = '/';
     p = PutUint(p, e[0]);
-  } else {
+  } else if (cache == nullptr) {
     p = PutStr(p, slow);
   }
   if (r.route.withdraw) {
@@ -616,7 +674,9 @@ class EntryJson {
     p = format_internal::PutLit(p, ",\"peer\":");
     p = PutStr(p, peer_text_);
     buf_.Advance(p);
-    if (format_internal::PutUpdateJsonTail(*r.update, buf_)) {
+    // A RIB entry's UPDATE has the one route the walker passes.
+    if (format_internal::PutUpdateJsonTail(*r.update,
+                                           r.rib ? &r.route : nullptr, buf_)) {
       out->append(buf_.view().data(), buf_.size());
       return;
     }
@@ -646,6 +706,67 @@ class EntryJson {
   bool peer_ok_ = false;
   std::string peer_text_;
 };
+
+// A TABLE_DUMP_V2 RIB record's line, as RecordJson's JsonWriter lays it
+// out for TABLE_DUMP records, written directly: the fixed texts of the
+// record type and family made once, each entry by EntryJson.
+//   {"time":T,"peer":null,"type":"RIB","mrt":{"type":..,"subtype":..,
+//    "offset":N,"length":N},"family":F,"sequence":N,"entries":[...]
+//    [,"error":..]}
+absl::Status RibJson(std::string* out, const mrt::Record& rec,
+                     const mrt::Rib& rib, const std::string& time_text,
+                     mrt::RouteWalker& walker, const MrtRecordMeta& meta) {
+  struct Texts {
+    uint16_t type = 0, subtype = 0;
+    Family family;
+    std::string time_source, time;  // FormatTimestamp's text, and as JSON
+    std::string kind;               // ,"peer":null ... "offset":
+    std::string family_text;        // },"family":F,"sequence":
+  };
+  thread_local Texts t;
+  if (t.kind.empty() || t.type != rec.header.type ||
+      t.subtype != rec.header.subtype) {
+    t.type = rec.header.type;
+    t.subtype = rec.header.subtype;
+    t.kind = absl::StrCat(",\"peer\":null,\"type\":\"RIB\",\"mrt\":{\"type\":",
+                          JsonString(mrt::TypeName(t.type)), ",\"subtype\":",
+                          JsonString(mrt::SubtypeName(t.type, t.subtype)),
+                          ",\"offset\":");
+  }
+  if (t.family_text.empty() || t.family != rib.family) {
+    t.family = rib.family;
+    t.family_text = absl::StrCat(
+        "},\"family\":", JsonString(FamilyName(t.family)), ",\"sequence\":");
+  }
+  if (t.time.empty() || t.time_source != time_text) {
+    t.time_source = time_text;
+    t.time = JsonString(time_text);
+  }
+  char num[2 * absl::numbers_internal::kFastToBufferSize];
+  out->append("{\"time\":");
+  out->append(t.time);
+  out->append(t.kind);
+  out->append(num, static_cast<size_t>(PutUint(num, meta.offset) - num));
+  out->append(",\"length\":");
+  out->append(num, static_cast<size_t>(PutUint(num, rec.bytes.size()) - num));
+  out->append(t.family_text);
+  out->append(num, static_cast<size_t>(PutUint(num, rib.sequence) - num));
+  out->append(",\"entries\":[");
+  thread_local EntryJson entries;
+  bool first = true;
+  absl::Status result = walker.Walk(rec, [&](const mrt::Route& r) {
+    if (!first) out->push_back(',');
+    first = false;
+    entries.Append(out, r);
+  });
+  out->push_back(']');
+  if (!result.ok()) {
+    out->append(",\"error\":");
+    out->append(JsonString(DescribeStatus(result)));
+  }
+  out->append("}\n");
+  return result;
+}
 
 absl::Status RecordJson(std::string* out, const mrt::Record& rec,
                         mrt::RouteWalker& walker, const MrtRecordMeta& meta) {
@@ -678,8 +799,6 @@ absl::Status RecordJson(std::string* out, const mrt::Record& rec,
     return st;
   }
 
-  JsonWriter j(out);
-  j.BeginObject();
   // The records of a RIB dump share their time: formatted once.
   thread_local absl::Time last_time = absl::InfinitePast();
   thread_local std::string last_time_text;
@@ -687,6 +806,11 @@ absl::Status RecordJson(std::string* out, const mrt::Record& rec,
     last_time = time;
     last_time_text = FormatTimestamp(time);
   }
+  if (const auto* rib = std::get_if<mrt::Rib>(&rec.body)) {
+    return RibJson(out, rec, *rib, last_time_text, walker, meta);
+  }
+  JsonWriter j(out);
+  j.BeginObject();
   j.Field("time", last_time_text);
   absl::Status result;
   if (const auto* s = std::get_if<mrt::StateChange>(&rec.body)) {
@@ -834,6 +958,11 @@ absl::Status AppendBgpdump(std::string* out, const mrt::Record& record,
     return absl::OkStatus();
   }
   thread_local LineBuffer scratch;
+  // TABLE_DUMP_V2 RIB records: the prefix and peer texts made once.
+  thread_local RibLineCache rib_cache;
+  rib_cache.NewRecord();
+  RibLineCache* const cache =
+      std::holds_alternative<mrt::Rib>(record.body) ? &rib_cache : nullptr;
   // "TYPE|time", the same for every route of the record but for the _AP
   // of routes with path ids: made once each.
   std::string heads[2];
@@ -849,7 +978,7 @@ absl::Status AppendBgpdump(std::string* out, const mrt::Record& record,
       head.push_back('|');
       AppendLineTime(&head, record.header);
     }
-    AppendBgpdumpRoute(out, record, r, head, scratch);
+    AppendBgpdumpRoute(out, record, r, head, scratch, cache);
   });
 }
 

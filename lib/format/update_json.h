@@ -16,8 +16,11 @@ namespace bgpy::format_internal {
 // byte for byte as the general renderer writes it, for the UPDATEs it
 // covers: a clean verdict (no findings), IPv4 prefixes of one family, and
 // attributes whose values are valid. Otherwise returns false with `out` as
-// it was, and the caller renders through the general path.
-bool PutUpdateJsonTail(const UpdateView& view, CharBuffer& out);
+// it was, and the caller renders through the general path. `only_route`,
+// when given, is the UPDATE's one and only route (as the one-route UPDATEs
+// of MRT RIB entries have): the routes are then not walked.
+bool PutUpdateJsonTail(const UpdateView& view, const RouteView* only_route,
+                       CharBuffer& out);
 
 }  // namespace bgpy::format_internal
 
