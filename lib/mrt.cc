@@ -750,6 +750,8 @@ struct RibUpdateShape {
   bool body = true;
   size_t mp_next_hop_at = 0;
   size_t mp_next_hop_size = 0;
+  // Octets of the UPDATE at the start of the output vector.
+  size_t size = 0;
 };
 
 // The UPDATE's one route, as UpdateView::routes() gives it, without the
@@ -882,7 +884,10 @@ absl::Status BuildRibUpdate(Family family, wire::Bytes nlri,
         absl::StrCat("RIB entry makes a ", total, "-octet UPDATE (over ",
                      kMaxExtendedMessageSize, ")"));
   }
-  out.resize(total);
+  // `out` only grows (a shrink and regrow would zero-fill): the UPDATE is
+  // its first shape.size octets.
+  if (out.size() < total) out.resize(total);
+  shape.size = total;
   uint8_t* p = out.data();
   auto put16 = [&p](size_t v) {
     p[0] = static_cast<uint8_t>(v >> 8);
@@ -943,7 +948,10 @@ absl::Status RouteWalker::RibUpdate(Family family, wire::Bytes nlri,
                                     bool /*four_octet_as*/,
                                     std::vector<uint8_t>& out) {
   RibUpdateShape shape;
-  return BuildRibUpdate(family, nlri, path_id, attributes, out, shape);
+  BGPY_RETURN_IF_ERROR(
+      BuildRibUpdate(family, nlri, path_id, attributes, out, shape));
+  out.resize(shape.size);
+  return absl::OkStatus();
 }
 
 absl::Status RouteWalker::Walk(
@@ -1006,7 +1014,8 @@ absl::Status RouteWalker::Walk(
     SessionParams params;
     params.four_octet_as = false;
     params.extended_message = true;
-    if (absl::Status st = UpdateView::ParseInto(scratch_, params, view_);
+    if (absl::Status st = UpdateView::ParseInto(
+            wire::Bytes(scratch_.data(), shape.size), params, view_);
         !st.ok()) {
       return absl::Status(st.code(),
                           absl::StrCat("TABLE_DUMP entry: ", st.message()));
@@ -1057,8 +1066,8 @@ absl::Status RouteWalker::Walk(
                             scratch_, shape);
       }
       if (st.ok()) {
-        st = UpdateView::ParseInto(scratch_, e.path_id ? add_path : plain,
-                                   view_);
+        st = UpdateView::ParseInto(wire::Bytes(scratch_.data(), shape.size),
+                                   e.path_id ? add_path : plain, view_);
         if (st.ok()) {
           const Peer& p = table_->peers[e.peer_index];
           route.peer_address = p.address;

@@ -4,6 +4,7 @@
 // RFC 7606, driven by the attribute and family tables.
 #include "bgpy/update.h"
 
+#include <array>
 #include <bitset>
 #include <cstring>
 
@@ -49,6 +50,19 @@ inline bool ReadAttributeFast(wire::Reader& r, AttributeView& out) {
   out.raw = b.subspan(0, hdr + len);
   r.Skip(hdr + len);
   return true;
+}
+
+// LookupAttribute's answers for every code, in a table of this file (the
+// lookup runs for every attribute of every UPDATE parsed).
+const AttributeDesc* const* AttributeRows() {
+  static const std::array<const AttributeDesc*, 256>* const rows = [] {
+    auto* t = new std::array<const AttributeDesc*, 256>();
+    for (size_t code = 0; code < t->size(); ++code) {
+      (*t)[code] = LookupAttribute(static_cast<uint8_t>(code));
+    }
+    return t;
+  }();
+  return rows->data();
 }
 
 }  // namespace
@@ -110,6 +124,7 @@ absl::Status UpdateView::ParseInto(wire::Bytes message,
       static_cast<uint8_t>(UpdateSubcode::kInvalidNetworkField)));
 
   Verdicts verdicts(findings);
+  const AttributeDesc* const* const attribute_rows = AttributeRows();
   std::bitset<256> seen;
   AttrContext ctx{&params};
   wire::Reader ar_reader(v.attrs_);
@@ -134,7 +149,7 @@ absl::Status UpdateView::ParseInto(wire::Bytes message,
       if (rest[1] < 64) v.discarded_ |= uint64_t{1} << rest[1];
       break;
     }
-    const AttributeDesc* desc = LookupAttribute(a.code);
+    const AttributeDesc* desc = attribute_rows[a.code];
     // RFC 7606 §3(g): MP_REACH/MP_UNREACH twice is a session reset; any
     // other repeat is discarded (all but the first occurrence).
     if (seen[a.code]) {
@@ -235,7 +250,12 @@ absl::Status UpdateView::ParseInto(wire::Bytes message,
   // attributes when routes are announced: treat-as-withdraw.
   const bool has_mp_reach = seen[static_cast<uint8_t>(AttrCode::kMpReachNlri)];
   const bool announces = !v.nlri_.empty() || has_mp_reach;
-  if (announces) {
+  // (The usual UPDATE has them all: checked at once first.)
+  const bool all_mandatory =
+      seen[static_cast<uint8_t>(AttrCode::kOrigin)] &&
+      seen[static_cast<uint8_t>(AttrCode::kAsPath)] &&
+      (v.nlri_.empty() || seen[static_cast<uint8_t>(AttrCode::kNextHop)]);
+  if (announces && !all_mandatory) {
     auto require = [&](AttrCode code) {
       if (!seen[static_cast<uint8_t>(code)]) {
         verdicts.Add(

@@ -13,6 +13,8 @@
 #include <cstring>
 #include <memory>
 
+#include "absl/base/attributes.h"
+#include "absl/base/optimization.h"
 #include "absl/strings/string_view.h"
 
 namespace bgpy::format_internal {
@@ -53,8 +55,43 @@ inline int DecimalDigits(uint64_t v) {
   }
 }
 
-// The decimal text of `v` at `p` (room for 20 characters).
+// Eight decimal digits of `v` (< 10^8), leading zeros included, as the
+// 8 characters of a little-endian word's memory order: the digit pairs
+// are found independently rather than one after the other.
+inline uint64_t EightDigits(uint32_t v) {
+  const uint32_t hi = v / 10000, lo = v % 10000;
+  char b[8];
+  std::memcpy(b, kTwoDigits.text[hi / 100], 2);
+  std::memcpy(b + 2, kTwoDigits.text[hi % 100], 2);
+  std::memcpy(b + 4, kTwoDigits.text[lo / 100], 2);
+  std::memcpy(b + 6, kTwoDigits.text[lo % 100], 2);
+  uint64_t w;
+  std::memcpy(&w, b, 8);
+  return w;
+}
+
+// The decimal text of `v` at `p` (room for 20 characters: up to 8 more
+// than the text may be written).
 inline char* PutUint(char* p, uint64_t v) {
+  if (v < 100) {
+    if (v < 10) {
+      *p = static_cast<char>('0' + v);
+      return p + 1;
+    }
+    std::memcpy(p, kTwoDigits.text[v], 2);
+    return p + 2;
+  }
+  if constexpr (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) {
+    if (v < 100000000) {
+      const int n = 3 + (v >= 1000) + (v >= 10000) + (v >= 100000) +
+                    (v >= 1000000) + (v >= 10000000);
+      // Drop the 8 - n leading zeros: the first characters are the low
+      // octets of the word.
+      const uint64_t w = EightDigits(static_cast<uint32_t>(v)) >> (8 * (8 - n));
+      std::memcpy(p, &w, 8);
+      return p + n;
+    }
+  }
   char* const end = p + DecimalDigits(v);
   char* q = end;
   while (v >= 100) {
@@ -115,8 +152,8 @@ inline uint32_t LoadU32(const uint8_t* v) {
 // uses (Clear()).
 class CharBuffer {
  public:
-  char* Room(size_t n) {
-    if (static_cast<size_t>(cap_ - end_) < n) Grow(n);
+  ABSL_ATTRIBUTE_ALWAYS_INLINE char* Room(size_t n) {
+    if (ABSL_PREDICT_FALSE(static_cast<size_t>(cap_ - end_) < n)) Grow(n);
     return end_;
   }
   void Advance(char* to) { end_ = to; }
@@ -128,14 +165,14 @@ class CharBuffer {
   void Truncate(size_t n) {
     if (n < size()) end_ = begin() + n;
   }
-  void Append(absl::string_view s) {
+  ABSL_ATTRIBUTE_ALWAYS_INLINE void Append(absl::string_view s) {
     char* p = Room(s.size());
     Advance(PutStr(p, s));
   }
 
  private:
   char* begin() const { return data_.get(); }
-  void Grow(size_t n) {
+  ABSL_ATTRIBUTE_NOINLINE void Grow(size_t n) {
     const size_t used = size();
     size_t want = 2 * static_cast<size_t>(cap_ - begin());
     if (want < used + n) want = used + n;

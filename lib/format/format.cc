@@ -575,11 +575,13 @@ bool PutRoutesJson(const UpdateView& view, const RouteView* only_route,
   // The family's name, kept from the UPDATE before.
   thread_local Family name_of;
   thread_local std::string name;
+  thread_local bool name_plain = false;
   if (any && (name.empty() || name_of != family)) {
     name_of = family;
     name = FamilyName(family);
+    name_plain = PlainJson(name);
   }
-  if (any && !PlainJson(name)) return false;
+  if (any && !name_plain) return false;
   auto section = [&](bool withdraw) {
     char* p = out.Room(8 + name.size());
     *p++ = '"';
