@@ -759,10 +759,11 @@ struct RibUpdateShape {
 // the end of the MP_REACH_NLRI, the last attribute). `nlri` must be one
 // whole entry of an IP prefix family (`desc`), and `u` the parse of the
 // UPDATE BuildRibUpdate made with `shape`.
-RouteView OnlyRoute(const UpdateView& u, Family family, const FamilyDesc* desc,
-                    std::optional<uint32_t> path_id, size_t nlri_size,
-                    const RibUpdateShape& shape) {
-  RouteView r;
+// Written in place (a RouteView built and copied costs more than its
+// fields).
+void OnlyRoute(const UpdateView& u, Family family, const FamilyDesc* desc,
+               std::optional<uint32_t> path_id, size_t nlri_size,
+               const RibUpdateShape& shape, RouteView& r) {
   r.family = family;
   r.desc = desc;
   r.withdraw = false;
@@ -770,6 +771,7 @@ RouteView OnlyRoute(const UpdateView& u, Family family, const FamilyDesc* desc,
   r.path_id = path_id;
   const wire::Bytes m = u.message();
   r.entry = m.subspan(m.size() - nlri_size);
+  r.next_hop_bytes = wire::Bytes();
   if (shape.body) {
     if (std::optional<AttributeView> nh = u.Find(AttrCode::kNextHop)) {
       r.next_hop_bytes = nh->value;
@@ -777,7 +779,6 @@ RouteView OnlyRoute(const UpdateView& u, Family family, const FamilyDesc* desc,
   } else {
     r.next_hop_bytes = m.subspan(shape.mp_next_hop_at, shape.mp_next_hop_size);
   }
-  return r;
 }
 
 // True if `nlri` is exactly one entry of an IP prefix family (what
@@ -1028,8 +1029,8 @@ absl::Status RouteWalker::Walk(
     route.update = &view_;
     const FamilyDesc* desc = FindFamily(family);
     if (OnePrefixEntry(desc, entry)) {
-      route.route =
-          OnlyRoute(view_, family, desc, std::nullopt, entry.size(), shape);
+      OnlyRoute(view_, family, desc, std::nullopt, entry.size(), shape,
+                route.route);
       fn(route);
       return absl::OkStatus();
     }
@@ -1077,8 +1078,8 @@ absl::Status RouteWalker::Walk(
           route.next_hop_absent = shape.next_hop_absent;
           route.update = &view_;
           if (e.path_id ? one_prefix_add_path : one_prefix) {
-            route.route = OnlyRoute(view_, rib->family, desc, e.path_id,
-                                    rib->nlri.size(), shape);
+            OnlyRoute(view_, rib->family, desc, e.path_id, rib->nlri.size(),
+                      shape, route.route);
             fn(route);
             continue;
           }

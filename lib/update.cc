@@ -299,10 +299,6 @@ std::optional<AttributeView> UpdateView::Find(uint8_t code) const {
   return std::nullopt;
 }
 
-bool UpdateView::discarded(uint8_t code) const {
-  return code < 64 && (discarded_ >> code & 1);
-}
-
 std::optional<Origin> UpdateView::origin() const {
   auto a = Find(AttrCode::kOrigin);
   if (!a || a->value.size() != 1 || a->value[0] > 2) return std::nullopt;

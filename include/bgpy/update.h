@@ -181,7 +181,9 @@ class UpdateView {
     return Find(static_cast<uint8_t>(code));
   }
   // True if the attribute was present but its value is to be ignored.
-  bool discarded(uint8_t code) const;
+  bool discarded(uint8_t code) const {
+    return code < 64 && (discarded_ >> code & 1);
+  }
 
   // Typed shortcuts (std::nullopt when absent or discarded).
   std::optional<Origin> origin() const;

@@ -537,17 +537,21 @@ class AttributeKeys {
     return *keys;
   }
   absl::string_view operator[](uint8_t code) const { return text_[code]; }
+  // LookupAttribute(code).
+  const AttributeDesc* row(uint8_t code) const { return rows_[code]; }
 
  private:
   AttributeKeys() {
     for (int code = 0; code < 256; ++code) {
       const AttributeDesc* d = LookupAttribute(static_cast<uint8_t>(code));
+      rows_[code] = d;
       if (d != nullptr && PlainJson(d->json_key)) {
         text_[code] = absl::StrCat("\"", d->json_key, "\":");
       }
     }
   }
   std::string text_[256];
+  const AttributeDesc* rows_[256] = {};
 };
 
 // "announce" and "withdraw" when every route is an IPv4 prefix of one
@@ -673,7 +677,7 @@ bool PutUpdateJsonTailUnchecked(const UpdateView& view,
   bool first = true;
   bool any_unknown = false;
   for (const AttributeView& a : view.attributes()) {
-    const AttributeDesc* desc = LookupAttribute(a.code);
+    const AttributeDesc* desc = keys.row(a.code);
     const bool dup = (seen[a.code >> 6] >> (a.code & 63)) & 1;
     seen[a.code >> 6] |= uint64_t{1} << (a.code & 63);
     if (desc == nullptr || dup) {

@@ -245,20 +245,41 @@ using format_internal::PutStr;
 using format_internal::PutUint;
 
 // The attributes a line shows, found in one walk with UpdateView::Find's
-// answers: the first of each code, none when Parse discarded it.
+// answers: the first of each code, none when Parse discarded it. The walk
+// reads the framing inline (AttributeIterator's: it stops at an attribute
+// that runs past the list) and keeps only the values.
 struct LineAttributes {
-  std::optional<AttributeView> origin, as_path, next_hop, med, local_pref,
-      communities, atomic_aggregate, aggregator, as4_path, as4_aggregator;
+  struct Attr {
+    wire::Bytes value;
+  };
+  std::optional<Attr> origin, as_path, next_hop, med, local_pref, communities,
+      atomic_aggregate, aggregator, as4_path, as4_aggregator;
 
   explicit LineAttributes(const UpdateView& u) {
+    const wire::Bytes attrs = u.attributes_bytes();
+    const uint8_t* const b = attrs.data();
+    const size_t n = attrs.size();
     uint64_t seen = 0;
-    for (const AttributeView& a : u.attributes()) {
-      if (a.code >= 64) continue;
-      const uint64_t bit = uint64_t{1} << a.code;
+    size_t at = 0;
+    while (n - at >= 3) {
+      const uint8_t flags = b[at];
+      const uint8_t code = b[at + 1];
+      size_t hdr = 3;
+      size_t len = b[at + 2];
+      if (flags & kAttrExtendedLength) {
+        if (n - at < 4) break;
+        hdr = 4;
+        len = (size_t{b[at + 2]} << 8) | b[at + 3];
+      }
+      if (n - at - hdr < len) break;
+      const Attr a{wire::Bytes(b + at + hdr, len)};
+      at += hdr + len;
+      if (code >= 64) continue;
+      const uint64_t bit = uint64_t{1} << code;
       if (seen & bit) continue;
       seen |= bit;
-      if (u.discarded(a.code)) continue;
-      switch (static_cast<AttrCode>(a.code)) {
+      if (u.discarded(code)) continue;
+      switch (static_cast<AttrCode>(code)) {
         case AttrCode::kOrigin:
           origin = a;
           break;
@@ -296,7 +317,7 @@ struct LineAttributes {
   }
 };
 
-uint32_t U32Value(const std::optional<AttributeView>& a) {
+uint32_t U32Value(const std::optional<LineAttributes::Attr>& a) {
   if (!a || a->value.size() != 4) return 0;
   const uint8_t* v = a->value.data();
   return (uint32_t{v[0]} << 24) | (uint32_t{v[1]} << 16) |
@@ -658,13 +679,16 @@ class EntryJson {
       time_ok_ = true;
       time_text_ = JsonString(FormatTimestamp(absl::FromUnixSeconds(time_)));
     }
-    if (!peer_ok_ || r.peer_address != peer_) {
-      peer_ = r.peer_address;
-      peer_ok_ = true;
-      peer_text_ = JsonString(PeerText(peer_));
+    // The peer's JSON text, kept per peer index.
+    if (r.peer_index >= peers_.size()) peers_.resize(r.peer_index + 1);
+    PeerJson& peer = peers_[r.peer_index];
+    if (peer.text.empty() || r.peer_address != peer.address) {
+      peer.address = r.peer_address;
+      peer.text = JsonString(PeerText(peer.address));
     }
+    const std::string& peer_text = peer.text;
     buf_.Clear();
-    char* p = buf_.Room(80 + time_text_.size() + peer_text_.size());
+    char* p = buf_.Room(80 + time_text_.size() + peer_text.size());
     p = format_internal::PutLit(p, "{\"peer_index\":");
     p = PutUint(p, r.peer_index);
     p = format_internal::PutLit(p, ",\"peer_as\":");
@@ -672,7 +696,7 @@ class EntryJson {
     p = format_internal::PutLit(p, ",\"time\":");
     p = PutStr(p, time_text_);
     p = format_internal::PutLit(p, ",\"peer\":");
-    p = PutStr(p, peer_text_);
+    p = PutStr(p, peer_text);
     buf_.Advance(p);
     // A RIB entry's UPDATE has the one route the walker passes.
     if (format_internal::PutUpdateJsonTail(*r.update,
@@ -702,9 +726,11 @@ class EntryJson {
   uint32_t time_ = 0;
   bool time_ok_ = false;
   std::string time_text_;
-  IpAddress peer_;
-  bool peer_ok_ = false;
-  std::string peer_text_;
+  struct PeerJson {
+    IpAddress address;
+    std::string text;
+  };
+  std::vector<PeerJson> peers_;
 };
 
 // A TABLE_DUMP_V2 RIB record's line, as RecordJson's JsonWriter lays it
@@ -771,18 +797,17 @@ absl::Status RibJson(std::string* out, const mrt::Record& rec,
 absl::Status RecordJson(std::string* out, const mrt::Record& rec,
                         mrt::RouteWalker& walker, const MrtRecordMeta& meta) {
   const absl::Time time = rec.header.time();
-  std::string mrt_obj;
-  {
-    JsonWriter j(&mrt_obj);
-    j.BeginObject();
-    MrtJson(j, rec, meta);
-    j.EndObject();
-  }
-  // mrt_obj is {"mrt":{...}}: its inside is the prefix to splice.
-  const absl::string_view mrt_fields =
-      absl::string_view(mrt_obj).substr(1, mrt_obj.size() - 2);
-
   if (const auto* m = std::get_if<mrt::Bgp4mpMessage>(&rec.body)) {
+    std::string mrt_obj;
+    {
+      JsonWriter j(&mrt_obj);
+      j.BeginObject();
+      MrtJson(j, rec, meta);
+      j.EndObject();
+    }
+    // mrt_obj is {"mrt":{...}}: its inside is the prefix to splice.
+    const absl::string_view mrt_fields =
+        absl::string_view(mrt_obj).substr(1, mrt_obj.size() - 2);
     std::string peer = PeerText(m->peer_address);
     MessageMeta mm;
     mm.time = time;
