@@ -81,16 +81,13 @@ absl::Status UpdateView::ParseInto(wire::Bytes message,
   BGPY_RETURN_IF_ERROR(
       CheckMessage(message, params.max_message_size(), MessageType::kUpdate)
           .status());
-  // Back to a default view, clearing only the offsets set before.
-  for (uint64_t bits = v.present_; bits != 0; bits &= bits - 1) {
-    v.where_[static_cast<size_t>(__builtin_ctzll(bits))] = 0;
-  }
-  v.present_ = 0;
+  // Back to a default view. (The spans are all set below before any use;
+  // a failed parse leaves no valid view.)
+  std::memset(v.where_.data(), 0, sizeof v.where_);
   v.discarded_ = 0;
   v.verdict_ = Verdict::kOk;
   v.add_path_reach_ = false;
   v.add_path_unreach_ = false;
-  v.withdrawn_ = v.attrs_ = v.nlri_ = wire::Bytes();
   v.msg_ = message;
   v.four_octet_ = params.four_octet_as;
   v.add_path_v4_ = params.HasAddPath(kIpv4Unicast);
@@ -165,10 +162,7 @@ absl::Status UpdateView::ParseInto(wire::Bytes message,
       continue;
     }
     seen[a.code] = true;
-    if (a.code < 64) {
-      v.where_[a.code] = static_cast<uint16_t>(at + 1);
-      v.present_ |= uint64_t{1} << a.code;
-    }
+    if (a.code < 64) v.where_[a.code] = static_cast<uint16_t>(at + 1);
 
     if (desc == nullptr) {
       // RFC 4271 §6.3: an unrecognized well-known attribute.

@@ -222,7 +222,6 @@ class UpdateView {
   // Offset (from the start of attrs_) + 1 of each attribute code seen, 0 if
   // absent; codes >= 64 are looked up by walking.
   std::array<uint16_t, 64> where_{};
-  uint64_t present_ = 0;    // bit per code < 64 set in where_
   uint64_t discarded_ = 0;  // bit per code < 64
 };
 
