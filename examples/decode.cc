@@ -406,13 +406,12 @@ int DecodeMrt(const Options& o) {
     absl::Status st = mrt::DecodeRecord(bytes, record);
     std::string type_name;
     if (!st.ok()) {
-      if (bytes.size() >= mrt::kHeaderSize) {
-        type_name = absl::StrCat(
-            mrt::TypeName(static_cast<uint16_t>((bytes[4] << 8) | bytes[5])),
-            "/",
-            mrt::SubtypeName(
-                static_cast<uint16_t>((bytes[4] << 8) | bytes[5]),
-                static_cast<uint16_t>((bytes[6] << 8) | bytes[7])));
+      // The type and subtype from the header alone (the body did not
+      // decode; the header may still parse).
+      if (absl::StatusOr<mrt::RecordHeader> h = mrt::ParseRecordHeader(bytes);
+          h.ok()) {
+        type_name = absl::StrCat(mrt::TypeName(h->type), "/",
+                                 mrt::SubtypeName(h->type, h->subtype));
       }
       meta.type_name = type_name;
       error(bytes, st, meta);

@@ -740,10 +740,59 @@ wire::Bytes ZeroNextHop(Family family) {
   return {};
 }
 
+// How BuildRibUpdate laid the UPDATE out.
+struct RibUpdateShape {
+  // The entry had no next hop (Route::next_hop_absent).
+  bool next_hop_absent = false;
+  // The route is in the UPDATE body (IPv4 unicast with NEXT_HOP), else in
+  // the MP_REACH_NLRI, whose next hop is at `mp_next_hop_at` in the
+  // message, `mp_next_hop_size` octets.
+  bool body = true;
+  size_t mp_next_hop_at = 0;
+  size_t mp_next_hop_size = 0;
+  // Octets of the UPDATE at the start of the output vector.
+  size_t size = 0;
+};
+
+// The UPDATE's one route, as UpdateView::routes() gives it, without the
+// walk: the NLRI entry is the last octets of the message (the body NLRI, or
+// the end of the MP_REACH_NLRI, the last attribute). `nlri` must be one
+// whole entry of an IP prefix family (`desc`), and `u` the parse of the
+// UPDATE BuildRibUpdate made with `shape`.
+// Written in place (a RouteView built and copied costs more than its
+// fields).
+void OnlyRoute(const UpdateView& u, Family family, const FamilyDesc* desc,
+               std::optional<uint32_t> path_id, size_t nlri_size,
+               const RibUpdateShape& shape, RouteView& r) {
+  r.family = family;
+  r.desc = desc;
+  r.withdraw = false;
+  r.mp = !shape.body;
+  r.path_id = path_id;
+  const wire::Bytes m = u.message();
+  r.entry = m.subspan(m.size() - nlri_size);
+  r.next_hop_bytes = wire::Bytes();
+  if (shape.body) {
+    if (std::optional<AttributeView> nh = u.Find(AttrCode::kNextHop)) {
+      r.next_hop_bytes = nh->value;
+    }
+  } else {
+    r.next_hop_bytes = m.subspan(shape.mp_next_hop_at, shape.mp_next_hop_size);
+  }
+}
+
+// True if `nlri` is exactly one entry of an IP prefix family (what
+// OnlyRoute needs).
+bool OnePrefixEntry(const FamilyDesc* desc, wire::Bytes nlri) {
+  return desc != nullptr && desc->prefix_bits != 0 && !nlri.empty() &&
+         nlri[0] <= desc->prefix_bits &&
+         nlri.size() == 1 + (size_t{nlri[0]} + 7) / 8;
+}
+
 absl::Status BuildRibUpdate(Family family, wire::Bytes nlri,
                             std::optional<uint32_t> path_id,
                             wire::Bytes attributes, std::vector<uint8_t>& out,
-                            bool& next_hop_absent) {
+                            RibUpdateShape& shape) {
   constexpr uint8_t kMpReach = static_cast<uint8_t>(AttrCode::kMpReachNlri);
   constexpr uint8_t kMpUnreach = static_cast<uint8_t>(AttrCode::kMpUnreachNlri);
   constexpr uint8_t kNextHop = static_cast<uint8_t>(AttrCode::kNextHop);
@@ -800,7 +849,8 @@ absl::Status BuildRibUpdate(Family family, wire::Bytes nlri,
   // Without MP_REACH_NLRI (some writers leave it out when the next hop is
   // unknown) the route goes in an MP_REACH_NLRI with an all-zero next hop
   // of the family's form, and the caller is told.
-  next_hop_absent = body ? !has_next_hop : !has_mp_reach;
+  shape.next_hop_absent = body ? !has_next_hop : !has_mp_reach;
+  shape.body = body;
   if (!body && !has_mp_reach) mp_next_hop = ZeroNextHop(family);
 
   // The attributes kept: the whole list at once when it has no MP
@@ -835,7 +885,10 @@ absl::Status BuildRibUpdate(Family family, wire::Bytes nlri,
         absl::StrCat("RIB entry makes a ", total, "-octet UPDATE (over ",
                      kMaxExtendedMessageSize, ")"));
   }
-  out.resize(total);
+  // `out` only grows (a shrink and regrow would zero-fill): the UPDATE is
+  // its first shape.size octets.
+  if (out.size() < total) out.resize(total);
+  shape.size = total;
   uint8_t* p = out.data();
   auto put16 = [&p](size_t v) {
     p[0] = static_cast<uint8_t>(v >> 8);
@@ -875,6 +928,8 @@ absl::Status BuildRibUpdate(Family family, wire::Bytes nlri,
     put16(static_cast<uint16_t>(family.afi));
     *p++ = static_cast<uint8_t>(family.safi);
     *p++ = static_cast<uint8_t>(mp_next_hop.size());
+    shape.mp_next_hop_at = static_cast<size_t>(p - out.data());
+    shape.mp_next_hop_size = mp_next_hop.size();
     put(mp_next_hop);
     *p++ = 0;
     if (path_id) put32(*path_id);
@@ -893,8 +948,11 @@ absl::Status RouteWalker::RibUpdate(Family family, wire::Bytes nlri,
                                     wire::Bytes attributes,
                                     bool /*four_octet_as*/,
                                     std::vector<uint8_t>& out) {
-  bool absent = false;
-  return BuildRibUpdate(family, nlri, path_id, attributes, out, absent);
+  RibUpdateShape shape;
+  BGPY_RETURN_IF_ERROR(
+      BuildRibUpdate(family, nlri, path_id, attributes, out, shape));
+  out.resize(shape.size);
+  return absl::OkStatus();
 }
 
 absl::Status RouteWalker::Walk(
@@ -949,27 +1007,34 @@ absl::Status RouteWalker::Walk(
     nlri[0] = static_cast<uint8_t>(t->prefix.length());
     const int n = t->prefix.nlri_bytes();
     std::memcpy(nlri + 1, t->prefix.address().bytes(), n);
+    const wire::Bytes entry(nlri, 1 + n);
     const Family family(t->prefix.afi(), Safi::kUnicast);
-    bool absent = false;
-    BGPY_RETURN_IF_ERROR(BuildRibUpdate(family, wire::Bytes(nlri, 1 + n),
-                                        std::nullopt, t->attributes, scratch_,
-                                        absent));
+    RibUpdateShape shape;
+    BGPY_RETURN_IF_ERROR(BuildRibUpdate(family, entry, std::nullopt,
+                                        t->attributes, scratch_, shape));
     SessionParams params;
     params.four_octet_as = false;
     params.extended_message = true;
-    absl::StatusOr<UpdateView> u = UpdateView::Parse(scratch_, params);
-    if (!u.ok()) {
-      return absl::Status(
-          u.status().code(),
-          absl::StrCat("TABLE_DUMP entry: ", u.status().message()));
+    if (absl::Status st = UpdateView::ParseInto(
+            wire::Bytes(scratch_.data(), shape.size), params, view_);
+        !st.ok()) {
+      return absl::Status(st.code(),
+                          absl::StrCat("TABLE_DUMP entry: ", st.message()));
     }
     route.peer_address = t->peer_address;
     route.peer_as = t->peer_as;
     route.originated = t->originated;
     route.rib = true;
-    route.next_hop_absent = absent;
-    route.update = &*u;
-    for (const RouteView& rv : u->routes()) {
+    route.next_hop_absent = shape.next_hop_absent;
+    route.update = &view_;
+    const FamilyDesc* desc = FindFamily(family);
+    if (OnePrefixEntry(desc, entry)) {
+      OnlyRoute(view_, family, desc, std::nullopt, entry.size(), shape,
+                route.route);
+      fn(route);
+      return absl::OkStatus();
+    }
+    for (const RouteView& rv : view_.routes()) {
       route.route = rv;
       fn(route);
     }
@@ -983,37 +1048,47 @@ absl::Status RouteWalker::Walk(
     SessionParams add_path = plain;
     add_path.SetAddPath(rib->family, true);
     route.rib = true;
+    // Entries of an IP prefix family give their one route directly.
+    const FamilyDesc* desc = FindFamily(rib->family);
+    const bool one_prefix = OnePrefixEntry(desc, rib->nlri);
+    const bool one_prefix_add_path =
+        one_prefix && add_path.HasAddPath(rib->family);
     uint32_t index = 0;
     for (const RibEntry& e : *rib) {
       const uint32_t i = index++;
       absl::Status st;
-      bool absent = false;
+      RibUpdateShape shape;
       if (!table_ || e.peer_index >= table_->peers.size()) {
         st = absl::InvalidArgumentError(absl::StrCat(
             "peer index ", e.peer_index, " is not in the PEER_INDEX_TABLE",
             table_ ? "" : " (none seen yet)"));
       } else {
         st = BuildRibUpdate(rib->family, rib->nlri, e.path_id, e.attributes,
-                            scratch_, absent);
+                            scratch_, shape);
       }
       if (st.ok()) {
-        absl::StatusOr<UpdateView> u =
-            UpdateView::Parse(scratch_, e.path_id ? add_path : plain);
-        if (u.ok()) {
+        st = UpdateView::ParseInto(wire::Bytes(scratch_.data(), shape.size),
+                                   e.path_id ? add_path : plain, view_);
+        if (st.ok()) {
           const Peer& p = table_->peers[e.peer_index];
           route.peer_address = p.address;
           route.peer_as = p.as;
           route.peer_index = e.peer_index;
           route.originated = e.originated;
-          route.next_hop_absent = absent;
-          route.update = &*u;
-          for (const RouteView& rv : u->routes()) {
+          route.next_hop_absent = shape.next_hop_absent;
+          route.update = &view_;
+          if (e.path_id ? one_prefix_add_path : one_prefix) {
+            OnlyRoute(view_, rib->family, desc, e.path_id, rib->nlri.size(),
+                      shape, route.route);
+            fn(route);
+            continue;
+          }
+          for (const RouteView& rv : view_.routes()) {
             route.route = rv;
             fn(route);
           }
           continue;
         }
-        st = u.status();
       }
       if (first.ok()) {
         first = absl::Status(

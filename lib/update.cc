@@ -4,6 +4,7 @@
 // RFC 7606, driven by the attribute and family tables.
 #include "bgpy/update.h"
 
+#include <array>
 #include <bitset>
 #include <cstring>
 
@@ -60,15 +61,42 @@ absl::Status WithAttributeData(absl::Status st, wire::Bytes attribute) {
                      st.message());
 }
 
+// LookupAttribute's answers for every code, in a table of this file (the
+// lookup runs for every attribute of every UPDATE parsed).
+const AttributeDesc* const* AttributeRows() {
+  static const std::array<const AttributeDesc*, 256>* const rows = [] {
+    auto* t = new std::array<const AttributeDesc*, 256>();
+    for (size_t code = 0; code < t->size(); ++code) {
+      (*t)[code] = LookupAttribute(static_cast<uint8_t>(code));
+    }
+    return t;
+  }();
+  return rows->data();
+}
+
 }  // namespace
 
 absl::StatusOr<UpdateView> UpdateView::Parse(wire::Bytes message,
                                              const SessionParams& params,
                                              std::vector<Finding>* findings) {
+  UpdateView v;
+  BGPY_RETURN_IF_ERROR(ParseInto(message, params, v, findings));
+  return v;
+}
+
+absl::Status UpdateView::ParseInto(wire::Bytes message,
+                                   const SessionParams& params, UpdateView& v,
+                                   std::vector<Finding>* findings) {
   BGPY_RETURN_IF_ERROR(
       CheckMessage(message, params.max_message_size(), MessageType::kUpdate)
           .status());
-  UpdateView v;
+  // Back to a default view. (The spans are all set below before any use;
+  // a failed parse leaves no valid view.)
+  std::memset(v.where_.data(), 0, sizeof v.where_);
+  v.discarded_ = 0;
+  v.verdict_ = Verdict::kOk;
+  v.add_path_reach_ = false;
+  v.add_path_unreach_ = false;
   v.msg_ = message;
   v.four_octet_ = params.four_octet_as;
   v.add_path_v4_ = params.HasAddPath(kIpv4Unicast);
@@ -102,6 +130,7 @@ absl::StatusOr<UpdateView> UpdateView::Parse(wire::Bytes message,
       static_cast<uint8_t>(UpdateSubcode::kInvalidNetworkField)));
 
   Verdicts verdicts(findings);
+  const AttributeDesc* const* const attribute_rows = AttributeRows();
   std::bitset<256> seen;
   AttrContext ctx{&params};
   wire::Reader ar_reader(v.attrs_);
@@ -127,7 +156,7 @@ absl::StatusOr<UpdateView> UpdateView::Parse(wire::Bytes message,
       if (rest[1] < 64) v.discarded_ |= uint64_t{1} << rest[1];
       break;
     }
-    const AttributeDesc* desc = LookupAttribute(a.code);
+    const AttributeDesc* desc = attribute_rows[a.code];
     // RFC 7606 §3(g): MP_REACH/MP_UNREACH twice is a session reset; any
     // other repeat is discarded (all but the first occurrence).
     if (seen[a.code]) {
@@ -238,7 +267,12 @@ absl::StatusOr<UpdateView> UpdateView::Parse(wire::Bytes message,
   // attributes when routes are announced: treat-as-withdraw.
   const bool has_mp_reach = seen[static_cast<uint8_t>(AttrCode::kMpReachNlri)];
   const bool announces = !v.nlri_.empty() || has_mp_reach;
-  if (announces) {
+  // (The usual UPDATE has them all: checked at once first.)
+  const bool all_mandatory =
+      seen[static_cast<uint8_t>(AttrCode::kOrigin)] &&
+      seen[static_cast<uint8_t>(AttrCode::kAsPath)] &&
+      (v.nlri_.empty() || seen[static_cast<uint8_t>(AttrCode::kNextHop)]);
+  if (announces && !all_mandatory) {
     auto require = [&](AttrCode code) {
       if (!seen[static_cast<uint8_t>(code)]) {
         verdicts.Add(
@@ -264,7 +298,7 @@ absl::StatusOr<UpdateView> UpdateView::Parse(wire::Bytes message,
                        "malformed attribute in an UPDATE without NLRI "
                        "(treat-as-withdraw impossible, RFC 7606 §5.2)");
   }
-  return v;
+  return absl::OkStatus();
 }
 
 std::optional<AttributeView> UpdateView::Find(uint8_t code) const {
@@ -280,10 +314,6 @@ std::optional<AttributeView> UpdateView::Find(uint8_t code) const {
     if (a.code == code) return a;
   }
   return std::nullopt;
-}
-
-bool UpdateView::discarded(uint8_t code) const {
-  return code < 64 && (discarded_ >> code & 1);
 }
 
 std::optional<Origin> UpdateView::origin() const {

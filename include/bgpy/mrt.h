@@ -343,6 +343,7 @@ class RouteWalker {
  private:
   std::optional<PeerIndexTable> table_;
   std::vector<uint8_t> scratch_;
+  UpdateView view_;  // the parse of scratch_, reused entry after entry
   uint64_t routes_ = 0;
 };
 

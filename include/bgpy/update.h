@@ -141,6 +141,13 @@ class UpdateView {
   static absl::StatusOr<UpdateView> Parse(
       wire::Bytes message ABSL_ATTRIBUTE_LIFETIME_BOUND,
       const SessionParams& params, std::vector<Finding>* findings = nullptr);
+  // The same checks and outcome, into a view the caller keeps and reuses
+  // (a loop over many messages avoids constructing and copying a view per
+  // message). On error `out` holds no valid parse.
+  static absl::Status ParseInto(wire::Bytes message
+                                    ABSL_ATTRIBUTE_LIFETIME_BOUND,
+                                const SessionParams& params, UpdateView& out,
+                                std::vector<Finding>* findings = nullptr);
 
   wire::Bytes message() const { return msg_; }
   wire::Bytes withdrawn_bytes() const { return withdrawn_; }
@@ -175,7 +182,9 @@ class UpdateView {
     return Find(static_cast<uint8_t>(code));
   }
   // True if the attribute was present but its value is to be ignored.
-  bool discarded(uint8_t code) const;
+  bool discarded(uint8_t code) const {
+    return code < 64 && (discarded_ >> code & 1);
+  }
 
   // Typed shortcuts (std::nullopt when absent or discarded).
   std::optional<Origin> origin() const;

@@ -25,6 +25,8 @@
 #include "bgpy/hex.h"
 #include "bgpy/json.h"
 #include "bgpy/mrt.h"
+#include "format/fast_text.h"
+#include "format/update_json.h"
 
 namespace bgpy {
 namespace {
@@ -237,92 +239,47 @@ bool IsBgpdumpFamily(Family f) {
 
 // --- The A/W/B line, written into a scratch buffer -------------------------
 
-char* PutStr(char* p, absl::string_view s) {
-  std::memcpy(p, s.data(), s.size());
-  return p + s.size();
-}
-// "00" to "99".
-struct TwoDigits {
-  char text[100][2];
-  constexpr TwoDigits() : text() {
-    for (int v = 0; v < 100; ++v) {
-      text[v][0] = static_cast<char>('0' + v / 10);
-      text[v][1] = static_cast<char>('0' + v % 10);
-    }
-  }
-};
-constexpr TwoDigits kTwoDigits;
-
-int DecimalDigits(uint64_t v) {
-  int n = 1;
-  while (true) {
-    if (v < 10) return n;
-    if (v < 100) return n + 1;
-    if (v < 1000) return n + 2;
-    if (v < 10000) return n + 3;
-    v /= 10000;
-    n += 4;
-  }
-}
-
-// The decimal text of `v` at `p` (room for 20 characters).
-char* PutUint(char* p, uint64_t v) {
-  char* const end = p + DecimalDigits(v);
-  char* q = end;
-  while (v >= 100) {
-    q -= 2;
-    std::memcpy(q, kTwoDigits.text[v % 100], 2);
-    v /= 100;
-  }
-  if (v >= 10) {
-    std::memcpy(q - 2, kTwoDigits.text[v], 2);
-  } else {
-    q[-1] = static_cast<char>('0' + v);
-  }
-  return end;
-}
-// Decimal text of every octet value, padded to 4 characters: the first
-// `len` are the digits followed by '.'.
-struct OctetText {
-  char text[256][4];
-  uint8_t len[256];
-  constexpr OctetText() : text(), len() {
-    for (int v = 0; v < 256; ++v) {
-      int n = 0;
-      if (v >= 100) text[v][n++] = static_cast<char>('0' + v / 100);
-      if (v >= 10) text[v][n++] = static_cast<char>('0' + v / 10 % 10);
-      text[v][n++] = static_cast<char>('0' + v % 10);
-      text[v][n] = '.';
-      len[v] = static_cast<uint8_t>(n);
-    }
-  }
-};
-constexpr OctetText kOctets;
-
-// A dotted quad at `p` (room for 16 characters).
-char* PutIpv4(char* p, const uint8_t* b) {
-  for (int i = 0; i < 4; ++i) {
-    std::memcpy(p, kOctets.text[b[i]], 4);
-    p += kOctets.len[b[i]] + 1;
-  }
-  return p - 1;
-}
+using format_internal::CharBuffer;
+using format_internal::PutIpv4;
+using format_internal::PutStr;
+using format_internal::PutUint;
 
 // The attributes a line shows, found in one walk with UpdateView::Find's
-// answers: the first of each code, none when Parse discarded it.
+// answers: the first of each code, none when Parse discarded it. The walk
+// reads the framing inline (AttributeIterator's: it stops at an attribute
+// that runs past the list) and keeps only the values.
 struct LineAttributes {
-  std::optional<AttributeView> origin, as_path, next_hop, med, local_pref,
-      communities, atomic_aggregate, aggregator, as4_path, as4_aggregator;
+  struct Attr {
+    wire::Bytes value;
+  };
+  std::optional<Attr> origin, as_path, next_hop, med, local_pref, communities,
+      atomic_aggregate, aggregator, as4_path, as4_aggregator;
 
   explicit LineAttributes(const UpdateView& u) {
+    const wire::Bytes attrs = u.attributes_bytes();
+    const uint8_t* const b = attrs.data();
+    const size_t n = attrs.size();
     uint64_t seen = 0;
-    for (const AttributeView& a : u.attributes()) {
-      if (a.code >= 64) continue;
-      const uint64_t bit = uint64_t{1} << a.code;
+    size_t at = 0;
+    while (n - at >= 3) {
+      const uint8_t flags = b[at];
+      const uint8_t code = b[at + 1];
+      size_t hdr = 3;
+      size_t len = b[at + 2];
+      if (flags & kAttrExtendedLength) {
+        if (n - at < 4) break;
+        hdr = 4;
+        len = (size_t{b[at + 2]} << 8) | b[at + 3];
+      }
+      if (n - at - hdr < len) break;
+      const Attr a{wire::Bytes(b + at + hdr, len)};
+      at += hdr + len;
+      if (code >= 64) continue;
+      const uint64_t bit = uint64_t{1} << code;
       if (seen & bit) continue;
       seen |= bit;
-      if (u.discarded(a.code)) continue;
-      switch (static_cast<AttrCode>(a.code)) {
+      if (u.discarded(code)) continue;
+      switch (static_cast<AttrCode>(code)) {
         case AttrCode::kOrigin:
           origin = a;
           break;
@@ -360,7 +317,7 @@ struct LineAttributes {
   }
 };
 
-uint32_t U32Value(const std::optional<AttributeView>& a) {
+uint32_t U32Value(const std::optional<LineAttributes::Attr>& a) {
   if (!a || a->value.size() != 4) return 0;
   const uint8_t* v = a->value.data();
   return (uint32_t{v[0]} << 24) | (uint32_t{v[1]} << 16) |
@@ -521,9 +478,54 @@ class LineBuffer {
   std::string buf_;
 };
 
+// The texts the routes of one TABLE_DUMP_V2 RIB record share: its prefix
+// (every entry has the record's NLRI), and per peer index "peer|peer_as"
+// (kept across records while the peer stays the same).
+class RibLineCache {
+ public:
+  // "peer|peer_as" of the route's peer.
+  absl::string_view Peer(const mrt::Route& r) {
+    if (r.peer_index >= peers_.size()) peers_.resize(r.peer_index + 1);
+    PeerText& t = peers_[r.peer_index];
+    if (t.text.empty() || t.address != r.peer_address || t.as != r.peer_as) {
+      t.address = r.peer_address;
+      t.as = r.peer_as;
+      t.text.clear();
+      AppendAddress(&t.text, t.address);
+      t.text.push_back('|');
+      AppendUint(&t.text, t.as);
+    }
+    return t.text;
+  }
+  // The record's prefix text, made from its first route.
+  absl::string_view Prefix(const mrt::Route& r) {
+    if (!prefix_set_) {
+      prefix_.clear();
+      if (r.route.is_ip_prefix()) {
+        AppendWirePrefix(&prefix_, r.route.family.afi, r.route.entry);
+      } else {
+        prefix_ = r.route.Text();
+      }
+      prefix_set_ = true;
+    }
+    return prefix_;
+  }
+  void NewRecord() { prefix_set_ = false; }
+
+ private:
+  struct PeerText {
+    IpAddress address;
+    uint32_t as = 0;
+    std::string text;
+  };
+  std::vector<PeerText> peers_;
+  std::string prefix_;
+  bool prefix_set_ = false;
+};
+
 void AppendBgpdumpRoute(std::string* out, const mrt::Record& rec,
                         const mrt::Route& r, absl::string_view head,
-                        LineBuffer& scratch) {
+                        LineBuffer& scratch, RibLineCache* cache) {
   const bool old_bgp = rec.header.type == static_cast<uint16_t>(Type::kBgp);
   const UpdateView& u = *r.update;
   // Texts without a simple bound, made first.
@@ -533,35 +535,48 @@ void AppendBgpdumpRoute(std::string* out, const mrt::Record& rec,
   const IpAddress& who = local ? m->local_address : r.peer_address;
   const uint32_t who_as = local ? m->local_as : r.peer_as;
   std::string slow;  // a non-IPv4 address or prefix, a merged AS path
+  std::string who_text;
+  absl::string_view cached_peer, cached_prefix;
   const bool v4_prefix =
       r.route.is_ip_prefix() && r.route.family.afi == Afi::kIpv4;
-  if (!v4_prefix) {
-    if (r.route.is_ip_prefix()) {
-      AppendWirePrefix(&slow, r.route.family.afi, r.route.entry);
-    } else {
-      slow = r.route.Text();
+  if (cache != nullptr) {
+    cached_peer = cache->Peer(r);
+    cached_prefix = cache->Prefix(r);
+  } else {
+    if (!v4_prefix) {
+      if (r.route.is_ip_prefix()) {
+        AppendWirePrefix(&slow, r.route.family.afi, r.route.entry);
+      } else {
+        slow = r.route.Text();
+      }
     }
+    if (!who.is_v4()) who_text = who.ToString();
   }
-  std::string who_text;
-  if (!who.is_v4()) who_text = who.ToString();
 
   const size_t bound = 256 + head.size() + slow.size() + who_text.size() +
+                       cached_peer.size() + cached_prefix.size() +
                        4 * u.attributes_bytes().size();
   char* const line = scratch.Get(bound);
   char* p = PutStr(line, head);
   p = PutStr(p, r.rib ? "|B|" : r.route.withdraw ? "|W|" : "|A|");
-  p = who.is_v4() ? PutIpv4(p, who.bytes()) : PutStr(p, who_text);
-  *p++ = '|';
-  p = PutUint(p, who_as);
-  *p++ = '|';
-  if (v4_prefix) {
+  if (cache != nullptr) {
+    p = PutStr(p, cached_peer);
+    *p++ = '|';
+    p = PutStr(p, cached_prefix);
+  } else {
+    p = who.is_v4() ? PutIpv4(p, who.bytes()) : PutStr(p, who_text);
+    *p++ = '|';
+    p = PutUint(p, who_as);
+    *p++ = '|';
+  }
+  if (cache == nullptr && v4_prefix) {
     const wire::Bytes e = r.route.entry;
     uint8_t b[4] = {};
     for (size_t i = 1; i < e.size() && i <= 4; ++i) b[i - 1] = e[i];
     p = PutIpv4(p, b);
     *p++ = '/';
     p = PutUint(p, e[0]);
-  } else {
+  } else if (cache == nullptr) {
     p = PutStr(p, slow);
   }
   if (r.route.withdraw) {
@@ -650,48 +665,46 @@ std::string PeerText(const IpAddress& a) {
   return s;
 }
 
-// One RIB entry's JSON: the UPDATE's JSON line (AppendUpdate) with
-// "peer_index" and "peer_as" first, written straight into the record's
-// line. The UPDATE is rendered without time and peer into a reused buffer
-// and its head {"time":null,"peer":null replaced by the entry's fields;
-// the "originated" timestamp and the peer text are kept from the entry
-// before (consecutive entries often share them).
+// One RIB entry's JSON: the UPDATE's JSON object (AppendUpdate's) with
+// "peer_index" and "peer_as" first and the entry's time and peer, written
+// into a reused buffer and appended to the record's line. The
+// "originated" timestamp and the peer text are kept from the entry before
+// (consecutive entries often share them). UPDATEs the direct writer does
+// not cover (format_internal::PutUpdateJsonTail) go the general way.
 class EntryJson {
  public:
   void Append(std::string* out, const mrt::Route& r) {
-    static constexpr absl::string_view kNullHead =
-        "{\"time\":null,\"peer\":null";
-    line_.clear();
-    AppendUpdate(&line_, *r.update, {}, OutputFormat::kJson, MessageMeta{});
-    absl::string_view rest(line_);
-    while (!rest.empty() && rest.back() == '\n') rest.remove_suffix(1);
-    if (!absl::StartsWith(rest, kNullHead)) {
-      Slow(out, r);
-      return;
-    }
-    rest.remove_prefix(kNullHead.size());
     if (!time_ok_ || r.originated != time_) {
       time_ = r.originated;
       time_ok_ = true;
       time_text_ = JsonString(FormatTimestamp(absl::FromUnixSeconds(time_)));
     }
-    if (!peer_ok_ || r.peer_address != peer_) {
-      peer_ = r.peer_address;
-      peer_ok_ = true;
-      peer_text_ = JsonString(PeerText(peer_));
+    // The peer's JSON text, kept per peer index.
+    if (r.peer_index >= peers_.size()) peers_.resize(r.peer_index + 1);
+    PeerJson& peer = peers_[r.peer_index];
+    if (peer.text.empty() || r.peer_address != peer.address) {
+      peer.address = r.peer_address;
+      peer.text = JsonString(PeerText(peer.address));
     }
-    char num[2 * absl::numbers_internal::kFastToBufferSize];
-    out->append("{\"peer_index\":");
-    char* e = absl::numbers_internal::FastIntToBuffer(r.peer_index, num);
-    out->append(num, static_cast<size_t>(e - num));
-    out->append(",\"peer_as\":");
-    e = absl::numbers_internal::FastIntToBuffer(r.peer_as, num);
-    out->append(num, static_cast<size_t>(e - num));
-    out->append(",\"time\":");
-    out->append(time_text_);
-    out->append(",\"peer\":");
-    out->append(peer_text_);
-    out->append(rest.data(), rest.size());
+    const std::string& peer_text = peer.text;
+    buf_.Clear();
+    char* p = buf_.Room(80 + time_text_.size() + peer_text.size());
+    p = format_internal::PutLit(p, "{\"peer_index\":");
+    p = PutUint(p, r.peer_index);
+    p = format_internal::PutLit(p, ",\"peer_as\":");
+    p = PutUint(p, r.peer_as);
+    p = format_internal::PutLit(p, ",\"time\":");
+    p = PutStr(p, time_text_);
+    p = format_internal::PutLit(p, ",\"peer\":");
+    p = PutStr(p, peer_text);
+    buf_.Advance(p);
+    // A RIB entry's UPDATE has the one route the walker passes.
+    if (format_internal::PutUpdateJsonTail(*r.update,
+                                           r.rib ? &r.route : nullptr, buf_)) {
+      out->append(buf_.view().data(), buf_.size());
+      return;
+    }
+    Slow(out, r);
   }
 
  private:
@@ -709,30 +722,92 @@ class EntryJson {
                             ",\"peer_as\":", r.peer_as));
   }
 
-  std::string line_;
+  CharBuffer buf_;
   uint32_t time_ = 0;
   bool time_ok_ = false;
   std::string time_text_;
-  IpAddress peer_;
-  bool peer_ok_ = false;
-  std::string peer_text_;
+  struct PeerJson {
+    IpAddress address;
+    std::string text;
+  };
+  std::vector<PeerJson> peers_;
 };
+
+// A TABLE_DUMP_V2 RIB record's line, as RecordJson's JsonWriter lays it
+// out for TABLE_DUMP records, written directly: the fixed texts of the
+// record type and family made once, each entry by EntryJson.
+//   {"time":T,"peer":null,"type":"RIB","mrt":{"type":..,"subtype":..,
+//    "offset":N,"length":N},"family":F,"sequence":N,"entries":[...]
+//    [,"error":..]}
+absl::Status RibJson(std::string* out, const mrt::Record& rec,
+                     const mrt::Rib& rib, const std::string& time_text,
+                     mrt::RouteWalker& walker, const MrtRecordMeta& meta) {
+  struct Texts {
+    uint16_t type = 0, subtype = 0;
+    Family family;
+    std::string time_source, time;  // FormatTimestamp's text, and as JSON
+    std::string kind;               // ,"peer":null ... "offset":
+    std::string family_text;        // },"family":F,"sequence":
+  };
+  thread_local Texts t;
+  if (t.kind.empty() || t.type != rec.header.type ||
+      t.subtype != rec.header.subtype) {
+    t.type = rec.header.type;
+    t.subtype = rec.header.subtype;
+    t.kind = absl::StrCat(",\"peer\":null,\"type\":\"RIB\",\"mrt\":{\"type\":",
+                          JsonString(mrt::TypeName(t.type)), ",\"subtype\":",
+                          JsonString(mrt::SubtypeName(t.type, t.subtype)),
+                          ",\"offset\":");
+  }
+  if (t.family_text.empty() || t.family != rib.family) {
+    t.family = rib.family;
+    t.family_text = absl::StrCat(
+        "},\"family\":", JsonString(FamilyName(t.family)), ",\"sequence\":");
+  }
+  if (t.time.empty() || t.time_source != time_text) {
+    t.time_source = time_text;
+    t.time = JsonString(time_text);
+  }
+  char num[2 * absl::numbers_internal::kFastToBufferSize];
+  out->append("{\"time\":");
+  out->append(t.time);
+  out->append(t.kind);
+  out->append(num, static_cast<size_t>(PutUint(num, meta.offset) - num));
+  out->append(",\"length\":");
+  out->append(num, static_cast<size_t>(PutUint(num, rec.bytes.size()) - num));
+  out->append(t.family_text);
+  out->append(num, static_cast<size_t>(PutUint(num, rib.sequence) - num));
+  out->append(",\"entries\":[");
+  thread_local EntryJson entries;
+  bool first = true;
+  absl::Status result = walker.Walk(rec, [&](const mrt::Route& r) {
+    if (!first) out->push_back(',');
+    first = false;
+    entries.Append(out, r);
+  });
+  out->push_back(']');
+  if (!result.ok()) {
+    out->append(",\"error\":");
+    out->append(JsonString(DescribeStatus(result)));
+  }
+  out->append("}\n");
+  return result;
+}
 
 absl::Status RecordJson(std::string* out, const mrt::Record& rec,
                         mrt::RouteWalker& walker, const MrtRecordMeta& meta) {
   const absl::Time time = rec.header.time();
-  std::string mrt_obj;
-  {
-    JsonWriter j(&mrt_obj);
-    j.BeginObject();
-    MrtJson(j, rec, meta);
-    j.EndObject();
-  }
-  // mrt_obj is {"mrt":{...}}: its inside is the prefix to splice.
-  const absl::string_view mrt_fields =
-      absl::string_view(mrt_obj).substr(1, mrt_obj.size() - 2);
-
   if (const auto* m = std::get_if<mrt::Bgp4mpMessage>(&rec.body)) {
+    std::string mrt_obj;
+    {
+      JsonWriter j(&mrt_obj);
+      j.BeginObject();
+      MrtJson(j, rec, meta);
+      j.EndObject();
+    }
+    // mrt_obj is {"mrt":{...}}: its inside is the prefix to splice.
+    const absl::string_view mrt_fields =
+        absl::string_view(mrt_obj).substr(1, mrt_obj.size() - 2);
     std::string peer = PeerText(m->peer_address);
     MessageMeta mm;
     mm.time = time;
@@ -749,8 +824,6 @@ absl::Status RecordJson(std::string* out, const mrt::Record& rec,
     return st;
   }
 
-  JsonWriter j(out);
-  j.BeginObject();
   // The records of a RIB dump share their time: formatted once.
   thread_local absl::Time last_time = absl::InfinitePast();
   thread_local std::string last_time_text;
@@ -758,6 +831,11 @@ absl::Status RecordJson(std::string* out, const mrt::Record& rec,
     last_time = time;
     last_time_text = FormatTimestamp(time);
   }
+  if (const auto* rib = std::get_if<mrt::Rib>(&rec.body)) {
+    return RibJson(out, rec, *rib, last_time_text, walker, meta);
+  }
+  JsonWriter j(out);
+  j.BeginObject();
   j.Field("time", last_time_text);
   absl::Status result;
   if (const auto* s = std::get_if<mrt::StateChange>(&rec.body)) {
@@ -817,7 +895,7 @@ absl::Status RecordJson(std::string* out, const mrt::Record& rec,
       j.Key("view").Uint(td.view);
     }
     j.Key("entries").BeginArray();
-    EntryJson entries;
+    thread_local EntryJson entries;
     result = walker.Walk(rec, [&](const mrt::Route& r) {
       j.Raw({});  // the comma between entries
       entries.Append(out, r);
@@ -905,6 +983,11 @@ absl::Status AppendBgpdump(std::string* out, const mrt::Record& record,
     return absl::OkStatus();
   }
   thread_local LineBuffer scratch;
+  // TABLE_DUMP_V2 RIB records: the prefix and peer texts made once.
+  thread_local RibLineCache rib_cache;
+  rib_cache.NewRecord();
+  RibLineCache* const cache =
+      std::holds_alternative<mrt::Rib>(record.body) ? &rib_cache : nullptr;
   // "TYPE|time", the same for every route of the record but for the _AP
   // of routes with path ids: made once each.
   std::string heads[2];
@@ -920,7 +1003,7 @@ absl::Status AppendBgpdump(std::string* out, const mrt::Record& record,
       head.push_back('|');
       AppendLineTime(&head, record.header);
     }
-    AppendBgpdumpRoute(out, record, r, head, scratch);
+    AppendBgpdumpRoute(out, record, r, head, scratch, cache);
   });
 }
 
