@@ -88,6 +88,8 @@ struct FileResult {
   long records = 0;
   long decode_errors = 0;
   long walk_errors = 0;
+  long afi_safi_ribs = 0;           // records DecodeAfiSafiRib read
+  long afi_safi_mismatches = 0;     // it and DecodeRecord disagree
   std::vector<std::string> errors;  // first few, for the log
   std::optional<std::string> read_error;
 };
@@ -116,6 +118,32 @@ FileResult ReadFile(const std::string& path) {
     if (!next->has_value()) break;
     ++res.records;
     st = DecodeRecord(**next, rec);
+    // The AFI/SAFI-specific RIB fast path reads exactly these records, and
+    // reads them as DecodeRecord does.
+    {
+      RecordHeader fh;
+      Rib fr;
+      const bool fast = DecodeAfiSafiRib(**next, fh, fr);
+      const Rib* full = st.ok() ? std::get_if<Rib>(&rec.body) : nullptr;
+      const uint16_t sub = rec.header.subtype;
+      const bool specific = full != nullptr && rec.header.type == 13 &&
+                            ((sub >= 2 && sub <= 5) || (sub >= 8 && sub <= 11));
+      if (fast) ++res.afi_safi_ribs;
+      const auto same = [](wire::Bytes a, wire::Bytes b) {
+        return a.size() == b.size() &&
+               std::equal(a.begin(), a.end(), b.begin());
+      };
+      if (fast != specific ||
+          (fast &&
+           (fh.timestamp != rec.header.timestamp ||
+            fh.subtype != rec.header.subtype ||
+            fh.length != rec.header.length || fr.sequence != full->sequence ||
+            !(fr.family == full->family) || fr.add_path != full->add_path ||
+            fr.entry_count != full->entry_count || !same(fr.nlri, full->nlri) ||
+            !same(fr.entries, full->entries)))) {
+        ++res.afi_safi_mismatches;
+      }
+    }
     if (!st.ok()) {
       ++res.decode_errors;
       note(st);
@@ -216,6 +244,7 @@ TEST(MrtCorpus, EveryFileMatchesBgpdump) {
   EXPECT_EQ(files.size(), 35u);
   size_t compared = 0, known = 0;
   long total_routes = 0;
+  long afi_safi_ribs = 0;
   for (const std::string& file : files) {
     SCOPED_TRACE(file);
     const FileResult res = ReadFile(*dir + "/" + file);
@@ -234,6 +263,8 @@ TEST(MrtCorpus, EveryFileMatchesBgpdump) {
     for (const std::string& e : res.errors) absl::StrAppend(&log, "\n    ", e);
     std::printf("%s\n", log.c_str());
     EXPECT_GT(res.records, 0);
+    EXPECT_EQ(res.afi_safi_mismatches, 0);
+    afi_safi_ribs += res.afi_safi_ribs;
     const std::optional<Counts> expected = ExpectedCounts(expected_dir, file);
     ASSERT_TRUE(expected.has_value()) << "no bgpdump output for " << file;
     if (const KnownDifference* k = FindKnown(file)) {
@@ -252,6 +283,10 @@ TEST(MrtCorpus, EveryFileMatchesBgpdump) {
   }
   std::printf("%zu files equal to bgpdump, %zu known differences, %ld routes\n",
               compared, known, total_routes);
+  // The TABLE_DUMP_V2 files of the corpus hold 111 of them.
+  std::printf("%ld AFI/SAFI-specific RIB records read by DecodeAfiSafiRib\n",
+              afi_safi_ribs);
+  EXPECT_GT(afi_safi_ribs, 100);
 }
 
 }  // namespace

@@ -215,6 +215,46 @@ TEST(MrtTableDumpV2, PeerIndexTable) {
   EXPECT_EQ(*w.peer_index_table(), *t);
 }
 
+TEST(MrtTableDumpV2, AfiSafiRibFastPathAgreesAndRefusesDamage) {
+  const std::vector<uint8_t> bytes = RibIpv4();
+  const Record rec = MustDecode(bytes);
+  const auto* full = std::get_if<Rib>(&rec.body);
+  ASSERT_NE(full, nullptr);
+  RecordHeader h;
+  Rib rib;
+  ASSERT_TRUE(DecodeAfiSafiRib(bytes, h, rib));
+  EXPECT_EQ(h.type, 13);
+  EXPECT_EQ(h.subtype, 2);
+  EXPECT_EQ(h.length, bytes.size() - kHeaderSize);
+  EXPECT_EQ(rib.sequence, 5u);
+  EXPECT_EQ(rib.family, kIpv4Unicast);
+  EXPECT_FALSE(rib.add_path);
+  EXPECT_EQ(ToHex(rib.nlri), "18cb0071");
+  EXPECT_EQ(rib.entry_count, 2);
+  EXPECT_EQ(ToHex(rib.entries), ToHex(full->entries));
+  // Other records: false (DecodeRecord reads them).
+  EXPECT_FALSE(DecodeAfiSafiRib(PeerIndex(), h, rib));
+  // Damage DecodeRecord also refuses: a record cut short, an entry count
+  // one too high, a prefix length past 32, an attribute length past the
+  // end. Each is false here and an error there.
+  std::vector<std::vector<uint8_t>> bad;
+  bad.push_back(std::vector<uint8_t>(bytes.begin(), bytes.end() - 1));
+  std::vector<uint8_t> b = bytes;
+  b[kHeaderSize + 9] = 3;  // entry count 2 -> 3
+  bad.push_back(b);
+  b = bytes;
+  b[kHeaderSize + 4] = 33;  // prefix length
+  bad.push_back(b);
+  b = bytes;
+  b[kHeaderSize + 10 + 7] = 0xff;  // first entry's attribute length
+  bad.push_back(b);
+  for (size_t i = 0; i < bad.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_FALSE(DecodeAfiSafiRib(bad[i], h, rib));
+    EXPECT_FALSE(DecodeRecord(bad[i]).ok());
+  }
+}
+
 TEST(MrtTableDumpV2, RibIpv4UnicastTwoEntries) {
   const Record rec = MustDecode(RibIpv4());
   const auto* rib = std::get_if<Rib>(&rec.body);

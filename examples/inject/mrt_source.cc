@@ -150,79 +150,6 @@ bool RibEntryUsable(Family family, wire::Bytes attrs) {
   return origin && as_path && (next_hop || family != kIpv4Unicast);
 }
 
-// A TABLE_DUMP_V2 RIB record of the AFI/SAFI-specific subtypes (RFC 6396
-// §4.3.2: one IP prefix), read with the checks mrt::DecodeRecord makes of
-// it, without the rest of its generality: both passes read every record,
-// and these are nearly all of a RIB dump. False for any other record and
-// for any fault (the caller then calls DecodeRecord, which names it).
-bool DecodeSpecificRib(wire::Bytes rec, mrt::RecordHeader& h, mrt::Rib& rib) {
-  if (rec.size() < mrt::kHeaderSize) return false;
-  const uint8_t* p = rec.data();
-  const uint16_t type = static_cast<uint16_t>((p[4] << 8) | p[5]);
-  if (type != static_cast<uint16_t>(mrt::Type::kTableDumpV2)) return false;
-  const uint16_t subtype = static_cast<uint16_t>((p[6] << 8) | p[7]);
-  // Indexed by subtype: the families of RIB_IPV4_UNICAST (2) ..
-  // RIB_IPV6_MULTICAST (5) and their ADD-PATH forms (8 .. 11).
-  static const Family kFamilies[4] = {
-      Family(Afi::kIpv4, Safi::kUnicast), Family(Afi::kIpv4, Safi::kMulticast),
-      Family(Afi::kIpv6, Safi::kUnicast), Family(Afi::kIpv6, Safi::kMulticast)};
-  static const FamilyDesc* const kDescs[4] = {
-      FindFamily(kFamilies[0]), FindFamily(kFamilies[1]),
-      FindFamily(kFamilies[2]), FindFamily(kFamilies[3])};
-  size_t fi = 0;
-  if (subtype >= 2 && subtype <= 5) {
-    fi = subtype - 2u;
-  } else if (subtype >= 8 && subtype <= 11) {
-    fi = subtype - 8u;
-  } else {
-    return false;
-  }
-  const FamilyDesc* desc = kDescs[fi];
-  if (desc == nullptr || desc->prefix_bits == 0) return false;
-  const uint32_t length = (uint32_t{p[8]} << 24) | (uint32_t{p[9]} << 16) |
-                          (uint32_t{p[10]} << 8) | p[11];
-  if (rec.size() != mrt::kHeaderSize + size_t{length}) return false;
-  // Plain pointer reads: every one is bounded by `end`.
-  const uint8_t* q = p + mrt::kHeaderSize;
-  const uint8_t* const end = p + rec.size();
-  if (end - q < 5) return false;
-  const uint32_t sequence = (uint32_t{q[0]} << 24) | (uint32_t{q[1]} << 16) |
-                            (uint32_t{q[2]} << 8) | q[3];
-  const uint8_t plen = q[4];
-  if (plen > desc->prefix_bits) return false;
-  const size_t nlri_size = 1 + (size_t{plen} + 7) / 8;
-  if (static_cast<size_t>(end - q) - 4 < nlri_size + 2) return false;
-  const wire::Bytes nlri(q + 4, nlri_size);
-  q += 4 + nlri_size;
-  const uint16_t count = static_cast<uint16_t>((q[0] << 8) | q[1]);
-  q += 2;
-  const bool add_path = subtype >= 8;
-  const size_t fixed = add_path ? 10 : 6;  // peer index, time, path id
-  const uint8_t* const entries = q;
-  for (uint32_t i = 0; i < count; ++i) {
-    if (static_cast<size_t>(end - q) < fixed + 2) return false;
-    q += fixed;
-    const size_t alen = (size_t{q[0]} << 8) | q[1];
-    q += 2;
-    if (static_cast<size_t>(end - q) < alen) return false;
-    q += alen;
-  }
-  if (q != end) return false;
-  h.timestamp = (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) |
-                (uint32_t{p[2]} << 8) | p[3];
-  h.microseconds = 0;
-  h.type = type;
-  h.subtype = subtype;
-  h.length = length;
-  rib.sequence = sequence;
-  rib.family = kFamilies[fi];
-  rib.add_path = add_path;
-  rib.nlri = nlri;
-  rib.entry_count = count;
-  rib.entries = wire::Bytes(entries, static_cast<size_t>(q - entries));
-  return true;
-}
-
 void AddOnce(std::vector<Family>& list, Family f) {
   if (!list.empty() && list.back() == f) return;  // the usual case
   if (std::find(list.begin(), list.end(), f) == list.end()) list.push_back(f);
@@ -290,7 +217,8 @@ absl::StatusOr<MrtScan> ScanMrt(const std::string& path) {
     // headers (RibEntryUsable).
     const mrt::PeerIndexTable* table = walker.peer_index_table();
     const mrt::Rib* rib = nullptr;
-    if (table != nullptr && DecodeSpecificRib(**next, fast_header, fast_rib)) {
+    if (table != nullptr &&
+        mrt::DecodeAfiSafiRib(**next, fast_header, fast_rib)) {
       rib = &fast_rib;
     } else {
       if (absl::Status st = mrt::DecodeRecord(**next, record); !st.ok())
@@ -884,7 +812,7 @@ void MrtRoutes::ReadMore() {
     }
     ++records_;
     if (walker_.peer_index_table() != nullptr &&
-        DecodeSpecificRib(**next, record_.header, fast_rib_)) {
+        mrt::DecodeAfiSafiRib(**next, record_.header, fast_rib_)) {
       record_.bytes = **next;
       record_.body = fast_rib_;
       record_.scratch.clear();

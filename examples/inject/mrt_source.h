@@ -205,7 +205,7 @@ class MrtRoutes : public RouteProducer {
   mrt::RouteWalker walker_;
   mrt::Record record_;
   mrt::Record one_;       // a RIB record cut to one entry (ProcessRib)
-  mrt::Rib fast_rib_;     // DecodeSpecificRib
+  mrt::Rib fast_rib_;     // mrt::DecodeAfiSafiRib
   bool holding_ = false;  // record_ is read and not processed yet
   bool eof_ = false;
   std::optional<uint32_t> first_time_;  // of the first BGP4MP record

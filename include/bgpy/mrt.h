@@ -276,6 +276,14 @@ struct Record {
 absl::StatusOr<Record> DecodeRecord(wire::Bytes record);
 absl::Status DecodeRecord(wire::Bytes record, Record& out);
 
+// The AFI/SAFI-specific RIB records of TABLE_DUMP_V2 (RIB_IPV4_UNICAST ..
+// RIB_IPV6_MULTICAST, RFC 6396 §4.3.2, and their RFC 8050 ADD-PATH forms),
+// nearly all of a RIB dump, decoded with DecodeRecord's checks but without
+// its generality or a Status: true with `header` and `rib` set when
+// `record` is one of them and well formed; false for any other record and
+// for any fault (DecodeRecord then says what it is or what is wrong).
+bool DecodeAfiSafiRib(wire::Bytes record, RecordHeader& header, Rib& rib);
+
 // The name of a BGP FSM state number as bgpdump prints it is the number;
 // this gives "Idle", "Connect", ... "Established", or "state N".
 std::string StateName(uint16_t state);
