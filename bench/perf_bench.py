@@ -94,7 +94,7 @@ class Bird:
         os.makedirs(self.dir, exist_ok=True)
         self.peers = peers
         self.port = ib.free_port(ROUTER_ADDR)
-        self.sock = os.path.join(self.dir, 'bird.ctl')
+        self.sock_path = os.path.join(self.dir, 'bird.ctl')
         self.proc = None
         self.ctl = None
 
@@ -117,7 +117,7 @@ class Bird:
         with open(conf, 'w') as f:
             f.write(c)
         self.proc = subprocess.Popen(
-            ['bird', '-f', '-c', conf, '-s', self.sock, '-P',
+            ['bird', '-f', '-c', conf, '-s', self.sock_path, '-P',
              os.path.join(self.dir, 'bird.pid')],
             stdout=subprocess.DEVNULL,
             stderr=open(os.path.join(self.dir, 'bird.log'), 'w'))
@@ -125,29 +125,9 @@ class Bird:
                     'BIRD to listen')
         ib.wait_for(self._connect, 10, 'BIRD control socket')
 
-    def _connect(self):
-        try:
-            s = socket.socket(socket.AF_UNIX)
-            s.settimeout(10)
-            s.connect(self.sock)
-            self.ctl, self.buf = s, b''
-            self._reply()
-            return True
-        except OSError:
-            return False
-
-    def _reply(self):
-        lines = []
-        while True:
-            while b'\n' not in self.buf:
-                chunk = self.ctl.recv(65536)
-                if not chunk:
-                    raise RuntimeError('BIRD control socket closed')
-                self.buf += chunk
-            line, self.buf = self.buf.split(b'\n', 1)
-            lines.append(line.decode(errors='replace'))
-            if len(line) >= 5 and line[:4].isdigit() and line[4:5] == b' ':
-                return lines
+    # birdc's protocol, as inject_bench.py speaks it (self.sock_path).
+    _connect = ib.Bird._connect
+    _reply = ib.Bird._reply
 
     def count(self):
         # The import counters of the injecting protocols: O(1) in BIRD,
@@ -212,16 +192,8 @@ class Frr:
         self.vty.settimeout(30)
         self.vty.connect(vty)
 
-    def _cmd(self, cmd):
-        self.vty.sendall(cmd.encode() + b'\0')
-        buf = b''
-        while True:
-            chunk = self.vty.recv(1 << 16)
-            if not chunk:
-                raise RuntimeError('bgpd vty closed')
-            buf += chunk
-            if len(buf) >= 4 and buf[-4:-1] == b'\0\0\0':
-                return buf[:-4].decode(errors='replace')
+    # vtysh's protocol, as inject_bench.py speaks it (self.vty).
+    _cmd = ib.Frr._cmd
 
     def count(self):
         try:
