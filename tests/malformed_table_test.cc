@@ -1333,8 +1333,9 @@ std::string RenderDoc() {
         &out, "| ", c.id, " | ", Cell(c.rfc), " | ",
         Cell(offline ? "no session" : c.ctx.Describe()), " | ",
         offline ? "–" : PhaseName(c.phase), " | ",
-        Cell(c.input + (c.hex.empty() ? "" : " " + InputHex(c.hex))), " | ",
-        Cell(c.expect.Render(/*short_data=*/true)), " | ", Cell(c.note),
+        Cell(c.hex.empty() ? c.input
+                           : absl::StrCat(c.input, " ", InputHex(c.hex))),
+        " | ", Cell(c.expect.Render(/*short_data=*/true)), " | ", Cell(c.note),
         " |\n");
   }
   absl::StrAppend(
