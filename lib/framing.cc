@@ -5,6 +5,7 @@
 #include "bgpy/framing.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -44,11 +45,18 @@ absl::StatusOr<MessageHeader> ParseHeader(wire::Bytes data, size_t max_size) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "message header needs %d octets, have %d", kHeaderSize, data.size()));
   }
-  for (size_t i = 0; i < kMarkerSize; ++i) {
-    if (data[i] != 0xff) {
-      return HeaderError(
-          HeaderSubcode::kConnectionNotSynchronized, {},
-          absl::StrFormat("marker octet %d is 0x%02x, not 0xff", i, data[i]));
+  // All ones is checked at once (two word loads); the loop only names the
+  // first octet that is not.
+  uint64_t m[2];
+  std::memcpy(m, data.data(), sizeof m);
+  static_assert(sizeof m == kMarkerSize);
+  if ((m[0] & m[1]) != ~uint64_t{0}) {
+    for (size_t i = 0; i < kMarkerSize; ++i) {
+      if (data[i] != 0xff) {
+        return HeaderError(
+            HeaderSubcode::kConnectionNotSynchronized, {},
+            absl::StrFormat("marker octet %d is 0x%02x, not 0xff", i, data[i]));
+      }
     }
   }
   const uint16_t length = static_cast<uint16_t>(data[16] << 8 | data[17]);

@@ -818,6 +818,10 @@ struct RibUpdateShape {
   bool body = true;
   size_t mp_next_hop_at = 0;
   size_t mp_next_hop_size = 0;
+  // The first NEXT_HOP's value in the message, when the attribute list was
+  // copied whole (no MP attribute): `next_hop_at` 0 when unknown.
+  size_t next_hop_at = 0;
+  size_t next_hop_size = 0;
   // Octets of the UPDATE at the start of the output vector.
   size_t size = 0;
 };
@@ -840,7 +844,12 @@ void OnlyRoute(const UpdateView& u, Family family, const FamilyDesc* desc,
   const wire::Bytes m = u.message();
   r.entry = m.subspan(m.size() - nlri_size);
   r.next_hop_bytes = wire::Bytes();
-  if (shape.body) {
+  if (shape.body && shape.next_hop_at != 0) {
+    // Where the walk in BuildRibUpdate found it; what Find() would give.
+    if (!u.discarded(static_cast<uint8_t>(AttrCode::kNextHop))) {
+      r.next_hop_bytes = m.subspan(shape.next_hop_at, shape.next_hop_size);
+    }
+  } else if (shape.body) {
     if (std::optional<AttributeView> nh = u.Find(AttrCode::kNextHop)) {
       r.next_hop_bytes = nh->value;
     }
@@ -870,6 +879,8 @@ absl::Status BuildRibUpdate(Family family, wire::Bytes nlri,
   bool has_mp_reach = false;
   bool has_mp = false;
   wire::Bytes mp_next_hop;
+  size_t next_hop_value_at = 0;  // in `attributes`
+  size_t next_hop_value_size = 0;
   const uint8_t* const a0 = attributes.data();
   const size_t an = attributes.size();
   for (size_t at = 0; at < an;) {
@@ -892,7 +903,11 @@ absl::Status BuildRibUpdate(Family family, wire::Bytes nlri,
           "runs past its ", attributes.size(), " octets"));
     }
     const uint8_t code = a0[at + 1];
-    if (code == kNextHop) has_next_hop = true;
+    if (code == kNextHop && !has_next_hop) {
+      has_next_hop = true;
+      next_hop_value_at = at + hdr;
+      next_hop_value_size = len;
+    }
     if (code == kMpReach || code == kMpUnreach) has_mp = true;
     if (code == kMpReach && !has_mp_reach) {
       has_mp_reach = true;
@@ -981,6 +996,11 @@ absl::Status BuildRibUpdate(Family family, wire::Bytes nlri,
   put16(0);  // withdrawn routes length
   put16(attr_len);
   if (!has_mp) {
+    if (has_next_hop) {
+      shape.next_hop_at =
+          static_cast<size_t>(p - out.data()) + next_hop_value_at;
+      shape.next_hop_size = next_hop_value_size;
+    }
     put(attributes);
   } else {
     wire::Reader r(attributes);

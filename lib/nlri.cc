@@ -34,6 +34,8 @@ size_t NlriView::size() const {
 
 absl::Status NlriView::Validate(Family family, wire::Bytes data, bool add_path,
                                 uint8_t subcode) {
+  if (data.empty())
+    return absl::OkStatus();  // no entries (the usual withdrawn field)
   const FamilyDesc* d = FindFamily(family);
   if (d != nullptr && d->prefix_bits != 0) {
     // The hot path: a raw walk for IP-prefix families. Only when it finds

@@ -92,7 +92,7 @@ absl::Status UpdateView::ParseInto(wire::Bytes message,
           .status());
   // Back to a default view. (The spans are all set below before any use;
   // a failed parse leaves no valid view.)
-  std::memset(v.where_.data(), 0, sizeof v.where_);
+  v.present_ = 0;
   v.discarded_ = 0;
   v.verdict_ = Verdict::kOk;
   v.add_path_reach_ = false;
@@ -122,12 +122,14 @@ absl::Status UpdateView::ParseInto(wire::Bytes message,
 
   // RFC 7606 §5.3: a syntactically incorrect IPv4 prefix is a session reset
   // (3/10 Invalid Network Field, RFC 4271 §6.3).
-  BGPY_RETURN_IF_ERROR(NlriView::Validate(
-      kIpv4Unicast, v.withdrawn_, v.add_path_v4_,
-      static_cast<uint8_t>(UpdateSubcode::kInvalidNetworkField)));
-  BGPY_RETURN_IF_ERROR(NlriView::Validate(
-      kIpv4Unicast, v.nlri_, v.add_path_v4_,
-      static_cast<uint8_t>(UpdateSubcode::kInvalidNetworkField)));
+  // (Called with the fields' pointers and sizes as locals, and not at all
+  // for an empty field: the usual UPDATE has no withdrawn routes.)
+  for (const wire::Bytes field : {v.withdrawn_, v.nlri_}) {
+    if (field.empty()) continue;
+    BGPY_RETURN_IF_ERROR(NlriView::Validate(
+        kIpv4Unicast, wire::Bytes(field.data(), field.size()), v.add_path_v4_,
+        static_cast<uint8_t>(UpdateSubcode::kInvalidNetworkField)));
+  }
 
   Verdicts verdicts(findings);
   const AttributeDesc* const* const attribute_rows = AttributeRows();
@@ -172,7 +174,10 @@ absl::Status UpdateView::ParseInto(wire::Bytes message,
       continue;
     }
     seen[a.code] = true;
-    if (a.code < 64) v.where_[a.code] = static_cast<uint16_t>(at + 1);
+    if (a.code < 64) {
+      v.where_[a.code] = static_cast<uint16_t>(at);
+      v.present_ |= uint64_t{1} << a.code;
+    }
 
     if (desc == nullptr) {
       // RFC 4271 §6.3: an unrecognized well-known attribute.
@@ -303,9 +308,11 @@ absl::Status UpdateView::ParseInto(wire::Bytes message,
 
 std::optional<AttributeView> UpdateView::Find(uint8_t code) const {
   if (code < 64) {
-    if (where_[code] == 0 || (discarded_ >> code & 1)) return std::nullopt;
+    if (!(present_ >> code & 1) || (discarded_ >> code & 1)) {
+      return std::nullopt;
+    }
     wire::Reader r(attrs_);
-    r.Skip(where_[code] - 1);
+    r.Skip(where_[code]);
     AttributeView a;
     if (!ReadAttributeFast(r, a)) return std::nullopt;
     return a;

@@ -220,9 +220,11 @@ class UpdateView {
   bool add_path_reach_ = false;
   bool add_path_unreach_ = false;
   Verdict verdict_ = Verdict::kOk;
-  // Offset (from the start of attrs_) + 1 of each attribute code seen, 0 if
-  // absent; codes >= 64 are looked up by walking.
+  // Offset (from the start of attrs_) of the first attribute of each code
+  // < 64 whose bit is set in present_ (the others are stale: a reused view
+  // is not cleared); codes >= 64 are looked up by walking.
   std::array<uint16_t, 64> where_{};
+  uint64_t present_ = 0;    // bit per code < 64
   uint64_t discarded_ = 0;  // bit per code < 64
 };
 

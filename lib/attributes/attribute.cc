@@ -169,16 +169,14 @@ absl::Status AttrError(UpdateSubcode subcode, AttrCode code, wire::Bytes value,
   return UpdateError(subcode, CanonicalAttributeBytes(c, value), message);
 }
 
-absl::Status CheckFixedLength(AttrCode code, wire::Bytes value, size_t want) {
-  if (value.size() == want) return absl::OkStatus();
+absl::Status FixedLengthError(AttrCode code, wire::Bytes value, size_t want) {
   // RFC 4271 §6.3: length conflicts with the type code.
   return AttrError(UpdateSubcode::kAttributeLengthError, code, value,
                    absl::StrCat(AttributeName(static_cast<uint8_t>(code)),
                                 " length ", value.size(), ", expected ", want));
 }
 
-absl::Status CheckListLength(AttrCode code, wire::Bytes value, size_t unit) {
-  if (!value.empty() && value.size() % unit == 0) return absl::OkStatus();
+absl::Status ListLengthError(AttrCode code, wire::Bytes value, size_t unit) {
   return AttrError(
       UpdateSubcode::kAttributeLengthError, code, value,
       absl::StrCat(AttributeName(static_cast<uint8_t>(code)), " length ",
@@ -224,12 +222,6 @@ void RawText(wire::Bytes value, const AttrContext&, std::string& out) {
 
 void RawJson(wire::Bytes value, const AttrContext&, JsonWriter& j) {
   j.BeginObject().Field("hex", HexString(value)).EndObject();
-}
-
-uint64_t LoadBe(const uint8_t* p, int n) {
-  uint64_t v = 0;
-  for (int i = 0; i < n; ++i) v = (v << 8) | p[i];
-  return v;
 }
 
 void StoreBe(uint8_t* p, int n, uint64_t v) {

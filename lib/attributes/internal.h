@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/optimization.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "bgpy/attributes.h"
@@ -32,10 +33,24 @@ std::vector<uint8_t> CanonicalAttributeBytes(uint8_t code, wire::Bytes value);
 // An UPDATE error (3/subcode) whose data is the attribute.
 absl::Status AttrError(UpdateSubcode subcode, AttrCode code, wire::Bytes value,
                        absl::string_view message);
+// The 3/5 Attribute Length Error of the two checks below (out of line: the
+// checks run for every attribute of every UPDATE and are inlined).
+absl::Status FixedLengthError(AttrCode code, wire::Bytes value, size_t want);
+absl::Status ListLengthError(AttrCode code, wire::Bytes value, size_t unit);
 // 3/5 Attribute Length Error unless value.size() == want.
-absl::Status CheckFixedLength(AttrCode code, wire::Bytes value, size_t want);
+inline absl::Status CheckFixedLength(AttrCode code, wire::Bytes value,
+                                     size_t want) {
+  if (ABSL_PREDICT_TRUE(value.size() == want)) return absl::OkStatus();
+  return FixedLengthError(code, value, want);
+}
 // 3/5 unless value.size() is a non-zero multiple of `unit` (RFC 7606 §7).
-absl::Status CheckListLength(AttrCode code, wire::Bytes value, size_t unit);
+inline absl::Status CheckListLength(AttrCode code, wire::Bytes value,
+                                    size_t unit) {
+  if (ABSL_PREDICT_TRUE(!value.empty() && value.size() % unit == 0)) {
+    return absl::OkStatus();
+  }
+  return ListLengthError(code, value, unit);
+}
 
 // Session params from a context (4-octet AS when none given).
 bool FourOctetAs(const AttrContext& ctx);
@@ -70,7 +85,11 @@ void RawText(wire::Bytes value, const AttrContext& ctx, std::string& out);
 void RawJson(wire::Bytes value, const AttrContext& ctx, JsonWriter& j);
 
 // Reads a big-endian integer of `n` (<= 8) bytes from `p`.
-uint64_t LoadBe(const uint8_t* p, int n);
+inline uint64_t LoadBe(const uint8_t* p, int n) {
+  uint64_t v = 0;
+  for (int i = 0; i < n; ++i) v = (v << 8) | p[i];
+  return v;
+}
 void StoreBe(uint8_t* p, int n, uint64_t v);
 
 // Parses a decimal number no larger than `max`.

@@ -248,13 +248,40 @@ using format_internal::PutUint;
 // answers: the first of each code, none when Parse discarded it. The walk
 // reads the framing inline (AttributeIterator's: it stops at an attribute
 // that runs past the list) and keeps only the values.
-struct LineAttributes {
-  struct Attr {
-    wire::Bytes value;
-  };
-  std::optional<Attr> origin, as_path, next_hop, med, local_pref, communities,
-      atomic_aggregate, aggregator, as4_path, as4_aggregator;
+// The attributes a bgpdump line shows, by slot; and each code's slot.
+enum LineSlot {
+  kOrigin,
+  kAsPath,
+  kNextHop,
+  kMed,
+  kLocalPref,
+  kCommunities,
+  kAtomicAggregate,
+  kAggregator,
+  kAs4Path,
+  kAs4Aggregator,
+  kSlots
+};
+struct LineSlotTable {
+  int8_t slot[64];
+  constexpr LineSlotTable() : slot() {
+    for (int8_t& v : slot) v = -1;
+    slot[static_cast<int>(AttrCode::kOrigin)] = kOrigin;
+    slot[static_cast<int>(AttrCode::kAsPath)] = kAsPath;
+    slot[static_cast<int>(AttrCode::kNextHop)] = kNextHop;
+    slot[static_cast<int>(AttrCode::kMultiExitDisc)] = kMed;
+    slot[static_cast<int>(AttrCode::kLocalPref)] = kLocalPref;
+    slot[static_cast<int>(AttrCode::kCommunities)] = kCommunities;
+    slot[static_cast<int>(AttrCode::kAtomicAggregate)] = kAtomicAggregate;
+    slot[static_cast<int>(AttrCode::kAggregator)] = kAggregator;
+    slot[static_cast<int>(AttrCode::kAs4Path)] = kAs4Path;
+    slot[static_cast<int>(AttrCode::kAs4Aggregator)] = kAs4Aggregator;
+  }
+};
+inline constexpr LineSlotTable kLineSlotOf{};
 
+class LineAttributes {
+ public:
   explicit LineAttributes(const UpdateView& u) {
     const wire::Bytes attrs = u.attributes_bytes();
     const uint8_t* const b = attrs.data();
@@ -272,54 +299,36 @@ struct LineAttributes {
         len = (size_t{b[at + 2]} << 8) | b[at + 3];
       }
       if (n - at - hdr < len) break;
-      const Attr a{wire::Bytes(b + at + hdr, len)};
+      const uint8_t* const value = b + at + hdr;
       at += hdr + len;
       if (code >= 64) continue;
       const uint64_t bit = uint64_t{1} << code;
       if (seen & bit) continue;
       seen |= bit;
-      if (u.discarded(code)) continue;
-      switch (static_cast<AttrCode>(code)) {
-        case AttrCode::kOrigin:
-          origin = a;
-          break;
-        case AttrCode::kAsPath:
-          as_path = a;
-          break;
-        case AttrCode::kNextHop:
-          next_hop = a;
-          break;
-        case AttrCode::kMultiExitDisc:
-          med = a;
-          break;
-        case AttrCode::kLocalPref:
-          local_pref = a;
-          break;
-        case AttrCode::kCommunities:
-          communities = a;
-          break;
-        case AttrCode::kAtomicAggregate:
-          atomic_aggregate = a;
-          break;
-        case AttrCode::kAggregator:
-          aggregator = a;
-          break;
-        case AttrCode::kAs4Path:
-          as4_path = a;
-          break;
-        case AttrCode::kAs4Aggregator:
-          as4_aggregator = a;
-          break;
-        default:
-          break;
-      }
+      const int slot = kLineSlotOf.slot[code];
+      if (slot < 0 || u.discarded(code)) continue;
+      have_ |= 1u << slot;
+      data_[slot] = value;
+      size_[slot] = len;
     }
   }
+  bool has(LineSlot s) const { return have_ >> s & 1; }
+  // The value; empty when absent.
+  wire::Bytes value(LineSlot s) const {
+    return has(s) ? wire::Bytes(data_[s], size_[s]) : wire::Bytes();
+  }
+
+ private:
+  // Only the slots whose bit is set in have_ are written (nothing is
+  // zero-filled: this runs once per route).
+  uint32_t have_ = 0;
+  const uint8_t* data_[kSlots];
+  size_t size_[kSlots];
 };
 
-uint32_t U32Value(const std::optional<LineAttributes::Attr>& a) {
-  if (!a || a->value.size() != 4) return 0;
-  const uint8_t* v = a->value.data();
+uint32_t U32Value(const LineAttributes& la, LineSlot s) {
+  const wire::Bytes v = la.value(s);
+  if (v.size() != 4) return 0;
   return (uint32_t{v[0]} << 24) | (uint32_t{v[1]} << 16) |
          (uint32_t{v[2]} << 8) | v[3];
 }
@@ -395,14 +404,14 @@ char* PutCommunities(char* p, wire::Bytes value) {
 
 // AppendAggregator from the walked attributes.
 char* PutAggregator(char* p, const LineAttributes& la, bool four_octet) {
-  if (!la.aggregator) return p;
+  if (!la.has(kAggregator)) return p;
   absl::StatusOr<Aggregator> agg =
-      DecodeAggregator(la.aggregator->value, four_octet);
+      DecodeAggregator(la.value(kAggregator), four_octet);
   if (!agg.ok()) return p;
   // RFC 6793 §4.2.3: AS_TRANS in AGGREGATOR defers to AS4_AGGREGATOR.
-  if (!four_octet && agg->asn == kAsTrans && la.as4_aggregator) {
+  if (!four_octet && agg->asn == kAsTrans && la.has(kAs4Aggregator)) {
     if (absl::StatusOr<Aggregator> agg4 =
-            DecodeAggregator(la.as4_aggregator->value, true);
+            DecodeAggregator(la.value(kAs4Aggregator), true);
         agg4.ok()) {
       agg = agg4;
     }
@@ -416,15 +425,14 @@ char* PutAggregator(char* p, const LineAttributes& la, bool four_octet) {
   return PutIpv4(p, b);
 }
 
-// The line from the origin on; appends line..p to `out`.
-void AppendBgpdumpRest(std::string* out, const char* line, char* p,
-                       bool old_bgp, const mrt::Route& r, const UpdateView& u,
-                       const LineAttributes& la) {
+// The line from the origin on, at `p`; returns its end.
+char* PutBgpdumpRest(char* p, bool old_bgp, const mrt::Route& r,
+                     const UpdateView& u, const LineAttributes& la) {
   *p++ = '|';
   const char* origin = "INCOMPLETE";  // also when ORIGIN is absent
-  if (la.origin && la.origin->value.size() == 1) {
-    if (la.origin->value[0] == 0) origin = "IGP";
-    if (la.origin->value[0] == 1) origin = "EGP";
+  if (const wire::Bytes o = la.value(kOrigin); o.size() == 1) {
+    if (o[0] == 0) origin = "IGP";
+    if (o[0] == 1) origin = "EGP";
   }
   p = PutStr(p, origin);
   *p++ = '|';
@@ -445,38 +453,26 @@ void AppendBgpdumpRest(std::string* out, const char* line, char* p,
     }
   }
   if (!done) {
-    if (la.next_hop && la.next_hop->value.size() == 4) {
-      p = PutIpv4(p, la.next_hop->value.data());
+    if (const wire::Bytes v4 = la.value(kNextHop); v4.size() == 4) {
+      p = PutIpv4(p, v4.data());
     } else {
       p = PutStr(p, "255.255.255.255");
     }
   }
   *p++ = '|';
-  p = PutUint(p, U32Value(la.local_pref));
+  p = PutUint(p, U32Value(la, kLocalPref));
   *p++ = '|';
-  p = PutUint(p, U32Value(la.med));
+  p = PutUint(p, U32Value(la, kMed));
   // The deprecated BGP type: bgpdump writes the communities straight after
   // the MED, without a separator.
   if (!old_bgp) *p++ = '|';
-  if (la.communities) p = PutCommunities(p, la.communities->value);
-  p = PutStr(p, la.atomic_aggregate ? "|AG|" : "|NAG|");
-  p = PutAggregator(p, la, u.four_octet_as());
-  p = PutStr(p, "|\n");
-  out->append(line, static_cast<size_t>(p - line));
-}
-
-// Room for a line: the fixed fields, the texts made beforehand, and at
-// most 4 characters per attribute octet (AS path, communities).
-class LineBuffer {
- public:
-  char* Get(size_t n) {
-    if (buf_.size() < n) buf_.resize(std::max(n, 2 * buf_.size()));
-    return buf_.data();
+  if (la.has(kCommunities)) {
+    p = PutCommunities(p, la.value(kCommunities));
   }
-
- private:
-  std::string buf_;
-};
+  p = PutStr(p, la.has(kAtomicAggregate) ? "|AG|" : "|NAG|");
+  p = PutAggregator(p, la, u.four_octet_as());
+  return PutStr(p, "|\n");
+}
 
 // The texts the routes of one TABLE_DUMP_V2 RIB record share: its prefix
 // (every entry has the record's NLRI), and per peer index "peer|peer_as"
@@ -523,9 +519,10 @@ class RibLineCache {
   bool prefix_set_ = false;
 };
 
-void AppendBgpdumpRoute(std::string* out, const mrt::Record& rec,
-                        const mrt::Route& r, absl::string_view head,
-                        LineBuffer& scratch, RibLineCache* cache) {
+// The route's line, written at the end of `lines`.
+void PutBgpdumpRoute(CharBuffer& lines, const mrt::Record& rec,
+                     const mrt::Route& r, absl::string_view head,
+                     RibLineCache* cache) {
   const bool old_bgp = rec.header.type == static_cast<uint16_t>(Type::kBgp);
   const UpdateView& u = *r.update;
   // Texts without a simple bound, made first.
@@ -553,11 +550,21 @@ void AppendBgpdumpRoute(std::string* out, const mrt::Record& rec,
     if (!who.is_v4()) who_text = who.ToString();
   }
 
+  // (A withdrawal's UPDATE usually has no attributes to walk.)
+  const LineAttributes la(u);
+  std::string merged;  // the AS path merged with AS4_PATH
+  // RFC 6793 §4.2.3: a 2-octet session's AS4_PATH is merged (bgpdump does
+  // the same); UpdateView::as_path() does it.
+  if (!r.route.withdraw && la.has(kAsPath) && !u.four_octet_as() &&
+      la.has(kAs4Path)) {
+    AppendAsPath(&merged, u);
+  }
+  // Room for the line: the fixed fields, the texts made beforehand, and at
+  // most 4 characters per attribute octet (AS path, communities).
   const size_t bound = 256 + head.size() + slow.size() + who_text.size() +
                        cached_peer.size() + cached_prefix.size() +
-                       4 * u.attributes_bytes().size();
-  char* const line = scratch.Get(bound);
-  char* p = PutStr(line, head);
+                       merged.size() + 4 * u.attributes_bytes().size();
+  char* p = PutStr(lines.Room(bound), head);
   p = PutStr(p, r.rib ? "|B|" : r.route.withdraw ? "|W|" : "|A|");
   if (cache != nullptr) {
     p = PutStr(p, cached_peer);
@@ -585,7 +592,7 @@ void AppendBgpdumpRoute(std::string* out, const mrt::Record& rec,
       p = PutUint(p, *r.route.path_id);
     }
     *p++ = '\n';
-    out->append(line, static_cast<size_t>(p - line));
+    lines.Advance(p);
     return;
   }
   *p++ = '|';
@@ -593,21 +600,12 @@ void AppendBgpdumpRoute(std::string* out, const mrt::Record& rec,
     p = PutUint(p, *r.route.path_id);
     *p++ = '|';
   }
-  const LineAttributes la(u);
-  if (la.as_path) {
-    // RFC 6793 §4.2.3: a 2-octet session's AS4_PATH is merged (bgpdump
-    // does the same); UpdateView::as_path() does it.
-    if (!u.four_octet_as() && la.as4_path) {
-      std::string merged;
-      AppendAsPath(&merged, u);
-      const size_t done = static_cast<size_t>(p - line);
-      char* grown = scratch.Get(bound + merged.size());
-      p = PutStr(grown + done, merged);
-      return AppendBgpdumpRest(out, grown, p, old_bgp, r, u, la);
-    }
-    p = PutWireAsPath(p, la.as_path->value, u.four_octet_as());
+  if (!merged.empty()) {
+    p = PutStr(p, merged);
+  } else if (la.has(kAsPath)) {
+    p = PutWireAsPath(p, la.value(kAsPath), u.four_octet_as());
   }
-  AppendBgpdumpRest(out, line, p, old_bgp, r, u, la);
+  lines.Advance(PutBgpdumpRest(p, old_bgp, r, u, la));
 }
 
 void AppendBgpdumpState(std::string* out, const mrt::Record& rec,
@@ -982,7 +980,9 @@ absl::Status AppendBgpdump(std::string* out, const mrt::Record& record,
     AppendBgpdumpState(out, record, *s);
     return absl::OkStatus();
   }
-  thread_local LineBuffer scratch;
+  // The record's lines, appended to `out` at once.
+  thread_local CharBuffer lines;
+  lines.Clear();
   // TABLE_DUMP_V2 RIB records: the prefix and peer texts made once.
   thread_local RibLineCache rib_cache;
   rib_cache.NewRecord();
@@ -990,8 +990,11 @@ absl::Status AppendBgpdump(std::string* out, const mrt::Record& record,
       std::holds_alternative<mrt::Rib>(record.body) ? &rib_cache : nullptr;
   // "TYPE|time", the same for every route of the record but for the _AP
   // of routes with path ids: made once each.
-  std::string heads[2];
-  return walker.Walk(record, [&](const mrt::Route& r) {
+  // (Kept between records: no allocation per record.)
+  thread_local std::string heads[2];
+  heads[0].clear();
+  heads[1].clear();
+  absl::Status st = walker.Walk(record, [&](const mrt::Route& r) {
     if (options.only_bgpdump_families && !IsBgpdumpFamily(r.route.family)) {
       if (options.skipped_routes != nullptr) ++*options.skipped_routes;
       return;
@@ -1003,8 +1006,10 @@ absl::Status AppendBgpdump(std::string* out, const mrt::Record& record,
       head.push_back('|');
       AppendLineTime(&head, record.header);
     }
-    AppendBgpdumpRoute(out, record, r, head, scratch, cache);
+    PutBgpdumpRoute(lines, record, r, head, cache);
   });
+  out->append(lines.view().data(), lines.size());
+  return st;
 }
 
 absl::Status AppendMrtRecord(std::string* out, const mrt::Record& record,

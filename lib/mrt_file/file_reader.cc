@@ -104,6 +104,25 @@ struct FileReader::Impl {
 
   // Produces up to `cap` uncompressed octets at `dst`; 0 at the end.
   absl::StatusOr<size_t> Produce(uint8_t* dst, size_t cap) {
+    // Uncompressed input goes straight into `dst` once the octets read
+    // at Open() are used up (one copy fewer).
+    if (compression == Compression::kNone && in_pos == in_end) {
+      while (!in_eof) {
+        const ssize_t n = ::read(fd, dst, cap);
+        if (n < 0) {
+          if (errno == EINTR) continue;
+          return absl::InternalError(
+              absl::StrCat(path, ": read: ", std::strerror(errno)));
+        }
+        if (n == 0) {
+          in_eof = true;
+          break;
+        }
+        compressed += static_cast<uint64_t>(n);
+        return static_cast<size_t>(n);
+      }
+      return size_t{0};
+    }
     while (true) {
       if (in_pos == in_end && !in_eof) {
         absl::Status st = ReadInput();
