@@ -30,7 +30,13 @@
 #ifdef BGPY_HAVE_MRT
 #include <unistd.h>
 
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
 #include <memory>
+#include <mutex>
+#include <thread>
+#include <utility>
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -51,6 +57,10 @@ ABSL_FLAG(std::string, four_octet_as, "auto",
           "auto|true|false: whether AS numbers in AS_PATH/AGGREGATOR are 4 "
           "octets (RFC 6793). auto: from the OPENs in the input, else "
           "inferred per UPDATE. Also spelled --four-octet-as");
+ABSL_FLAG(int, threads, 0,
+          "with --input=mrt and --format=bgpdump or json: records are "
+          "rendered on this many threads, written in file order (the output "
+          "is the same); 0: one per core, at most 8; 1: no extra thread");
 ABSL_FLAG(std::string, add_path, "auto",
           "auto|none|FAMILY,...: families whose NLRI carry ADD-PATH path "
           "identifiers (RFC 7911), e.g. ipv4-unicast,ipv6-unicast. auto: from "
@@ -95,6 +105,7 @@ struct Options {
   bool bgpdump = false;               // --format=bgpdump (MRT input only)
   std::optional<bool> four_octet_as;  // nullopt: auto
   std::optional<std::vector<Family>> add_path;  // nullopt: auto
+  int threads = 0;  // --threads (MRT input); 0: one per core
   std::string file = "-";
 };
 
@@ -162,6 +173,13 @@ absl::StatusOr<Options> ParseOptions(
       }
       o.add_path->push_back(*fam);
     }
+  }
+
+  o.threads = absl::GetFlag(FLAGS_threads);
+  if (o.threads < 0 || o.threads > 64) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--threads: ", o.threads,
+                     " is out of range (0 to 64; 0: one per core)"));
   }
 
   // positional[0] is the program name.
@@ -345,6 +363,281 @@ class Progress {
   absl::Time last_ = absl::InfinitePast();
 };
 
+// One stretch of output: text for stdout, and the stderr lines of the
+// bgpdump and hex formats at their place in it (stdout carries only their
+// lines; json and text carry errors in line).
+struct RecordOutput {
+  std::string out;
+  std::vector<std::pair<size_t, std::string>> errs;  // (position in out, line)
+  bool failed = false;
+  uint64_t skipped = 0;  // routes of families bgpdump does not print
+
+  // Writes it all in order and empties it (keeps `failed`, `skipped`).
+  void Emit() {
+    size_t from = 0;
+    for (const auto& [at, line] : errs) {
+      std::fwrite(out.data() + from, 1, at - from, stdout);
+      std::fwrite(line.data(), 1, line.size(), stderr);
+      from = at;
+    }
+    std::fwrite(out.data() + from, 1, out.size() - from, stdout);
+    out.clear();
+    errs.clear();
+  }
+};
+
+// Renders the record `bytes` (at meta.offset) into `ro`, through `walker`
+// (whose PEER_INDEX_TABLE it may replace). `printed`: a text record was
+// written before (text records are separated by a blank line).
+void RenderRecord(const Options& o, wire::Bytes bytes, MrtRecordMeta meta,
+                  mrt::RouteWalker& walker, mrt::Record& record, bool& printed,
+                  RecordOutput& ro) {
+  auto error = [&](const absl::Status& st) {
+    ro.failed = true;
+    const OutputFormat f = o.bgpdump ? OutputFormat::kText : o.format;
+    std::string line = RenderMrtError(bytes, st, f, meta);
+    if (o.bgpdump || o.format == OutputFormat::kHex) {
+      ro.errs.emplace_back(ro.out.size(), std::move(line));
+    } else {
+      ro.out += line;
+    }
+  };
+  std::string type_name;
+  absl::Status st = mrt::DecodeRecord(bytes, record);
+  if (!st.ok()) {
+    // The type and subtype from the header alone (the body did not
+    // decode; the header may still parse).
+    if (absl::StatusOr<mrt::RecordHeader> h = mrt::ParseRecordHeader(bytes);
+        h.ok()) {
+      type_name = absl::StrCat(mrt::TypeName(h->type), "/",
+                               mrt::SubtypeName(h->type, h->subtype));
+    }
+    meta.type_name = type_name;
+    error(st);
+    return;
+  }
+  if (o.bgpdump) {
+    BgpdumpOptions bgpdump_options;
+    bgpdump_options.only_bgpdump_families = true;
+    bgpdump_options.skipped_routes = &ro.skipped;
+    st = AppendBgpdump(&ro.out, record, walker, bgpdump_options);
+  } else {
+    if (o.format == OutputFormat::kText && printed) ro.out.push_back('\n');
+    st = AppendMrtRecord(&ro.out, record, walker, o.format, meta);
+    printed = true;
+  }
+  if (!st.ok()) {
+    type_name = absl::StrCat(
+        mrt::TypeName(record.header.type), "/",
+        mrt::SubtypeName(record.header.type, record.header.subtype));
+    meta.type_name = type_name;
+    // JSON and text already carry the error in the record's rendering.
+    if (o.bgpdump || o.format == OutputFormat::kHex) {
+      error(st);
+    } else {
+      ro.failed = true;
+    }
+  }
+}
+
+// The end of a run: the skipped-families note and the exit code.
+int FinishMrt(const RecordOutput& ro) {
+  if (ro.skipped > 0) {
+    std::fprintf(stderr,
+                 "bgpy-decode: %llu routes of families bgpdump does not print "
+                 "were left out (--format=json shows them)\n",
+                 static_cast<unsigned long long>(ro.skipped));
+  }
+  return ro.failed ? kExitDecodeError : kExitOk;
+}
+
+// A run of consecutive records rendered on a worker thread.
+struct Batch {
+  std::vector<uint8_t> bytes;  // the records back to back
+  // Per record: its end in `bytes` and its offset in the file.
+  std::vector<std::pair<size_t, uint64_t>> records;
+  // The PEER_INDEX_TABLE record in force where the batch starts, if any.
+  std::shared_ptr<const std::vector<uint8_t>> table;
+  RecordOutput result;
+  uint64_t routes = 0;
+  bool done = false;
+};
+
+// Records rendered on `threads` worker threads, written in file order: the
+// output is the same as one thread's. Only for the bgpdump and json formats
+// (no state passes from one record's text to the next). Memory stays
+// bounded: at most 2 batches per thread are read ahead.
+int DecodeMrtParallel(const Options& o, mrt::FileReader& reader,
+                      const std::string& source, int threads) {
+  constexpr size_t kBatchBytes = size_t{1} << 20;
+  constexpr size_t kBatchRecords = 8192;
+  const size_t max_inflight = 2 * static_cast<size_t>(threads);
+  std::mutex mu;
+  std::condition_variable work_cv, done_cv;
+  std::deque<Batch*> pending;                   // not yet taken by a worker
+  std::deque<std::unique_ptr<Batch>> inflight;  // in file order
+  bool stop = false;
+
+  auto work = [&] {
+    mrt::Record record;
+    while (true) {
+      Batch* b = nullptr;
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        work_cv.wait(lock, [&] { return stop || !pending.empty(); });
+        if (pending.empty()) return;
+        b = pending.front();
+        pending.pop_front();
+      }
+      mrt::RouteWalker walker;
+      if (b->table != nullptr && mrt::DecodeRecord(*b->table, record).ok()) {
+        // Gives the walker the peers (a table yields no routes).
+        (void)walker.Walk(record, [](const mrt::Route&) {});
+      }
+      bool printed = false;
+      size_t begin = 0;
+      for (const auto& [end, offset] : b->records) {
+        MrtRecordMeta meta;
+        meta.source = source;
+        meta.offset = offset;
+        RenderRecord(o, wire::Bytes(b->bytes.data() + begin, end - begin), meta,
+                     walker, record, printed, b->result);
+        begin = end;
+      }
+      std::lock_guard<std::mutex> lock(mu);
+      b->routes = walker.routes();
+      b->done = true;
+      done_cv.notify_all();
+    }
+  };
+  std::vector<std::thread> workers;
+  for (int i = 0; i < threads; ++i) workers.emplace_back(work);
+
+  RecordOutput total;
+  uint64_t records = 0, routes = 0;
+  std::vector<std::unique_ptr<Batch>> spare;  // written batches, for reuse
+  Progress progress;
+  // Writes the finished batches at the front; with `wait`, waits for the
+  // front one first.
+  auto drain = [&](bool wait) {
+    std::unique_lock<std::mutex> lock(mu);
+    while (!inflight.empty()) {
+      Batch& front = *inflight.front();
+      if (!front.done) {
+        if (!wait) return;
+        done_cv.wait(lock, [&] { return front.done; });
+      }
+      std::unique_ptr<Batch> b = std::move(inflight.front());
+      inflight.pop_front();
+      lock.unlock();
+      b->result.Emit();
+      total.failed |= b->result.failed;
+      total.skipped += b->result.skipped;
+      routes += b->routes;
+      progress.Tick(records, routes, reader.compressed_bytes());
+      // Reused, memory and all (no allocation and page faults per batch).
+      b->bytes.clear();
+      b->records.clear();
+      b->table.reset();
+      b->result.failed = false;
+      b->result.skipped = 0;
+      b->routes = 0;
+      b->done = false;
+      spare.push_back(std::move(b));
+      lock.lock();
+      wait = false;
+    }
+  };
+  std::shared_ptr<const std::vector<uint8_t>> table;
+  std::unique_ptr<Batch> batch;
+  auto submit = [&] {
+    if (batch == nullptr || batch->records.empty()) return;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      pending.push_back(batch.get());
+      inflight.push_back(std::move(batch));
+    }
+    work_cv.notify_one();
+    drain(false);
+    while (true) {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (inflight.size() < max_inflight) break;
+      }
+      drain(true);
+    }
+  };
+  absl::Status read_error;
+  while (true) {
+    absl::StatusOr<std::optional<wire::Bytes>> next = reader.Next();
+    if (!next.ok()) {
+      read_error = next.status();
+      break;
+    }
+    if (!next->has_value()) break;
+    ++records;
+    const wire::Bytes bytes = **next;
+    if (batch == nullptr) {
+      if (spare.empty()) {
+        batch = std::make_unique<Batch>();
+        batch->bytes.reserve(kBatchBytes + (size_t{1} << 16));
+      } else {
+        batch = std::move(spare.back());
+        spare.pop_back();
+      }
+      batch->table = table;
+    }
+    batch->bytes.insert(batch->bytes.end(), bytes.begin(), bytes.end());
+    batch->records.emplace_back(batch->bytes.size(), reader.offset());
+    // A PEER_INDEX_TABLE serves the records after it, in later batches too.
+    if (absl::StatusOr<mrt::RecordHeader> h = mrt::ParseRecordHeader(bytes);
+        h.ok() && h->type == static_cast<uint16_t>(mrt::Type::kTableDumpV2) &&
+        h->subtype ==
+            static_cast<uint16_t>(mrt::TableDumpV2Subtype::kPeerIndexTable)) {
+      table = std::make_shared<const std::vector<uint8_t>>(bytes.begin(),
+                                                           bytes.end());
+    }
+    if (batch->bytes.size() >= kBatchBytes ||
+        batch->records.size() >= kBatchRecords) {
+      submit();
+    }
+  }
+  submit();
+  drain(true);
+  while (true) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (inflight.empty()) break;
+    }
+    drain(true);
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    stop = true;
+  }
+  work_cv.notify_all();
+  for (std::thread& t : workers) t.join();
+  if (!read_error.ok()) {
+    // The reader cannot go on past a damaged length (its errors are
+    // final); it already skips what it can. The message names the offset
+    // and type itself.
+    total.failed = true;
+    std::fflush(stdout);
+    std::fprintf(stderr, "bgpy-decode: %s\n",
+                 std::string(read_error.message()).c_str());
+  }
+  progress.Finish(records, routes, reader.compressed_bytes());
+  return FinishMrt(total);
+}
+
+// The worker threads --threads asks for (0: one per core, at most 8).
+int MrtThreads(const Options& o) {
+  if (!o.bgpdump && o.format != OutputFormat::kJson) return 1;
+  if (o.threads > 0) return o.threads;
+  const unsigned cores = std::thread::hardware_concurrency();
+  return static_cast<int>(std::clamp(cores, 1u, 8u));
+}
+
 // Reads every record of `file`; the exit code.
 int DecodeMrt(const Options& o) {
   mrt::FileReader reader;
@@ -354,100 +647,40 @@ int DecodeMrt(const Options& o) {
     return kExitUsage;
   }
   const std::string source = o.file == "-" ? "stdin" : o.file;
+  if (const int threads = MrtThreads(o); threads > 1) {
+    return DecodeMrtParallel(o, reader, source, threads);
+  }
   mrt::RouteWalker walker;
   mrt::Record record;
-  std::string out;
-  out.reserve(1 << 20);
-  bool failed = false;
+  RecordOutput ro;
+  ro.out.reserve(1 << 20);
   bool printed = false;
-  uint64_t records = 0, routes_skipped = 0;
+  uint64_t records = 0;
   Progress progress;
-  BgpdumpOptions bgpdump_options;
-  bgpdump_options.only_bgpdump_families = true;
-  bgpdump_options.skipped_routes = &routes_skipped;
-  auto flush = [&](bool force) {
-    if (out.size() >= (1 << 20) || (force && !out.empty())) {
-      std::fwrite(out.data(), 1, out.size(), stdout);
-      out.clear();
-    }
-  };
-  // Errors: stderr in bgpdump and hex formats (stdout carries only their
-  // lines), in line in json and text.
-  auto error = [&](wire::Bytes bytes, const absl::Status& st,
-                   const MrtRecordMeta& meta) {
-    failed = true;
-    const OutputFormat f = o.bgpdump ? OutputFormat::kText : o.format;
-    std::string line = RenderMrtError(bytes, st, f, meta);
-    if (o.bgpdump || o.format == OutputFormat::kHex) {
-      flush(true);
-      std::fwrite(line.data(), 1, line.size(), stderr);
-    } else {
-      out += line;
-    }
-  };
   while (true) {
     absl::StatusOr<std::optional<wire::Bytes>> next = reader.Next();
-    MrtRecordMeta meta;
-    meta.source = source;
-    meta.offset = reader.offset();
     if (!next.ok()) {
       // The reader cannot go on past a damaged length (its errors are
-      // final); it already skips what it can.
-      failed = true;
-      flush(true);
-      // The message names the offset and type itself.
+      // final); it already skips what it can. The message names the
+      // offset and type itself.
+      ro.failed = true;
+      ro.Emit();
       std::fprintf(stderr, "bgpy-decode: %s\n",
                    std::string(next.status().message()).c_str());
       break;
     }
     if (!next->has_value()) break;
     ++records;
-    const wire::Bytes bytes = **next;
-    absl::Status st = mrt::DecodeRecord(bytes, record);
-    std::string type_name;
-    if (!st.ok()) {
-      // The type and subtype from the header alone (the body did not
-      // decode; the header may still parse).
-      if (absl::StatusOr<mrt::RecordHeader> h = mrt::ParseRecordHeader(bytes);
-          h.ok()) {
-        type_name = absl::StrCat(mrt::TypeName(h->type), "/",
-                                 mrt::SubtypeName(h->type, h->subtype));
-      }
-      meta.type_name = type_name;
-      error(bytes, st, meta);
-      continue;
-    }
-    if (o.bgpdump) {
-      st = AppendBgpdump(&out, record, walker, bgpdump_options);
-    } else {
-      if (o.format == OutputFormat::kText && printed) out.push_back('\n');
-      st = AppendMrtRecord(&out, record, walker, o.format, meta);
-      printed = true;
-    }
-    if (!st.ok()) {
-      type_name = absl::StrCat(
-          mrt::TypeName(record.header.type), "/",
-          mrt::SubtypeName(record.header.type, record.header.subtype));
-      meta.type_name = type_name;
-      // JSON and text already carry the error in the record's rendering.
-      if (o.bgpdump || o.format == OutputFormat::kHex) {
-        error(bytes, st, meta);
-      } else {
-        failed = true;
-      }
-    }
-    flush(false);
+    MrtRecordMeta meta;
+    meta.source = source;
+    meta.offset = reader.offset();
+    RenderRecord(o, **next, meta, walker, record, printed, ro);
+    if (ro.out.size() >= (1 << 20) || !ro.errs.empty()) ro.Emit();
     progress.Tick(records, walker.routes(), reader.compressed_bytes());
   }
-  flush(true);
+  ro.Emit();
   progress.Finish(records, walker.routes(), reader.compressed_bytes());
-  if (routes_skipped > 0) {
-    std::fprintf(stderr,
-                 "bgpy-decode: %llu routes of families bgpdump does not print "
-                 "were left out (--format=json shows them)\n",
-                 static_cast<unsigned long long>(routes_skipped));
-  }
-  return failed ? kExitDecodeError : kExitOk;
+  return FinishMrt(ro);
 }
 #endif  // BGPY_HAVE_MRT
 
