@@ -746,12 +746,12 @@ std::vector<Case> AllCases() {
       "peer's",
       kEs, UpdateHex("", kOrigin + "40020602010000fe4b" + kNextHop, kP24),
       Ok(ann), "the check is a MAY; bgpy leaves it to the owner");
-  add("U75", "7606 §7.9, 4456 §8", "ORIGINATOR_ID from an external peer", kEs,
+  add("U75", "7606 §7.9", "ORIGINATOR_ID from an external peer", kEs,
       UpdateHex("", kBase4 + "8009040a000002", kP24), Discard(ann),
       "the session is eBGP: the attribute is never handed out");
-  add("U76", "7606 §7.10, 4456 §8", "CLUSTER_LIST from an external peer", kEs,
+  add("U76", "7606 §7.10", "CLUSTER_LIST from an external peer", kEs,
       UpdateHex("", kBase4 + "800a040a000002", kP24), Discard(ann), "as U75");
-  add("U80", "4271 §5.1.5, 4456 §8",
+  add("U80", "4271 §5.1.5, 7606 §7.5, §7.9, §7.10",
       "LOCAL_PREF 100, ORIGINATOR_ID and CLUSTER_LIST, iBGP", kEs,
       UpdateHex("",
                 kOrigin + "400200" + kNextHop + "40050400000064" +
