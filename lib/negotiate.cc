@@ -312,6 +312,12 @@ absl::StatusOr<Negotiated> Negotiate(const SessionConfig& config,
   // only when both did.
   n.recv_params.extended_message = config.extended_message;
   n.send_params.extended_message = n.extended_message;
+  // RFC 7606 §7.5, §7.9, §7.10: what an external peer sends is read with
+  // LOCAL_PREF, ORIGINATOR_ID and CLUSTER_LIST discarded. External means the
+  // peer's AS (capability 65, else My AS) is not our local AS; confederations
+  // (RFC 5065) are not modelled, so a confederation-external peer is eBGP
+  // here too. Only the receive side: encoding does not read the flag.
+  n.recv_params.external = !ibgp;
   // RFC 7911 §5, per configured family in order: send when we want to and
   // the peer can receive, and vice versa (both OPENs carry the wishes).
   for (const AddPathConfig& a : config.add_path) {

@@ -61,6 +61,24 @@ absl::Status WithAttributeData(absl::Status st, wire::Bytes attribute) {
                      st.message());
 }
 
+// RFC 7606 §7.5, §7.9, §7.10: the attributes discarded whatever their value
+// when the peer is external (SessionParams::external), one bit per code.
+constexpr uint64_t kExternalDiscard =
+    uint64_t{1} << static_cast<uint8_t>(AttrCode::kLocalPref) |
+    uint64_t{1} << static_cast<uint8_t>(AttrCode::kOriginatorId) |
+    uint64_t{1} << static_cast<uint8_t>(AttrCode::kClusterList);
+
+const char* ExternalDiscardSection(uint8_t code) {
+  switch (static_cast<AttrCode>(code)) {
+    case AttrCode::kLocalPref:
+      return "7.5";
+    case AttrCode::kOriginatorId:
+      return "7.9";
+    default:
+      return "7.10";
+  }
+}
+
 // LookupAttribute's answers for every code, in a table of this file (the
 // lookup runs for every attribute of every UPDATE parsed).
 const AttributeDesc* const* AttributeRows() {
@@ -135,6 +153,7 @@ absl::Status UpdateView::ParseInto(wire::Bytes message,
   const AttributeDesc* const* const attribute_rows = AttributeRows();
   std::bitset<256> seen;
   AttrContext ctx{&params};
+  const uint64_t external_discard = params.external ? kExternalDiscard : 0;
   wire::Reader ar_reader(v.attrs_);
   while (!ar_reader.empty()) {
     const size_t at = ar_reader.offset();
@@ -177,6 +196,19 @@ absl::Status UpdateView::ParseInto(wire::Bytes message,
     if (a.code < 64) {
       v.where_[a.code] = static_cast<uint16_t>(at);
       v.present_ |= uint64_t{1} << a.code;
+    }
+
+    // RFC 7606 §7.5, §7.9, §7.10 (and RFC 4271 §5.1.5): from an external
+    // peer these are attribute discard, before and instead of any check of
+    // their flags or value, so a malformed one is never treat-as-withdraw.
+    if (a.code < 64 && (external_discard >> a.code & 1)) {
+      verdicts.Add(Verdict::kAttributeDiscard, a.code,
+                   absl::StrFormat("%s from an external peer discarded "
+                                   "(RFC 7606 §%s)",
+                                   AttributeName(a.code),
+                                   ExternalDiscardSection(a.code)));
+      v.discarded_ |= uint64_t{1} << a.code;
+      continue;
     }
 
     if (desc == nullptr) {

@@ -127,7 +127,11 @@ TEST(DecodeContextTest, NegotiateAgreesWithParamsFromOpens) {
   absl::StatusOr<Negotiated> n = Negotiate(local_config, local, peer);
   ASSERT_TRUE(n.ok()) << n.status();
   EXPECT_EQ(n->send_params, ParamsFromOpens(local, peer));
-  EXPECT_EQ(n->recv_params, ParamsFromOpens(peer, local));
+  // Negotiate also knows which side is ours: the peer is external.
+  SessionParams recv = ParamsFromOpens(peer, local);
+  EXPECT_FALSE(recv.external);
+  recv.external = true;
+  EXPECT_EQ(n->recv_params, recv);
   EXPECT_TRUE(n->AddPathSend(kIpv4Unicast));
   EXPECT_FALSE(n->AddPathReceive(kIpv4Unicast));
 }

@@ -673,14 +673,14 @@ std::vector<Case> AllCases() {
       Ok("announced 2001:db8:1::/48"),
       "bgpy's choice: reported as received; the owner ignores families it "
       "did not negotiate");
-  add("U70", "7606 §7.5", "LOCAL_PREF from an external peer", kEs,
-      UpdateHex("", kBase4 + "40050400000064", kP24), Ok(ann),
-      "known deviation: 7606 §7.5 says attribute discard; the codec does not "
-      "know the session is external, the owner must ignore it");
+  add("U70", "7606 §7.5, 4271 §5.1.5", "LOCAL_PREF 100 from an external peer",
+      kEs, UpdateHex("", kBase4 + "40050400000064", kP24), Discard(ann),
+      "the session is eBGP (AS 65002 to AS 65001): the attribute is never "
+      "handed out");
   add("U71", "7606 §7.5", "LOCAL_PREF length 2 from an external peer", kEs,
-      UpdateHex("", kBase4 + "40050200ff", kP24), Taw(wd),
-      "known deviation: 7606 §7.5 says attribute discard (any LOCAL_PREF "
-      "from eBGP); bgpy treats the malformed one as withdraw");
+      UpdateHex("", kBase4 + "40050200ff", kP24), Discard(ann),
+      "any LOCAL_PREF from eBGP is discarded, malformed or not (U33: the "
+      "iBGP answer)");
   add("U48", "4760 §7, 7606 §7.11", "MP_UNREACH of 2 octets", kEs,
       UpdateHex("", Attr(0x80, 15, "0002"), ""),
       Notify(3, 9, Attr(0x80, 15, "0002")))
@@ -747,12 +747,20 @@ std::vector<Case> AllCases() {
       kEs, UpdateHex("", kOrigin + "40020602010000fe4b" + kNextHop, kP24),
       Ok(ann), "the check is a MAY; bgpy leaves it to the owner");
   add("U75", "7606 §7.9", "ORIGINATOR_ID from an external peer", kEs,
-      UpdateHex("", kBase4 + "8009040a000002", kP24), Ok(ann),
-      "known deviation: 7606 §7.9 says attribute discard; the codec does not "
-      "know the session is external, the owner must ignore it");
+      UpdateHex("", kBase4 + "8009040a000002", kP24), Discard(ann),
+      "the session is eBGP: the attribute is never handed out");
   add("U76", "7606 §7.10", "CLUSTER_LIST from an external peer", kEs,
-      UpdateHex("", kBase4 + "800a040a000002", kP24), Ok(ann),
-      "known deviation: 7606 §7.10 says attribute discard; as U75");
+      UpdateHex("", kBase4 + "800a040a000002", kP24), Discard(ann), "as U75");
+  add("U80", "4271 §5.1.5, 7606 §7.5, §7.9, §7.10",
+      "LOCAL_PREF 100, ORIGINATOR_ID and CLUSTER_LIST, iBGP", kEs,
+      UpdateHex("",
+                kOrigin + "400200" + kNextHop + "40050400000064" +
+                    "8009040a000002" + "800a040a000003",
+                kP24),
+      Ok(ann + "; LOCAL_PREF 100 kept; ORIGINATOR_ID 0a000002 kept; "
+               "CLUSTER_LIST 0a000003 kept"),
+      "the same AS on both sides: kept (U70, U75, U76: the eBGP answers)")
+      ->ctx = ibgp;
   add("U77", "5065 §5", "eBGP AS_PATH of one AS_CONFED_SEQUENCE segment", kEs,
       UpdateHex("", kOrigin + "40020603010000fdea" + kNextHop, kP24), Ok(ann),
       "the codec does not know the peer is outside the confederation; the "
@@ -1040,6 +1048,18 @@ Outcome Observe(Wire& w, const Case& c, size_t msg_mark, size_t ev_mark) {
       if (v) {
         std::string routes = RoutesOf(*v);
         if (!routes.empty()) detail.push_back(routes);
+        // The iBGP-only attributes the session hands out (RFC 7606 §7.5,
+        // §7.9, §7.10: none from an external peer).
+        if (auto lp = v->local_pref()) {
+          detail.push_back(absl::StrCat("LOCAL_PREF ", *lp, " kept"));
+        }
+        for (AttrCode code :
+             {AttrCode::kOriginatorId, AttrCode::kClusterList}) {
+          if (auto a = v->Find(code)) {
+            detail.push_back(absl::StrCat(AttributeName(a->code), " ",
+                                          ToHex(a->value), " kept"));
+          }
+        }
       }
     } else if (const auto* e = std::get_if<EndOfRib>(&ev)) {
       detail.push_back(absl::StrCat("End-of-RIB ", FamilyName(e->family)));
@@ -1346,15 +1366,15 @@ std::string RenderDoc() {
       "are ignored (O18).\n"
       "- RFC 4271 §6.4 NOTIFICATION errors: a NOTIFICATION is never answered "
       "(F08-F11).\n"
-      "\n## Known deviations\n\n"
+      "\n## eBGP and iBGP\n\n"
       "- RFC 7606 §7.5, §7.9, §7.10: LOCAL_PREF, ORIGINATOR_ID and "
-      "CLUSTER_LIST from an external\n  peer are to be discarded. "
-      "`UpdateView::Parse` reads them the same from any peer\n  "
-      "(`SessionParams` does not say whether the session is external), so "
-      "they are kept\n  (U70, U75, U76) and a malformed LOCAL_PREF is "
-      "treat-as-withdraw (U71). The owner\n  (which knows "
-      "`Negotiated::ibgp`) must ignore them. U33, U42 and U43 show the iBGP\n"
-      "  answers.\n"
+      "CLUSTER_LIST from an external\n  peer are attribute discard, "
+      "malformed or not (U70, U71, U75, U76). The session\n  marks its "
+      "receive side `SessionParams::external` when the peer's AS differs "
+      "from\n  its own (`Negotiate`; confederations are not modelled), and "
+      "`UpdateView::Parse`\n  then never hands them out. From an internal "
+      "peer they are kept (U80) and a\n  malformed one is treat-as-withdraw "
+      "(U33, U42, U43). Offline decoding (no session)\n  keeps them.\n"
       "\n## Issue 10 defects\n\n"
       "Defects 3 and 4 are rows of the table above. The others are not "
       "messages; these\ntests prove them (`DefectProofsExist` checks that "

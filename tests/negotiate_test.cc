@@ -143,7 +143,8 @@ TEST(ParamsFromOpensTest, EachDirectionFromTheTwoOpens) {
   EXPECT_FALSE(ParamsFromOpens(old, oa).four_octet_as);
 
   // Negotiate() gives the same params each way (but accepts extended
-  // messages as soon as we offered them).
+  // messages as soon as we offered them, and marks an eBGP peer's messages
+  // external).
   SessionConfig ca = a;
   ca.peer_as = 65002;
   absl::StatusOr<Negotiated> n = Negotiate(ca, oa, ob);
@@ -151,6 +152,7 @@ TEST(ParamsFromOpensTest, EachDirectionFromTheTwoOpens) {
   EXPECT_EQ(n->send_params, ab);
   SessionParams expect_recv = ba;
   expect_recv.extended_message = true;
+  expect_recv.external = true;
   EXPECT_EQ(n->recv_params, expect_recv);
 }
 

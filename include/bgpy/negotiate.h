@@ -195,7 +195,10 @@ SessionParams ParamsFromOpens(const Open& sender, const Open& receiver);
 //       strict_role (RFC 9234 §4.2).
 // send_params and recv_params are ParamsFromOpens(local, peer) and
 // ParamsFromOpens(peer, local), except that recv_params accepts extended
-// messages as soon as we offered them (RFC 8654 §3).
+// messages as soon as we offered them (RFC 8654 §3), and recv_params.external
+// is set when the peer's AS differs from config.local_as (eBGP; RFC 7606
+// §7.5, §7.9, §7.10). ParamsFromOpens leaves external false: offline decoding
+// does not know which side is "ours".
 absl::StatusOr<Negotiated> Negotiate(const SessionConfig& config,
                                      const Open& local, const Open& peer);
 

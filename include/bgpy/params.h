@@ -27,6 +27,11 @@ class SessionParams {
   bool four_octet_as = true;
   // RFC 8654: messages up to 65535 octets.
   bool extended_message = false;
+  // Receive side only: the peer is in another AS (eBGP). UpdateView::Parse
+  // then discards LOCAL_PREF, ORIGINATOR_ID and CLUSTER_LIST, whatever their
+  // value (RFC 7606 §7.5, §7.9, §7.10). Negotiate() sets it on recv_params;
+  // offline decoding (no session, MRT) leaves it false and keeps them.
+  bool external = false;
   static constexpr size_t kMaxAddPathFamilies = 16;
 
   size_t max_message_size() const {
@@ -57,10 +62,11 @@ class SessionParams {
   absl::Span<const Family> add_path_families() const {
     return absl::MakeConstSpan(add_path_.data(), add_path_count_);
   }
-  // Same flags and the same ADD-PATH families, in any order.
+  // Same flags (external included) and the same ADD-PATH families, in any
+  // order.
   bool operator==(const SessionParams& o) const {
     if (four_octet_as != o.four_octet_as ||
-        extended_message != o.extended_message ||
+        extended_message != o.extended_message || external != o.external ||
         add_path_count_ != o.add_path_count_) {
       return false;
     }

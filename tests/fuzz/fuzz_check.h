@@ -48,8 +48,9 @@ inline void CheckSameBytes(const char* file, int line, const char* why,
 
 // The session context a fuzz input picks with its first byte: bit 0 4-octet
 // AS, bit 1 extended message, bits 2-4 ADD-PATH for IPv4 unicast, IPv6
-// unicast and IPv4 multicast. Shared by the UPDATE and round-trip targets so
-// their corpora mean the same thing.
+// unicast and IPv4 multicast, bit 5 external (eBGP: LOCAL_PREF,
+// ORIGINATOR_ID and CLUSTER_LIST discarded, RFC 7606 §7.5). Shared by the
+// UPDATE and round-trip targets so their corpora mean the same thing.
 inline SessionParams ParamsFrom(uint8_t b) {
   SessionParams p;
   p.four_octet_as = (b & 0x01) != 0;
@@ -57,6 +58,7 @@ inline SessionParams ParamsFrom(uint8_t b) {
   if (b & 0x04) p.SetAddPath(kIpv4Unicast, true);
   if (b & 0x08) p.SetAddPath(kIpv6Unicast, true);
   if (b & 0x10) p.SetAddPath(Family(Afi::kIpv4, Safi::kMulticast), true);
+  p.external = (b & 0x20) != 0;
   return p;
 }
 

@@ -181,13 +181,14 @@ int main(int argc, char** argv) {
     }
   }
   // UPDATEs under each interesting parameter set (octet 0 as in
-  // update_fuzzer: four_octet_as, extended, ADD-PATH v4 / v6).
-  for (uint8_t flags : {0x01, 0x00, 0x05, 0x0d, 0x03}) {
+  // update_fuzzer: four_octet_as, extended, ADD-PATH v4 / v6, external).
+  for (uint8_t flags : {0x01, 0x00, 0x05, 0x0d, 0x03, 0x21}) {
     SessionParams p;
     p.four_octet_as = flags & 0x01;
     p.extended_message = flags & 0x02;
     if (flags & 0x04) p.SetAddPath(kIpv4Unicast, true);
     if (flags & 0x08) p.SetAddPath(kIpv6Unicast, true);
+    p.external = flags & 0x20;
     for (const Bytes& u : Updates(p)) {
       Bytes in{flags, 0x01};
       in.insert(in.end(), u.begin(), u.end());

@@ -2,7 +2,9 @@
 //
 // update_fuzzer: octet 0 picks the SessionParams (bit 0 four_octet_as,
 // bit 1 extended_message, bit 2 ADD-PATH for IPv4 unicast, bit 3 ADD-PATH
-// for IPv6 unicast, bit 4 ADD-PATH for IPv4 multicast); octet 1 is spare
+// for IPv6 unicast, bit 4 ADD-PATH for IPv4 multicast, bit 5 external:
+// eBGP, so LOCAL_PREF, ORIGINATOR_ID and CLUSTER_LIST are discarded, RFC 7606
+// §7.5, §7.9, §7.10); octet 1 is spare
 // (bit 0: parse without collecting findings as well). The rest is one whole
 // UPDATE message, header included (routecore fuzzes (bytes, SessionConfig)).
 //
@@ -11,6 +13,8 @@
 //    header) it fails only with a NOTIFICATION (kSessionReset), and a failure
 //    or success does not depend on whether findings are collected, and the
 //    verdict is the strongest finding's;
+//  - with `external`, LOCAL_PREF, ORIGINATOR_ID and CLUSTER_LIST are never
+//    found (RFC 7606 §7.5, §7.9, §7.10);
 //  - iterating attributes, withdrawn routes, NLRI and MP NLRI, the typed
 //    getters and DecodePathAttributes stay in bounds;
 //  - a clean message (verdict kOk) survives ToOwned -> EncodeUpdate byte for
@@ -86,6 +90,15 @@ void Check(wire::Bytes msg, const SessionParams& params, bool twice) {
   FUZZ_CHECK(strongest == u.verdict(), "verdict is not the strongest finding");
   FUZZ_CHECK(u.verdict() != Verdict::kSessionReset,
              "Parse succeeded with kSessionReset");
+  // RFC 7606 §7.5, §7.9, §7.10: from an external peer these are never
+  // handed out.
+  if (params.external) {
+    FUZZ_CHECK(!u.local_pref().has_value() &&
+                   !u.Find(AttrCode::kLocalPref).has_value() &&
+                   !u.Find(AttrCode::kOriginatorId).has_value() &&
+                   !u.Find(AttrCode::kClusterList).has_value(),
+               "an eBGP-only discard was handed out");
+  }
 
   // Attributes: every one in order, formatted through its row.
   for (const AttributeView& a : u.attributes()) {

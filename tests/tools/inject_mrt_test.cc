@@ -241,6 +241,19 @@ Received Apply(const std::string& out) {
       a.as_path = PathText(attrs->Get("as_path"));
       const std::string* lp = attrs->GetText("local_pref");
       a.local_pref = lp != nullptr ? *lp : "0";
+      // From an external peer LOCAL_PREF arrives but is discarded (RFC 7606
+      // §7.5): bgpy-listen prints it raw, marked "discarded".
+      if (const JsonValue* raw = attrs->Get("local_pref");
+          raw != nullptr && raw->is_object()) {
+        const JsonValue* discarded = raw->Get("discarded");
+        const std::string* hex = raw->GetText("hex");
+        uint32_t v = 0;
+        if (discarded != nullptr && discarded->is_bool() &&
+            discarded->boolean() && hex != nullptr && hex->size() == 8 &&
+            absl::SimpleHexAtoi(*hex, &v)) {
+          a.local_pref = absl::StrCat(v, " (discarded)");
+        }
+      }
       const std::string* med = attrs->GetText("med");
       a.med = med != nullptr ? *med : "0";
       std::vector<std::string> comms;
@@ -342,11 +355,17 @@ TEST(InjectMrtTest, KeepAttributesSendsThemAsFound) {
   ASSERT_GE(want.size(), 6u);
   // MED and LOCAL_PREF are in the file: kept.
   EXPECT_EQ(want.begin()->second.med, "10");
+  // LOCAL_PREF goes out as found, and bgpy-listen (AS 65001, an eBGP peer
+  // of AS 65100) discards it on receipt (RFC 7606 §7.5).
+  EXPECT_EQ(want.begin()->second.local_pref, "100");
+  Table want_received = want;
+  for (auto& [k, a] : want_received)
+    if (a.local_pref != "0") absl::StrAppend(&a.local_pref, " (discarded)");
   ReplayRun run =
       Replay("127.0.32.2", "127.0.32.1",
              {absl::StrCat("--mrt=", file), "--mrt-keep-attributes"});
   EXPECT_EQ(run.inject_exit, 0) << run.inject_err;
-  EXPECT_EQ(run.received.tables["127.0.32.1"], want);
+  EXPECT_EQ(run.received.tables["127.0.32.1"], want_received);
 }
 
 // ADD-PATH RIB (RFC 8050): bgpy-listen receives ADD-PATH, so every path of
