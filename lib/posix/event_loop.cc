@@ -534,7 +534,11 @@ void EventLoop::DrainWakeups() {
 
 absl::Status EventLoop::Step(Duration timeout) {
   Instant now = Now();
-  bool idle = ProcessDirty(now);
+  // Peers with work may deliver callbacks that change what the owner waits
+  // for (a session failed, all done): then only poll, and return, so that
+  // the owner sees them before the loop sleeps for `timeout`.
+  const bool had_work = !dirty_.empty();
+  const bool idle = ProcessDirty(now) && !had_work;
   Duration wait = idle ? timeout : Duration::zero();
   if (auto t = EarliestDeadline()) wait = std::min(wait, *t - now);
   epoll_event events[256];

@@ -18,6 +18,22 @@
 
 namespace bgpy::testing {
 
+// True in a sanitizer build (the tools are built with the tests' flags).
+// There ASan's shadow memory and its quarantine of freed blocks (256 MB by
+// default) make a process's RSS say nothing about the code's own memory
+// use, so tests leave their RSS bounds out; valgrind cannot run the tools.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kSanitizedBuild = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+inline constexpr bool kSanitizedBuild = true;
+#else
+inline constexpr bool kSanitizedBuild = false;
+#endif
+#else
+inline constexpr bool kSanitizedBuild = false;
+#endif
+
 // The path of a built tool: $BGPY_BINARY_DIR/bin/NAME when ctest sets it,
 // else the directory of the running test binary (run by hand).
 std::string ToolPath(absl::string_view name);

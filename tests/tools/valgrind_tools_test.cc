@@ -24,20 +24,9 @@
 namespace bgpy {
 namespace {
 
+using ::bgpy::testing::kSanitizedBuild;
 using ::bgpy::testing::ToolPath;
 using ::bgpy::testing::ToolProcess;
-
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
 
 constexpr int kLeakExit = 9;
 
@@ -61,7 +50,8 @@ std::vector<std::string> Memcheck(const std::string& tool,
 }
 
 TEST(ValgrindTools, ListenerAndInjectorLeakNothing) {
-  if (kSanitized) GTEST_SKIP() << "sanitizer build: valgrind cannot run it";
+  if (kSanitizedBuild)
+    GTEST_SKIP() << "sanitizer build: valgrind cannot run it";
   const std::string valgrind = Valgrind();
   if (valgrind.empty()) GTEST_SKIP() << "valgrind is not installed";
 
