@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "bgpy/attributes.h"
 #include "bgpy/format.h"
 #include "bgpy/negotiate.h"
 #include "bgpy/params.h"
@@ -304,6 +305,21 @@ TEST(EbgpDiscardTest, ParamsFromOpensLeavesExternalFalse) {
   const Open b = BuildOpen(Config(65002, 0, 2));
   EXPECT_FALSE(ParamsFromOpens(a, b).external);
   EXPECT_FALSE(ParamsFromOpens(b, a).external);
+}
+
+// The owned attribute bundle agrees: from an external peer the three are
+// not typed (kept as found in `others`, as malformed ones are); from an
+// internal peer LOCAL_PREF is the typed field.
+TEST(EbgpDiscardTest, DecodePathAttributesLeavesThemUntyped) {
+  const std::vector<uint8_t> attrs = FromHex(
+      absl::StrCat("40010100", kLocalPref100, kOriginatorId, kClusterList));
+  const PathAttributes ext = DecodePathAttributes(attrs, Params(true));
+  EXPECT_FALSE(ext.local_pref.has_value());
+  std::vector<int> codes;
+  for (const PathAttribute& o : ext.others) codes.push_back(o.code);
+  EXPECT_THAT(codes, ElementsAre(5, 9, 10));
+  const PathAttributes in = DecodePathAttributes(attrs, Params(false));
+  EXPECT_EQ(in.local_pref, 100u);
 }
 
 }  // namespace

@@ -26,8 +26,16 @@ PathAttributes DecodePathAttributes(wire::Bytes attrs,
       continue;
     }
     const AttributeDesc* desc = LookupAttribute(a.code);
-    // Unknown, malformed, untyped or repeated: kept as found.
-    if (desc == nullptr || !desc->validate(a.value, ctx).ok() ||
+    // RFC 7606 §7.5, §7.9, §7.10: from an external peer these are
+    // discarded (UpdateView::Parse), so never typed.
+    const bool external_discard =
+        params.external &&
+        (a.code == static_cast<uint8_t>(AttrCode::kLocalPref) ||
+         a.code == static_cast<uint8_t>(AttrCode::kOriginatorId) ||
+         a.code == static_cast<uint8_t>(AttrCode::kClusterList));
+    // Unknown, malformed, untyped, repeated or discarded: kept as found.
+    if (desc == nullptr || external_discard ||
+        !desc->validate(a.value, ctx).ok() ||
         !desc->decode(a.value, ctx, out)) {
       out.others.push_back(PathAttribute::FromView(a));
     }

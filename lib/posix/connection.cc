@@ -194,12 +194,33 @@ bool EventLoop::Flush(Peer& p, int slot, Instant now) {
       c.write_blocked = true;
       break;
     }
-    DropConnection(
-        p, slot,
-        absl::ErrnoToStatus(
-            errno, absl::StrCat("send to ", FormatEndpoint(p.config.address,
-                                                           p.config.port))),
-        now);
+    const absl::Status error = absl::ErrnoToStatus(
+        errno, absl::StrCat("send to ",
+                            FormatEndpoint(p.config.address, p.config.port)));
+    if (errno == EPIPE || errno == ECONNRESET) {
+      // The peer has gone; what it sent before is still queued here and
+      // may say why (a Cease after which it closed, and reset the
+      // connection because our UPDATEs were still arriving). Read it
+      // first: a NOTIFICATION received ends the session with its reason,
+      // and the socket's error is only the consequence.
+      // (Only what is queued; an end of stream or an error here is the
+      // same departure, and the send's error stays the one reported.)
+      for (int i = 0; i < 16 && s.connected() && !s.WantsClose(); ++i) {
+        const ssize_t got =
+            recv(c.fd, read_buf_.data(), read_buf_.size(), MSG_DONTWAIT);
+        if (got <= 0) break;
+        p.stats.bytes_received += static_cast<uint64_t>(got);
+        (void)s.Receive(
+            absl::MakeConstSpan(read_buf_.data(), static_cast<size_t>(got)),
+            now);
+        MarkDirty(p);
+      }
+      if (s.WantsClose() || !s.connected()) {
+        CloseConnection(p, slot, now, /*graceful=*/false);
+        return false;
+      }
+    }
+    DropConnection(p, slot, error, now);
     return false;
   }
   return true;
