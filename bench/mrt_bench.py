@@ -168,17 +168,17 @@ def main():
                 print(f'  bgpdump: {first[0].decode()}\n  bgpy:    {first[1].decode()}')
                 sys.exit('outputs differ')
 
-        # The default (--threads=0: one worker per core) and one thread.
+        # The default (one thread) and --threads=0 (a worker per core).
         cases = [
             ('bgpdump -m', [bgpdump, '-m', path]),
             ('bgpy-decode --format=bgpdump',
              [decode, '--input=mrt', '--format=bgpdump', path]),
-            ('  --format=bgpdump --threads=1',
-             [decode, '--threads=1', '--input=mrt', '--format=bgpdump', path]),
+            ('  --format=bgpdump --threads=0',
+             [decode, '--threads=0', '--input=mrt', '--format=bgpdump', path]),
             ('bgpy-decode --format=json',
              [decode, '--input=mrt', '--format=json', path]),
-            ('  --format=json --threads=1',
-             [decode, '--threads=1', '--input=mrt', '--format=json', path]),
+            ('  --format=json --threads=0',
+             [decode, '--threads=0', '--input=mrt', '--format=json', path]),
         ]
         if args.baseline:
             base = os.path.join(args.baseline, 'bin', 'bgpy-decode')
