@@ -104,46 +104,43 @@ TEST(EbgpDiscardTest, LocalPrefFromInternalPeerIsKept) {
   EXPECT_EQ(v->local_pref(), 100u);
 }
 
-TEST(EbgpDiscardTest, OriginatorIdFromExternalPeerIsDiscarded) {
-  const std::vector<uint8_t> m = MakeUpdate(kOriginatorId);
-  std::vector<Finding> findings;
-  absl::StatusOr<UpdateView> v = UpdateView::Parse(m, Params(true), &findings);
-  ASSERT_TRUE(v.ok()) << v.status();
-  EXPECT_EQ(v->verdict(), Verdict::kAttributeDiscard);
-  ASSERT_EQ(findings.size(), 1u);
-  EXPECT_EQ(findings[0],
-            (Finding{Verdict::kAttributeDiscard, 9,
-                     "ORIGINATOR_ID from an external peer discarded "
-                     "(RFC 7606 §7.9)"}));
-  EXPECT_TRUE(v->discarded(9));
-  EXPECT_FALSE(v->Find(AttrCode::kOriginatorId).has_value());
+// ORIGINATOR_ID and CLUSTER_LIST (RFC 4456 attributes): discarded from an
+// external peer, kept from an internal one.
+TEST(EbgpDiscardTest, RouteReflectionAttributesFromExternalPeerAreDiscarded) {
+  struct Case {
+    const char* attribute;  // hex
+    uint8_t code;
+    const char* finding;
+    const char* value;  // hex, as kept on iBGP
+  };
+  const Case cases[] = {
+      {kOriginatorId, 9,
+       "ORIGINATOR_ID from an external peer discarded (RFC 7606 §7.9)",
+       "0a000002"},
+      {kClusterList, 10,
+       "CLUSTER_LIST from an external peer discarded (RFC 7606 §7.10)",
+       "0a0000010a000002"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.finding);
+    const std::vector<uint8_t> m = MakeUpdate(c.attribute);
+    std::vector<Finding> findings;
+    absl::StatusOr<UpdateView> v =
+        UpdateView::Parse(m, Params(true), &findings);
+    ASSERT_TRUE(v.ok()) << v.status();
+    EXPECT_EQ(v->verdict(), Verdict::kAttributeDiscard);
+    ASSERT_EQ(findings.size(), 1u);
+    EXPECT_EQ(findings[0],
+              (Finding{Verdict::kAttributeDiscard, c.code, c.finding}));
+    EXPECT_TRUE(v->discarded(c.code));
+    EXPECT_FALSE(v->Find(c.code).has_value());
 
-  absl::StatusOr<UpdateView> i = UpdateView::Parse(m, Params(false));
-  ASSERT_TRUE(i.ok()) << i.status();
-  EXPECT_EQ(i->verdict(), Verdict::kOk);
-  ASSERT_TRUE(i->Find(AttrCode::kOriginatorId).has_value());
-  EXPECT_EQ(ToHex(i->Find(AttrCode::kOriginatorId)->value), "0a000002");
-}
-
-TEST(EbgpDiscardTest, ClusterListFromExternalPeerIsDiscarded) {
-  const std::vector<uint8_t> m = MakeUpdate(kClusterList);
-  std::vector<Finding> findings;
-  absl::StatusOr<UpdateView> v = UpdateView::Parse(m, Params(true), &findings);
-  ASSERT_TRUE(v.ok()) << v.status();
-  EXPECT_EQ(v->verdict(), Verdict::kAttributeDiscard);
-  ASSERT_EQ(findings.size(), 1u);
-  EXPECT_EQ(findings[0],
-            (Finding{Verdict::kAttributeDiscard, 10,
-                     "CLUSTER_LIST from an external peer discarded "
-                     "(RFC 7606 §7.10)"}));
-  EXPECT_TRUE(v->discarded(10));
-  EXPECT_FALSE(v->Find(AttrCode::kClusterList).has_value());
-
-  absl::StatusOr<UpdateView> i = UpdateView::Parse(m, Params(false));
-  ASSERT_TRUE(i.ok()) << i.status();
-  EXPECT_EQ(i->verdict(), Verdict::kOk);
-  ASSERT_TRUE(i->Find(AttrCode::kClusterList).has_value());
-  EXPECT_EQ(ToHex(i->Find(AttrCode::kClusterList)->value), "0a0000010a000002");
+    absl::StatusOr<UpdateView> i = UpdateView::Parse(m, Params(false));
+    ASSERT_TRUE(i.ok()) << i.status();
+    EXPECT_EQ(i->verdict(), Verdict::kOk);
+    ASSERT_TRUE(i->Find(c.code).has_value());
+    EXPECT_EQ(ToHex(i->Find(c.code)->value), c.value);
+  }
 }
 
 TEST(EbgpDiscardTest, AllThreeDiscardedTogether) {

@@ -84,8 +84,21 @@ struct FileReader::Impl {
       in_end -= in_pos;
       in_pos = 0;
     }
-    while (in_end < in.size() && !in_eof) {
-      const ssize_t n = ::read(fd, in.data() + in_end, in.size() - in_end);
+    if (in_end < in.size()) {
+      // One read per call keeps latency low on pipes.
+      absl::StatusOr<size_t> n =
+          ReadSome(in.data() + in_end, in.size() - in_end);
+      if (!n.ok()) return n.status();
+      in_end += *n;
+    }
+    return absl::OkStatus();
+  }
+
+  // One read(2) of up to `cap` octets at `dst` (retried on EINTR): the
+  // octets read, 0 at the end of the input (then in_eof is set).
+  absl::StatusOr<size_t> ReadSome(uint8_t* dst, size_t cap) {
+    while (!in_eof) {
+      const ssize_t n = ::read(fd, dst, cap);
       if (n < 0) {
         if (errno == EINTR) continue;
         return absl::InternalError(
@@ -95,11 +108,10 @@ struct FileReader::Impl {
         in_eof = true;
         break;
       }
-      in_end += static_cast<size_t>(n);
       compressed += static_cast<uint64_t>(n);
-      break;  // one read per call keeps latency low on pipes
+      return static_cast<size_t>(n);
     }
-    return absl::OkStatus();
+    return size_t{0};
   }
 
   // Produces up to `cap` uncompressed octets at `dst`; 0 at the end.
@@ -107,21 +119,7 @@ struct FileReader::Impl {
     // Uncompressed input goes straight into `dst` once the octets read
     // at Open() are used up (one copy fewer).
     if (compression == Compression::kNone && in_pos == in_end) {
-      while (!in_eof) {
-        const ssize_t n = ::read(fd, dst, cap);
-        if (n < 0) {
-          if (errno == EINTR) continue;
-          return absl::InternalError(
-              absl::StrCat(path, ": read: ", std::strerror(errno)));
-        }
-        if (n == 0) {
-          in_eof = true;
-          break;
-        }
-        compressed += static_cast<uint64_t>(n);
-        return static_cast<size_t>(n);
-      }
-      return size_t{0};
+      return ReadSome(dst, cap);
     }
     while (true) {
       if (in_pos == in_end && !in_eof) {
