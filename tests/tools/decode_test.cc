@@ -396,9 +396,14 @@ TEST(DecodeToolTest, MrtThreadsGiveTheSameOutput) {
           absl::StrCat("--input=mrt --format=", format, " ", file);
       const Result one = RunDecode(absl::StrCat("--threads=1 ", args));
       const Result three = RunDecode(absl::StrCat("--threads=3 ", args));
+      // The default: one worker per core.
+      const Result cores = RunDecode(args);
       EXPECT_EQ(one.exit_code, three.exit_code);
       EXPECT_EQ(one.out, three.out);
       EXPECT_EQ(one.err, three.err);
+      EXPECT_EQ(one.exit_code, cores.exit_code);
+      EXPECT_EQ(one.out, cores.out);
+      EXPECT_EQ(one.err, cores.err);
       ++compared;
       failing += one.exit_code != 0;
     }
