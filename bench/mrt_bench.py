@@ -14,6 +14,8 @@ Then, in the same run, whole processes with output to /dev/null, each
   bgpdump -m FILE                                  (the baseline)
   bgpy-decode --input=mrt --format=bgpdump FILE
   bgpy-decode --input=mrt --format=json FILE
+(the two bgpy-decode runs also with --threads=1: the default renders on
+one worker thread per core, --threads=1 on the reading thread alone)
 (and the same two from --baseline=DIR, another build, if given) and prints wall and CPU seconds (user+sys from wait4) and the ratios
 against bgpdump. It also checks once that bgpy's bgpdump lines equal
 bgpdump's, line for line (--no-check skips it).
@@ -173,12 +175,12 @@ def main():
             ('bgpdump -m', [bgpdump, '-m', path]),
             ('bgpy-decode --format=bgpdump',
              [decode, '--input=mrt', '--format=bgpdump', path]),
-            ('  --format=bgpdump --threads=0',
-             [decode, '--threads=0', '--input=mrt', '--format=bgpdump', path]),
+            ('  --format=bgpdump --threads=1',
+             [decode, '--threads=1', '--input=mrt', '--format=bgpdump', path]),
             ('bgpy-decode --format=json',
              [decode, '--input=mrt', '--format=json', path]),
-            ('  --format=json --threads=0',
-             [decode, '--threads=0', '--input=mrt', '--format=json', path]),
+            ('  --format=json --threads=1',
+             [decode, '--threads=1', '--input=mrt', '--format=json', path]),
         ]
         if args.baseline:
             base = os.path.join(args.baseline, 'bin', 'bgpy-decode')
