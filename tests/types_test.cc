@@ -322,5 +322,16 @@ TEST(PrefixTest, OrderingAndHashing) {
   EXPECT_LT(*Prefix::Parse("10.0.0.0/24"), *Prefix::Parse("10.0.1.0/24"));
 }
 
+TEST(PrefixTest, SetV4AddressRewritesOnlyTheAddress) {
+  Prefix p = PrefixInternal::Unchecked(IpAddress::V4(0), 32);
+  PrefixInternal::SetV4Address(p, 0xC0000201u);
+  EXPECT_EQ(p, *Prefix::Parse("192.0.2.1/32"));
+  EXPECT_EQ(p.address().v4(), 0xC0000201u);
+  PrefixInternal::SetV4Address(p, 0x0A000000u);
+  EXPECT_EQ(p.ToString(), "10.0.0.0/32");
+  EXPECT_TRUE(p.address().is_v4());
+  EXPECT_EQ(p.length(), 32);
+}
+
 }  // namespace
 }  // namespace bgpy

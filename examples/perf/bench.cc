@@ -19,6 +19,7 @@
 #include <variant>
 #include <vector>
 
+#include "absl/base/attributes.h"
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -106,6 +107,7 @@ class ZeroedArray {
   void Clear() { std::fill(data_, data_ + size_, T{}); }
   T& operator[](size_t i) { return data_[i]; }
   const T& operator[](size_t i) const { return data_[i]; }
+  T* data() { return data_; }
   absl::Span<const T> span() const { return absl::Span<const T>(data_, size_); }
 
  private:
@@ -228,14 +230,6 @@ struct Recorder {
     }
     Bump<uint32_t>(written_per_ms, now - run_start, n);
   }
-  // Flips the route's bit to `announced`: +1, -1 or 0 routes at the monitor.
-  int Present(uint64_t i, bool announced) {
-    uint64_t& word = present[i / 64];
-    const uint64_t bit = uint64_t{1} << (i % 64);
-    if (((word & bit) != 0) == announced) return 0;
-    word ^= bit;
-    return announced ? 1 : -1;
-  }
 };
 
 // One injector's routes of a phase, pulled by its session as the socket
@@ -264,6 +258,7 @@ class Feed : public RouteSource {
     family_ = family;
     nh_ = std::move(nh);
     withdraw_ = withdraw;
+    if (!v6_) batch_.fill(PrefixInternal::Unchecked(IpAddress::V4(0), length_));
     attrs_set_ = false;
     finished_ = false;
     active_ = true;
@@ -287,7 +282,16 @@ class Feed : public RouteSource {
     while (next_ < hi_) {
       const size_t n =
           static_cast<size_t>(std::min<uint64_t>(batch_.size(), hi_ - next_));
-      for (size_t k = 0; k < n; ++k) batch_[k] = Route(next_ + k);
+      if (v6_) {
+        for (size_t k = 0; k < n; ++k) batch_[k] = Route(next_ + k);
+      } else {
+        // Only the address changes: written in place (see SetV4Address).
+        const uint64_t base = static_cast<uint64_t>(first_);
+        for (size_t k = 0; k < n; ++k)
+          PrefixInternal::SetV4Address(
+              batch_[k],
+              static_cast<uint32_t>(base + ((next_ + k) << host_bits_)));
+      }
       const absl::Span<const Prefix> batch(batch_.data(), n);
       const size_t took =
           withdraw_ ? b.WithdrawAll(batch) : b.AnnounceAll(batch);
@@ -820,39 +824,69 @@ class Bench {
           rec_.expect == Expect::kWithdraw
               ? withdraw
               : !withdraw && (rec_.expect != Expect::kShortPath || short_path);
-      for (const NlriEntryView& e : nlri) {
-        U128 a;
-        if (family_ == kIpv4Unicast) {
-          a = Ipv4PrefixAddress(e.bytes);
-        } else {
-          const Ipv6Halves h = Ipv6PrefixAddress(e.bytes);
-          a = (U128{h.hi} << 64) | h.lo;
-        }
-        const std::optional<uint64_t> i =
-            rec_.Index(IpPrefixLength(e.bytes), a);
-        if (!i) {
-          ++rec_.unexpected;
-          continue;
-        }
-        if (*i >= o_.count) {
+      // The arrays and counts in locals for the loops below (the compiler
+      // cannot keep rec_'s fields in registers across the stores).
+      uint64_t* const present = rec_.present.data();
+      const uint32_t* const sent = rec_.sent_event.data();
+      uint32_t* const received = rec_.received_event.data();
+      const uint64_t count = o_.count;
+      const bool announced = !withdraw;
+      // Route `i` (an index by the generator's arithmetic) seen.
+      auto take = [&](uint64_t i) ABSL_ATTRIBUTE_ALWAYS_INLINE {
+        if (i >= count) {
           // A canary: its announcement or its withdrawal, once sent.
           Recorder::CanaryEvent& ev =
-              rec_.canary_events[2 * (*i - o_.count) + (withdraw ? 1 : 0)];
+              rec_.canary_events[2 * (i - count) + (withdraw ? 1 : 0)];
           if (ev.sent >= 0 && ev.received < 0) {
             ev.received = t;
             last_canary_progress_ = now;
           }
-          continue;
+          return;
         }
-        delta += rec_.Present(*i, !withdraw);
+        // The route's bit flips to `announced`: one more or one fewer at
+        // the monitor.
+        uint64_t& word = present[i / 64];
+        const uint64_t bit = uint64_t{1} << (i % 64);
+        if (((word & bit) != 0) != announced) {
+          word ^= bit;
+          delta += announced ? 1 : -1;
+        }
         // Only routes written in this phase: a late message of an earlier
         // phase does not count.
-        if (match && rec_.sent_event[*i] != 0 && rec_.received_event[*i] == 0) {
+        if (match && sent[i] != 0 && received[i] == 0) {
           if (event == 0)
             event = Recorder::NewEvent(rec_.stamps.received_ns, t);
-          rec_.received_event[*i] = event;
+          received[i] = event;
           ++got;
         }
+      };
+      if (family_ == kIpv4Unicast) {
+        // IPv4 in 64-bit arithmetic (host_bits <= 32, so the shift is
+        // defined), the bounds read once per field.
+        const int length = rec_.length;
+        const uint32_t first = static_cast<uint32_t>(rec_.first);
+        const int host_bits = rec_.host_bits;
+        const uint64_t limit = rec_.count + rec_.canaries;
+        for (const NlriEntryView& e : nlri) {
+          const uint32_t a = Ipv4PrefixAddress(e.bytes);
+          const uint64_t i = uint64_t{a - first} >> host_bits;
+          if (IpPrefixLength(e.bytes) != length || a < first || i >= limit) {
+            ++rec_.unexpected;
+            continue;
+          }
+          take(i);
+        }
+        return;
+      }
+      for (const NlriEntryView& e : nlri) {
+        const Ipv6Halves h = Ipv6PrefixAddress(e.bytes);
+        const std::optional<uint64_t> i =
+            rec_.Index(IpPrefixLength(e.bytes), (U128{h.hi} << 64) | h.lo);
+        if (!i) {
+          ++rec_.unexpected;
+          continue;
+        }
+        take(*i);
       }
     };
     walk(u->withdrawn(), true);

@@ -174,6 +174,16 @@ class PrefixInternal {
     p.len_ = static_cast<uint8_t>(len);
     return p;
   }
+  // Rewrites the address of IPv4 prefix `p` in place with one 4-octet
+  // store: a generator refilling a batch of prefixes builds and copies no
+  // Prefix per route (a copy right after building one waits on its stores).
+  static void SetV4Address(Prefix& p, uint32_t host_order) {
+    const uint8_t b[4] = {static_cast<uint8_t>(host_order >> 24),
+                          static_cast<uint8_t>(host_order >> 16),
+                          static_cast<uint8_t>(host_order >> 8),
+                          static_cast<uint8_t>(host_order)};
+    std::memcpy(p.addr_.mutable_bytes(), b, 4);
+  }
 };
 
 // Formats a 32-bit router id / IPv4 value as dotted quad.
