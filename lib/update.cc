@@ -4,6 +4,7 @@
 // RFC 7606, driven by the attribute and family tables.
 #include "bgpy/update.h"
 
+#include <algorithm>
 #include <array>
 #include <bitset>
 #include <cstring>
@@ -726,14 +727,21 @@ size_t UpdateBuilder::AddPrefixes(EntryBuffer& buf,
   if (prefixes.empty() || !AddPrefix(buf, prefixes[0], path_id)) return 0;
   size_t room = Room(&buf == &announce_);
   const uint32_t id = path_id.value_or(0);
+  const size_t id_size = add_path_ ? 4 : 0;
+  // Written straight into room opened once for the batch: at most `room`
+  // octets, plus 16 of slack so that every address is copied as 16 octets
+  // (one fixed-size copy; the octets past the prefix's are overwritten by
+  // the next entry or left outside the buffer's size).
+  const size_t most = std::min(room, (prefixes.size() - 1) * (id_size + 17));
+  uint8_t* const start = buf.Open(most + 16);
+  uint8_t* d = start;
   size_t added = 1;
   for (; added < prefixes.size(); ++added) {
     const Prefix& p = prefixes[added];
     const size_t n = static_cast<size_t>(p.nlri_bytes());
-    const size_t need = (add_path_ ? 4 : 0) + 1 + n;
+    const size_t need = id_size + 1 + n;
     if (need > room) break;
     room -= need;
-    uint8_t* d = buf.Append(need);
     if (add_path_) {
       d[0] = static_cast<uint8_t>(id >> 24);
       d[1] = static_cast<uint8_t>(id >> 16);
@@ -742,8 +750,10 @@ size_t UpdateBuilder::AddPrefixes(EntryBuffer& buf,
       d += 4;
     }
     *d++ = static_cast<uint8_t>(p.length());
-    std::memcpy(d, p.address().bytes(), n);
+    std::memcpy(d, p.address().bytes(), 16);
+    d += n;
   }
+  buf.Commit(static_cast<size_t>(d - start));
   return added;
 }
 

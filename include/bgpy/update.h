@@ -313,6 +313,13 @@ class UpdateBuilder {
       size_ += n;
       return p;
     }
+    // Room for up to `n` more octets, written by the caller, who then
+    // says with Commit() how many of them it used.
+    uint8_t* Open(size_t n) {
+      if (size_ + n > bytes_.size()) bytes_.resize(size_ + n);
+      return bytes_.data() + size_;
+    }
+    void Commit(size_t n) { size_ += n; }
     void Truncate(size_t n) { size_ = n < size_ ? n : size_; }
 
    private:
