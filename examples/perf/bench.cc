@@ -283,7 +283,7 @@ class Feed : public RouteSource {
       const size_t n =
           static_cast<size_t>(std::min<uint64_t>(batch_.size(), hi_ - next_));
       if (v6_) {
-        for (size_t k = 0; k < n; ++k) batch_[k] = Route(next_ + k);
+        for (size_t k = 0; k < n; ++k) batch_[k] = Route6(next_ + k);
       } else {
         // Only the address changes: written in place (see SetV4Address).
         const uint64_t base = static_cast<uint64_t>(first_);
@@ -320,12 +320,11 @@ class Feed : public RouteSource {
   const absl::Status& status() const { return status_; }
 
  private:
-  Prefix Route(uint64_t i) const {
+  // Route i of an IPv6 run (an IPv4 batch has its addresses rewritten in
+  // place instead).
+  Prefix Route6(uint64_t i) const {
     const U128 a =
         first_ + (host_bits_ >= 128 ? U128{0} : U128{i} << host_bits_);
-    if (!v6_)
-      return PrefixInternal::Unchecked(IpAddress::V4(static_cast<uint32_t>(a)),
-                                       length_);
     uint8_t bytes[16];
     for (int k = 0; k < 16; ++k)
       bytes[k] = static_cast<uint8_t>(a >> (8 * (15 - k)));
